@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+import { registerEmulator } from './emulator.js';
+
+/** Builds the command tree. Each command lives in its own file and registers itself here. */
+export function buildProgram(): Command {
+  const program = new Command('tanium-bridge')
+    .description('Connect to a Tanium Cloud tenant: rotate tokens, act, sync and decide posture.')
+    .option('--json', 'machine-readable output')
+    .option('--home <dir>', 'where state lives (default: $TANIUM_BRIDGE_HOME or ~/.tanium-bridge)')
+    .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions(false);
+  registerEmulator(program);
+  return program;
+}
