@@ -1,12 +1,69 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { UserError } from '../common/userError.js';
+import { startEmulator } from '../emulator/index.js';
+import type { GlobalOptions } from './output.js';
+import { printJson } from './output.js';
+import { parsePort } from './parsePort.js';
 
-/** `tanium-bridge emulator`: serves the local Tanium Cloud emulator. */
+interface EmulatorCommandOptions extends GlobalOptions {
+  port: string;
+  host: string;
+  state?: string;
+}
+
+/** `tanium-bridge emulator`: serves the local Tanium Cloud emulator until stopped. */
 export function registerEmulator(program: Command): void {
   program
     .command('emulator')
-    .description('serve the local Tanium Cloud emulator on 127.0.0.1')
-    .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
-    .action(async () => {
-      throw new Error('not yet built');
+    .description('serve the local Tanium Cloud emulator (prints its URL and an administrator token)')
+    .option('--port <n>', 'port to listen on; 0 picks a free one', '0')
+    .option('--host <address>', 'address to listen on (loopback unless you mean it)', '127.0.0.1')
+    .option('--state <file>', 'keep users, tokens, settings and time in this file across restarts')
+    .action(async (_options, command: Command) => {
+      const options = command.optsWithGlobals<EmulatorCommandOptions>();
+      const port = parsePort(options.port);
+      let emulator: Awaited<ReturnType<typeof startEmulator>>;
+      try {
+        emulator = await startEmulator({
+          port,
+          host: options.host,
+          ...(options.state ? { statePath: resolve(options.state) } : {}),
+        });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE')
+          throw new UserError(
+            `Port ${port} is already in use: choose another with --port, or 0 for a free one.`,
+          );
+        if (code === 'EADDRNOTAVAIL')
+          throw new UserError(
+            `Cannot listen on ${options.host}: use an address of this machine, such as 127.0.0.1.`,
+          );
+        if (error instanceof SyntaxError)
+          throw new UserError(
+            `The state file ${options.state} is not valid emulator state: move it away or choose another --state file.`,
+          );
+        throw error;
+      }
+      if (options.json) printJson({ url: emulator.url, token: emulator.token });
+      else {
+        process.stdout.write(
+          [
+            `Tanium Cloud emulator listening on ${emulator.url}`,
+            `Administrator API token (persona "Default", trusted from 127.0.0.1 and ::1): ${emulator.token}`,
+            `Connect to it:  echo <token> | npx tanium-bridge connect --server ${emulator.url}`,
+            'Stop with Ctrl+C.',
+            '',
+          ].join('\n'),
+        );
+      }
+      await new Promise<void>((done) => {
+        const stop = () => {
+          emulator.close().finally(done);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
     });
 }

@@ -1,0 +1,114 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { authenticate, type Principal } from './authenticate.js';
+import { clockRoutes } from './control/clockRoutes.js';
+import type { EmulatorState } from './emulatorState.js';
+import { GATEWAY_PATH, graphqlRoute } from './gateway/graphqlRoute.js';
+import { HttpError } from './httpError.js';
+import { apiTokenRoutes } from './rest/apiTokenRoutes.js';
+import { sessionRoutes } from './rest/sessionRoutes.js';
+import { systemSettingRoutes } from './rest/systemSettingRoutes.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** Largest request body the emulator reads; larger bodies are refused with 413 before parsing. */
+export const BODY_LIMIT = 1024 * 1024;
+
+/** The message of every authentication failure: Tanium's own wording does not say which check failed. */
+export const UNAUTHORIZED_TEXT =
+  'Unauthorized: verify the token string is valid and that the IP of the client is listed in the api_token_trusted_ip_address_list global setting';
+
+/** Routes that answer without a `session` header: emulator controls, and sign-in (which Tanium Cloud refuses). */
+const isOpenRoute = (method: string, url: string) =>
+  url.startsWith('/__emulator/') || (method === 'POST' && url.startsWith('/api/v2/session/login'));
+
+export type Surface = (app: FastifyInstance, state: EmulatorState) => void;
+
+/** Each surface of the emulator registers its routes; later surfaces append here. */
+export const SURFACES: readonly Surface[] = [
+  apiTokenRoutes,
+  systemSettingRoutes,
+  sessionRoutes,
+  graphqlRoute,
+  clockRoutes,
+];
+
+export function buildEmulatorApp(
+  state: EmulatorState,
+  surfaces: readonly Surface[] = SURFACES,
+): FastifyInstance {
+  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, return503OnClosing: false });
+  app.decorateRequest('principal', null);
+
+  // One JSON parser for every content type: Tanium clients do not all send Content-Type, and an
+  // empty body means "no fields" (Tanium's create-token accepts an empty body).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, text, done) => {
+    const source = String(text);
+    if (source.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(source));
+    } catch (error) {
+      done(
+        new HttpError(400, 'InvalidJSONBody', `the body is not valid JSON (${(error as Error).message})`),
+        undefined,
+      );
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (isOpenRoute(request.method, request.url)) return;
+    const result = authenticate(
+      state,
+      request.headers.session,
+      request.ip,
+      request.headers['x-forwarded-for'],
+    );
+    if ('principal' in result) {
+      request.principal = result.principal;
+      return;
+    }
+    if (request.url.startsWith(GATEWAY_PATH)) {
+      return reply.code(401).send({ errors: [{ message: UNAUTHORIZED_TEXT }], data: null });
+    }
+    return reply.code(401).send({ text: UNAUTHORIZED_TEXT });
+  });
+
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    const { status, text, headers } = describe(error);
+    reply.headers(headers);
+    if (request.url.startsWith(GATEWAY_PATH))
+      return reply.code(status).send({ errors: [{ message: text }], data: null });
+    return reply.code(status).send({ text });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ text: `NotFound: no route for ${request.method} ${request.url.split('?')[0]}` }),
+  );
+
+  for (const surface of surfaces) surface(app, state);
+  return app;
+}
+
+function describe(error: FastifyError | HttpError): {
+  status: number;
+  text: string;
+  headers: Record<string, string>;
+} {
+  if (error instanceof HttpError) return { status: error.status, text: error.text, headers: error.headers };
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, text: `RequestTooLarge: the body exceeds ${BODY_LIMIT} bytes`, headers: {} };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, text: 'UnsupportedMediaType: send the body as application/json', headers: {} };
+    default: {
+      const status =
+        error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+      const text = status === 500 ? `InternalError: ${error.message}` : `BadRequest: ${error.message}`;
+      return { status, text, headers: {} };
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { EmulatorClock } from './clock.js';
+import { ADMIN_PERMISSION, Directory, type User } from './directory.js';
+import { type SettingRecord, Settings } from './settings.js';
+import { type TokenRecord, TokenStore } from './tokens.js';
+import { TrustList } from './trustList.js';
+
+/** What `--state FILE` keeps across restarts: users, tokens (as digests), settings and emulator time. */
+interface Snapshot {
+  version: 1;
+  clockOffsetMs: number;
+  nextId: number;
+  users: User[];
+  settings: SettingRecord[];
+  tokens: TokenRecord[];
+  /** The bootstrap token is re-announced on restart while it is still active; the file is owner-only. */
+  bootstrap?: { tokenId: number; tokenString: string };
+}
+
+export const BOOTSTRAP_NOTES = 'tanium-bridge emulator bootstrap token';
+
+export class EmulatorState {
+  readonly clock: EmulatorClock;
+  readonly directory: Directory;
+  readonly settings: Settings;
+  readonly tokens: TokenStore;
+  #nextId: number;
+  #bootstrap: Snapshot['bootstrap'];
+  #saveTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    snapshot: Snapshot,
+    readonly path: string | undefined,
+  ) {
+    this.#nextId = snapshot.nextId;
+    this.#bootstrap = snapshot.bootstrap;
+    this.clock = new EmulatorClock(snapshot.clockOffsetMs);
+    this.directory = new Directory(snapshot.users);
+    this.settings = new Settings(snapshot.settings);
+    this.tokens = new TokenStore(snapshot.tokens, () => this.#nextId++);
+  }
+
+  /** Loads `path` if it exists, else starts a new tenant with one administrator. */
+  static open(path?: string): EmulatorState {
+    if (path && existsSync(path)) {
+      const snapshot = JSON.parse(readFileSync(path, 'utf8')) as Snapshot;
+      if (snapshot.version !== 1) throw new Error(`unsupported emulator state version in ${path}`);
+      return new EmulatorState(snapshot, path);
+    }
+    const now = Date.now();
+    const admin: User = {
+      id: 1,
+      name: 'tanium-admin',
+      displayName: 'Tanium Administrator',
+      domain: '',
+      createdMs: now,
+      personas: [{ id: 1, name: 'Default', permissions: [ADMIN_PERMISSION] }],
+    };
+    const state = new EmulatorState(
+      {
+        version: 1,
+        clockOffsetMs: 0,
+        nextId: 100,
+        users: [admin],
+        settings: Settings.defaults(now).records,
+        tokens: [],
+      },
+      path,
+    );
+    state.save();
+    return state;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** The administrator token announced at start-up, trusted from 127.0.0.1 and ::1 as an admin would create it. */
+  bootstrapToken(): string {
+    const existing = this.#bootstrap;
+    if (existing && this.tokens.active(this.now()).some((t) => t.id === existing.tokenId))
+      return existing.tokenString;
+    const admin = this.directory.user(1);
+    const { record, tokenString } = this.tokens.create(
+      {
+        name: 'emulator-bootstrap',
+        notes: BOOTSTRAP_NOTES,
+        userId: admin.id,
+        personaId: admin.personas[0]?.id ?? 1,
+        expireInDays: this.settings.number('api_token_expiration_in_days'),
+        trusted: TrustList.parse('127.0.0.1,::1'),
+      },
+      this.now(),
+      this.settings.number('api_token_string_length'),
+    );
+    this.#bootstrap = { tokenId: record.id, tokenString };
+    this.save();
+    return tokenString;
+  }
+
+  allocateId(): number {
+    return this.#nextId++;
+  }
+
+  /** Writes the state atomically (temp file + rename), owner-only. Changes to tokens and settings call this before answering. */
+  save(): void {
+    if (!this.path) return;
+    const snapshot: Snapshot = {
+      version: 1,
+      clockOffsetMs: this.clock.offsetMs,
+      nextId: this.#nextId,
+      users: this.directory.users,
+      settings: this.settings.records,
+      tokens: this.tokens.records,
+      ...(this.#bootstrap ? { bootstrap: this.#bootstrap } : {}),
+    };
+    const temp = `${this.path}.tmp-${process.pid}`;
+    writeFileSync(temp, JSON.stringify(snapshot, null, 1), { mode: 0o600 });
+    renameSync(temp, this.path);
+  }
+
+  /** For frequent, low-value changes (`last_used_on`): one write a second at most. */
+  saveSoon(): void {
+    if (!this.path || this.#saveTimer) return;
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = undefined;
+      this.save();
+    }, 1_000);
+    this.#saveTimer.unref();
+  }
+
+  flush(): void {
+    if (this.#saveTimer) {
+      clearTimeout(this.#saveTimer);
+      this.#saveTimer = undefined;
+    }
+    this.save();
+  }
+}

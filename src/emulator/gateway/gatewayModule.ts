@@ -1,0 +1,33 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Principal } from '../authenticate.js';
+import type { EmulatorState } from '../emulatorState.js';
+import { HttpError } from '../httpError.js';
+
+/** What every Gateway resolver receives. */
+export interface GatewayContext {
+  state: EmulatorState;
+  principal: Principal;
+}
+
+export type RootResolver = (
+  args: Record<string, unknown>,
+  context: GatewayContext,
+  info: GraphQLResolveInfo,
+) => unknown;
+
+/**
+ * One slice of the Gateway schema: SDL (using `extend type Query`/`Mutation` for its root
+ * fields) and the root resolvers behind it. Slices are assembled in `gatewaySchema.ts`.
+ */
+export interface GatewayModule {
+  typeDefs: string;
+  query?: Record<string, RootResolver>;
+  mutation?: Record<string, RootResolver>;
+}
+
+/** Tanium reports mutation failures inside the payload as `error: SystemError`, with HTTP 200. */
+export function systemError(error: unknown): { message: string; retryable: boolean; timedOut: boolean } {
+  if (error instanceof HttpError)
+    return { message: error.message, retryable: error.status >= 500, timedOut: false };
+  throw error;
+}

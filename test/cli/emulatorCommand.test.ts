@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { CLI, startCliUntilFirstLine, stopChild } from '../helpers/spawnCli.js';
+
+describe('tanium-bridge emulator', () => {
+  it('prints exactly one {url, token} JSON object as its first line, within 5 seconds, and the token works', async () => {
+    const { child, firstLine, elapsedMs } = await startCliUntilFirstLine([
+      'emulator',
+      '--port',
+      '0',
+      '--json',
+    ]);
+    try {
+      expect(elapsedMs).toBeLessThan(5_000);
+      const announced = JSON.parse(firstLine) as Record<string, string>;
+      expect(Object.keys(announced).sort()).toEqual(['token', 'url']);
+      expect(announced['url']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(announced['token']).toMatch(/^token-[0-9a-f]+$/);
+      const reply = await request(`${announced['url']}/api/v2/session/current`, {
+        headers: { session: announced['token']! },
+      });
+      const body = (await reply.body.json()) as { data: { user: { personas: { name: string }[] } } };
+      expect(reply.statusCode).toBe(200);
+      expect(body.data.user.personas.map((p) => p.name)).toContain('Default');
+    } finally {
+      expect(await stopChild(child)).toBe(0);
+    }
+  });
+
+  it('refuses a bad port with one clear line and no stack', () => {
+    const result = spawnSync(process.execPath, [CLI, 'emulator', '--port', 'eighty'], { encoding: 'utf8' });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr.trim()).toBe(
+      'Invalid port "eighty": use a whole number from 0 to 65535 (0 picks a free port).',
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
