@@ -1,0 +1,12 @@
+import type { ModuleDefinition } from './moduleDefinition.js';
+
+/** Asset: inventory (keyset-paged `/v1/assets`), attributes and views. */
+export const asset: ModuleDefinition = {
+  key: 'asset',
+  name: 'Asset',
+  basePath: '/plugin/products/asset',
+  // Seed 000: "Assets > Asset API User(Read)".
+  permission: 'Asset API User (Read)',
+  permissionSource: 'seed-000',
+  probe: '/v1/assets?limit=1',
+};

@@ -1,0 +1,11 @@
+import type { ModuleDefinition } from './moduleDefinition.js';
+
+/** Connect: data export connections, destinations and connection runs. */
+export const connect: ModuleDefinition = {
+  key: 'connect',
+  name: 'Connect',
+  basePath: '/plugin/products/connect',
+  permission: 'Connect User (Read)',
+  permissionSource: 'assumption',
+  probe: '/v1/connections?limit=1',
+};
