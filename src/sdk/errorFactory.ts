@@ -101,7 +101,7 @@ export function errorFromResponse(res: RawResponse, ctx: RequestContext): Tanium
       }
     }
     return new UnexpectedResponseError(
-      `Unexpected redirect to ${host} (HTTP ${status}) for ${where}, not followed: usually the console host instead of the -api host. Check the connection's domain.`,
+      `Unexpected redirect to ${host}: usually the console host instead of the -api host (HTTP ${status} for ${where}, not followed). Check the connection's domain.`,
       { ...base, kind: 'redirect', location: host },
     );
   }
@@ -134,7 +134,7 @@ export function errorFromResponse(res: RawResponse, ctx: RequestContext): Tanium
   if (status >= 200 && status < 300 && !isHtml(res)) return undefined;
   if (isHtml(res)) {
     return new UnexpectedResponseError(
-      `HTML page instead of JSON (HTTP ${status}) for ${where}: wrong host or a login page. Use the <customer>-api host, not the console.`,
+      `HTML page instead of JSON: wrong host or a login page (HTTP ${status} for ${where}). Use the <customer>-api host, not the console.`,
       { ...base, kind: 'html' },
     );
   }
