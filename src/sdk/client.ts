@@ -87,7 +87,10 @@ export class TaniumClient {
   /** Platform REST under /api/v2 with the `{data}` envelope and the `cache_info` tail removed. */
   async rest<T = unknown>(method: HttpMethod, path: string, options: RestOptions = {}): Promise<T> {
     const platform = this.module('platform');
-    const url = moduleUrl(this.origin, platform.definition, path, options.query);
+    const url = await this.transport.resolve(
+      () => moduleUrl(this.origin, platform.definition, path, options.query),
+      options.secrets,
+    );
     const result = await this.transport.send({
       method,
       url,

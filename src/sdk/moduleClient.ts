@@ -52,7 +52,9 @@ export class ModuleClient {
 
   /** Send `method path` to this module; returns the parsed JSON body as Tanium sent it. */
   async request<T = unknown>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
-    const url = moduleUrl(this.transport.pinned.origin, this.definition, path, options.query);
+    const url = await this.transport.resolve(() =>
+      moduleUrl(this.transport.pinned.origin, this.definition, path, options.query),
+    );
     const result = await this.transport.send({
       method,
       url,

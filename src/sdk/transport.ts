@@ -15,7 +15,13 @@ import {
   type Target,
 } from './allowList.js';
 import { errorFromFailure, errorFromResponse, type RequestContext } from './errorFactory.js';
-import { ClientConfigError, type ModuleRef, TaniumError, UnexpectedResponseError } from './errors.js';
+import {
+  ClientConfigError,
+  InvalidRequestPathError,
+  type ModuleRef,
+  TaniumError,
+  UnexpectedResponseError,
+} from './errors.js';
 import { redactSecrets } from './redact.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './retryPolicy.js';
 
@@ -140,6 +146,20 @@ export class Transport {
         await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
         waitedMs += decision.delayMs;
       }
+    }
+  }
+
+  /**
+   * Build a request URL; a refused path is re-worded with the current token redacted, because the
+   * path validator quotes the path and cannot know a token that is not token-shaped.
+   */
+  async resolve(build: () => URL, secrets: readonly string[] = []): Promise<URL> {
+    try {
+      return build();
+    } catch (error) {
+      if (!(error instanceof InvalidRequestPathError)) throw error;
+      const token = await this.token().catch(() => '');
+      throw new InvalidRequestPathError(redactSecrets(error.message, [token, ...secrets]));
     }
   }
 

@@ -13,7 +13,7 @@ export interface Recorded {
   at: number;
 }
 
-export type Handler = (req: Recorded, res: ServerResponse, index: number) => void | Promise<void>;
+export type Handler = (req: Recorded, res: ServerResponse, index: number) => unknown;
 
 export interface Fake {
   url: string;
