@@ -113,24 +113,24 @@ describe('redaction', () => {
     it(`no error kind ever contains the token (${token === TOKEN ? 'token-shaped' : 'plain'})`, async () => {
       const c = client(token);
       const secrets = [token, TOKEN];
-      const cases: [Promise<unknown>, new (...args: never[]) => Error][] = [
-        [c.rest('GET', '/401'), AuthenticationError],
-        [c.module('comply').request('GET', '/403'), PermissionError],
-        [c.rest('GET', `/api_tokens/${token}/404`), NotFoundError],
-        [c.rest('POST', '/400', { data: { token_string: token } }), InvalidRequestError],
-        [c.rest('GET', '/429'), RateLimitError],
-        [c.rest('GET', '/503'), ServerError],
-        [c.rest('GET', '/reset'), ConnectionError],
-        [c.rest('GET', '/slow'), TimeoutError],
-        [c.rest('GET', '/redirect'), UnexpectedResponseError],
-        [c.rest('GET', '/html'), UnexpectedResponseError],
-        [c.rest('GET', '/notjson'), UnexpectedResponseError],
-        [c.rest('GET', `/${token}\r\n`), InvalidRequestPathError],
-        [c.rest('GET', `/%0a${token}`), InvalidRequestPathError],
-        [client(`${token}\n`).rest('GET', '/x'), ClientConfigError],
+      const cases: [() => Promise<unknown>, new (...args: never[]) => Error][] = [
+        [() => c.rest('GET', '/401'), AuthenticationError],
+        [() => c.module('comply').request('GET', '/403'), PermissionError],
+        [() => c.rest('GET', `/api_tokens/${token}/404`), NotFoundError],
+        [() => c.rest('POST', '/400', { data: { token_string: token } }), InvalidRequestError],
+        [() => c.rest('GET', '/429'), RateLimitError],
+        [() => c.rest('GET', '/503'), ServerError],
+        [() => c.rest('GET', '/reset'), ConnectionError],
+        [() => c.rest('GET', '/slow'), TimeoutError],
+        [() => c.rest('GET', '/redirect'), UnexpectedResponseError],
+        [() => c.rest('GET', '/html'), UnexpectedResponseError],
+        [() => c.rest('GET', '/notjson'), UnexpectedResponseError],
+        [() => c.rest('GET', `/${token}\r\n`), InvalidRequestPathError],
+        [() => c.rest('GET', `/%0a${token}`), InvalidRequestPathError],
+        [() => client(`${token}\n`).rest('GET', '/x'), ClientConfigError],
       ];
-      for (const [promise, type] of cases) {
-        const error = await catchIt(promise);
+      for (const [send, type] of cases) {
+        const error = await catchIt(send());
         expect(error).toBeInstanceOf(type);
         expectClean(error, secrets);
       }
