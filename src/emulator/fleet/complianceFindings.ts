@@ -6,7 +6,7 @@
  */
 import { type Benchmark, benchmarkFor, type Rule } from './catalogue/rules.js';
 import type { FleetContext } from './context.js';
-import { h1, h2, h3, pickWeighted, unit } from './hash.js';
+import { below, h1, h2, h3, pickWeighted, unit } from './hash.js';
 import { enrolledAt, scanAtOrAfter } from './lifecycle.js';
 import { kindOf } from './profile.js';
 import { DAY, rfc3339 } from './time.js';
@@ -42,10 +42,20 @@ function hardening(c: FleetContext, i: number): number {
   return 0.5 + unit(h1(c.k.rule, i));
 }
 
-function period(c: FleetContext, i: number, n: number): { length: number; offset: number } {
-  const span = COMPLIANCE_MODEL.maxPeriodDays - COMPLIANCE_MODEL.minPeriodDays;
-  const length = (COMPLIANCE_MODEL.minPeriodDays + unit(h3(c.k.rule, i, n, 1)) * span) * DAY;
-  return { length, offset: unit(h3(c.k.rule, i, n, 2)) * length };
+/** Period of rule n's pass/fail state on endpoint i; one hash: low byte not-applicable, 12 bits length, 12 bits offset. */
+function ruleHash(c: FleetContext, i: number, n: number): number {
+  return h2(c.k.rule, i, n);
+}
+
+const NOT_APPLICABLE_BYTE = Math.round(COMPLIANCE_MODEL.notApplicableShare * 256);
+const SPAN_DAYS = COMPLIANCE_MODEL.maxPeriodDays - COMPLIANCE_MODEL.minPeriodDays;
+
+function periodLength(hash: number): number {
+  return (COMPLIANCE_MODEL.minPeriodDays + (((hash >>> 8) & 4095) / 4096) * SPAN_DAYS) * DAY;
+}
+
+function periodOffset(hash: number, length: number): number {
+  return ((hash >>> 20) / 4096) * length;
 }
 
 function periodState(
@@ -59,6 +69,17 @@ function periodState(
   return unit(h3(c.k.ruleState, i, n, p)) < Math.min(0.95, rule.failShare * harden) ? 'fail' : 'pass';
 }
 
+/**
+ * The rule that errors at this scan, if any: one draw per endpoint and scan (about `errorShare` of
+ * findings are `error` at any scan).
+ */
+function erroringRule(c: FleetContext, i: number, scan: number, rules: number): number {
+  return below(
+    h2(c.k.ruleExcepted, i, Math.floor(scan / DAY) + 0x40000000),
+    Math.round(rules / COMPLIANCE_MODEL.errorShare),
+  );
+}
+
 /** The state of rule n at a scan (allocation-free; used by the counting loops). */
 export function ruleState(
   c: FleetContext,
@@ -67,12 +88,13 @@ export function ruleState(
   rule: Rule,
   scan: number,
   harden: number,
+  erroring: number,
 ): ComplianceState {
-  if (unit(h2(c.k.rule, i, n)) < COMPLIANCE_MODEL.notApplicableShare) return 'notapplicable';
-  if (unit(h3(c.k.ruleState, i, n, Math.floor(scan / DAY) + 0x40000000)) < COMPLIANCE_MODEL.errorShare)
-    return 'error';
-  const { length, offset } = period(c, i, n);
-  return periodState(c, i, n, rule, Math.floor((scan - offset) / length), harden);
+  const hash = ruleHash(c, i, n);
+  if ((hash & 255) < NOT_APPLICABLE_BYTE) return 'notapplicable';
+  if (n === erroring) return 'error';
+  const length = periodLength(hash);
+  return periodState(c, i, n, rule, Math.floor((scan - periodOffset(hash, length)) / length), harden);
 }
 
 /** When the state rule n shows at a scan began: enrolment, the scan itself (errors), or its run of periods. */
@@ -88,7 +110,9 @@ function stateSince(
   const enrolled = enrolledAt(c, i);
   if (state === 'notapplicable') return enrolled;
   if (state === 'error') return scan;
-  const { length, offset } = period(c, i, n);
+  const hash = ruleHash(c, i, n);
+  const length = periodLength(hash);
+  const offset = periodOffset(hash, length);
   let p = Math.floor((scan - offset) / length);
   // Walk back while earlier periods had the same state (at most a few), not before enrolment.
   for (let back = 0; back < 6; back++) {
@@ -110,7 +134,9 @@ export function countComplianceFindings(
   const rules = benchmarkOf(c, i).rules;
   if (into !== null) {
     const harden = hardening(c, i);
-    for (let n = 0; n < rules.length; n++) into[ruleState(c, i, n, rules[n] as Rule, scan, harden)]++;
+    const erroring = erroringRule(c, i, scan, rules.length);
+    for (let n = 0; n < rules.length; n++)
+      into[ruleState(c, i, n, rules[n] as Rule, scan, harden, erroring)]++;
   }
   return rules.length;
 }
@@ -125,8 +151,9 @@ export function complianceFindings(
   const bench = benchmarkOf(c, i);
   const harden = hardening(c, i);
   const lastScanDate = rfc3339(scan);
+  const erroring = erroringRule(c, i, scan, bench.rules.length);
   return bench.rules.map((rule, n) => {
-    const state = ruleState(c, i, n, rule, scan, harden);
+    const state = ruleState(c, i, n, rule, scan, harden, erroring);
     const since = stateSince(c, i, n, rule, scan, harden, state);
     return {
       id: rule.id,

@@ -7,7 +7,7 @@
  */
 import { CVES, type CveRecord, cvesForPlatform } from './catalogue/cves.js';
 import type { FleetContext } from './context.js';
-import { below, exponential, gcd, h2, h3, unit } from './hash.js';
+import { below, gcd, h2, h3, unit } from './hash.js';
 import { enrolledAt, lastScan, lastSeen, scanAtOrAfter } from './lifecycle.js';
 import { kindOf } from './profile.js';
 import { DAY, rfc3339 } from './time.js';
@@ -73,26 +73,40 @@ export function slotEpisode(
   scan: number,
   out: number[],
 ): boolean {
+  // One hash per decision: the low byte draws the yes/no, the upper 24 bits the amount.
   const base = Math.max(enrolled, c.epoch);
   const found = h2(c.k.cveFound, i, s);
-  const late = unit(h3(c.k.cveFound, i, s, 1)) < CVE_MODEL.lateShare;
-  const first = late
-    ? base + exponential(found, CVE_MODEL.lateMeanDays * DAY)
-    : base - unit(found) ** 2 * Math.min(CVE_MODEL.historyDays * DAY, base - enrolled);
+  const first =
+    (found & 255) < LATE_BYTE
+      ? base + exponential24(found, CVE_MODEL.lateMeanDays * DAY)
+      : base - fraction24(found) ** 2 * Math.min(CVE_MODEL.historyDays * DAY, base - enrolled);
   if (first > scan) return false;
   let start = first;
   for (let e = 0; ; e++) {
-    const fix = unit(h3(c.k.cveFix, i, s, e));
-    if (fix < CVE_MODEL.persistentShare) break;
-    const end = start + exponential(h3(c.k.cveFix, i, s, e + 8), CVE_MODEL.remediateMeanDays * DAY);
+    const fix = h3(c.k.cveFix, i, s, e);
+    if ((fix & 255) < PERSISTENT_BYTE) break;
+    const end = start + exponential24(fix, CVE_MODEL.remediateMeanDays * DAY);
     if (scan < end) break;
-    if (e >= 2 || unit(h3(c.k.cveAgain, i, s, e)) >= CVE_MODEL.recurShare) return false;
-    start = end + exponential(h3(c.k.cveAgain, i, s, e + 8), CVE_MODEL.recurMeanDays * DAY);
+    const again = h3(c.k.cveAgain, i, s, e);
+    if (e >= 2 || (again & 255) >= RECUR_BYTE) return false;
+    start = end + exponential24(again, CVE_MODEL.recurMeanDays * DAY);
     if (start > scan) return false;
   }
   out[0] = start;
   out[1] = first;
   return true;
+}
+
+const LATE_BYTE = Math.round(CVE_MODEL.lateShare * 256);
+const PERSISTENT_BYTE = Math.round(CVE_MODEL.persistentShare * 256);
+const RECUR_BYTE = Math.round(CVE_MODEL.recurShare * 256);
+
+function fraction24(x: number): number {
+  return (x >>> 8) / 16777216;
+}
+
+function exponential24(x: number, mean: number): number {
+  return -mean * Math.log(1 - fraction24(x));
 }
 
 const scratch = [0, 0];

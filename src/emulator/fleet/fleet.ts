@@ -168,7 +168,6 @@ function makeView(c: FleetContext, t: number): FleetView {
 
 function buildEndpoint(c: FleetContext, i: number, t: number): Endpoint {
   const p = profileOf(c, i);
-  const identity = identityOf(c, i, p);
   const seen = lastSeen(c, i, t);
   const scan = lastScan(c, i, seen);
   let weight = 0;
@@ -176,12 +175,33 @@ function buildEndpoint(c: FleetContext, i: number, t: number): Endpoint {
     weight += findingWeight(cve);
   });
   const score = totalScore(weight, p.criticality);
+  const id = identityOf(c, i, p);
+  // An explicit literal (not a spread): one hidden class for every endpoint, noticeably faster to build.
   return {
-    ...identity,
+    id: id.id,
+    computerID: id.computerID,
+    name: id.name,
+    domainName: id.domainName,
+    serialNumber: id.serialNumber,
+    systemUUID: id.systemUUID,
+    manufacturer: id.manufacturer,
+    model: id.model,
+    chassisType: id.chassisType,
+    ipAddress: id.ipAddress,
+    ipAddresses: id.ipAddresses,
+    macAddresses: id.macAddresses,
+    namespace: id.namespace,
     eidFirstSeen: rfc3339(enrolledAt(c, i)),
     eidLastSeen: rfc3339(seen),
+    lastLoggedInUser: id.lastLoggedInUser,
+    primaryUser: id.primaryUser,
+    isVirtual: id.isVirtual,
+    isEncrypted: id.isEncrypted,
+    os: id.os,
+    memory: id.memory,
+    processor: id.processor,
     disks: disksOf(c, i, Math.floor((scan ?? seen) / DAY), p),
-    networking: networkingOf(identity, p),
+    networking: networkingOf(id, p),
     services: servicesOf(c, i, p),
     installedApplications: installedApplicationsOf(c, i, p),
     risk: {
