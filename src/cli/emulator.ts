@@ -4,12 +4,14 @@ import { UserError } from '../common/userError.js';
 import { startEmulator } from '../emulator/index.js';
 import type { GlobalOptions } from './output.js';
 import { printJson } from './output.js';
-import { parsePort } from './parsePort.js';
+import { parsePort, parseWhole } from './parseNumber.js';
 
 interface EmulatorCommandOptions extends GlobalOptions {
   port: string;
   host: string;
   state?: string;
+  endpoints?: string;
+  seed?: string;
 }
 
 /** `tanium-bridge emulator`: serves the local Tanium Cloud emulator until stopped. */
@@ -20,14 +22,24 @@ export function registerEmulator(program: Command): void {
     .option('--port <n>', 'port to listen on; 0 picks a free one', '0')
     .option('--host <address>', 'address to listen on (loopback unless you mean it)', '127.0.0.1')
     .option('--state <file>', 'keep users, tokens, settings and time in this file across restarts')
+    .option('--endpoints <n>', 'endpoints in the seeded fleet (default 1000, at most 500000)')
+    .option('--seed <s>', 'seed of the fleet: the same seed gives the same fleet (default 1)')
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<EmulatorCommandOptions>();
       const port = parsePort(options.port);
+      const endpoints =
+        options.endpoints === undefined
+          ? undefined
+          : parseWhole(options.endpoints, '--endpoints', 1, 500_000);
+      const seed =
+        options.seed === undefined ? undefined : parseWhole(options.seed, '--seed', 0, 2 ** 31 - 1);
       let emulator: Awaited<ReturnType<typeof startEmulator>>;
       try {
         emulator = await startEmulator({
           port,
           host: options.host,
+          ...(endpoints === undefined ? {} : { endpoints }),
+          ...(seed === undefined ? {} : { seed }),
           ...(options.state ? { statePath: resolve(options.state) } : {}),
         });
       } catch (error) {

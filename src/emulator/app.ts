@@ -1,10 +1,13 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { authenticate, type Principal } from './authenticate.js';
 import { clockRoutes } from './control/clockRoutes.js';
+import { truthRoutes } from './control/truthRoutes.js';
 import type { EmulatorState } from './emulatorState.js';
 import { GATEWAY_PATH, graphqlRoute } from './gateway/graphqlRoute.js';
 import { HttpError } from './httpError.js';
 import { apiTokenRoutes } from './rest/apiTokenRoutes.js';
+import { inventoryRoutes } from './rest/inventoryRoutes.js';
+import { questionRoutes } from './rest/questionRoutes.js';
 import { sessionRoutes } from './rest/sessionRoutes.js';
 import { systemSettingRoutes } from './rest/systemSettingRoutes.js';
 
@@ -32,8 +35,11 @@ export const SURFACES: readonly Surface[] = [
   apiTokenRoutes,
   systemSettingRoutes,
   sessionRoutes,
+  inventoryRoutes,
+  questionRoutes,
   graphqlRoute,
   clockRoutes,
+  truthRoutes,
 ];
 
 export function buildEmulatorApp(

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { EmulatorClock } from './clock.js';
 import { ADMIN_PERMISSION, Directory, type User } from './directory.js';
+import { createFleet, type Fleet } from './fleet/index.js';
 import { type SettingRecord, Settings } from './settings.js';
 import { type TokenRecord, TokenStore } from './tokens.js';
 import { TrustList } from './trustList.js';
@@ -15,7 +16,18 @@ interface Snapshot {
   tokens: TokenRecord[];
   /** The bootstrap token is re-announced on restart while it is still active; the file is owner-only. */
   bootstrap?: { tokenId: number; tokenString: string };
+  /** The fleet is derived from these; its epoch is the tenant's creation time, so churn continues across restarts. */
+  fleet?: FleetSettings;
 }
+
+export interface FleetSettings {
+  size: number;
+  seed: number;
+  epoch: number;
+}
+
+/** What `--endpoints` and `--seed` default to. */
+export const DEFAULT_FLEET = { size: 1_000, seed: 1 } as const;
 
 export const BOOTSTRAP_NOTES = 'tanium-bridge emulator bootstrap token';
 
@@ -24,6 +36,8 @@ export class EmulatorState {
   readonly directory: Directory;
   readonly settings: Settings;
   readonly tokens: TokenStore;
+  readonly fleet: Fleet;
+  readonly fleetSettings: FleetSettings;
   #nextId: number;
   #bootstrap: Snapshot['bootstrap'];
   #saveTimer: NodeJS.Timeout | undefined;
@@ -38,16 +52,29 @@ export class EmulatorState {
     this.directory = new Directory(snapshot.users);
     this.settings = new Settings(snapshot.settings);
     this.tokens = new TokenStore(snapshot.tokens, () => this.#nextId++);
+    this.fleetSettings = snapshot.fleet ?? { ...DEFAULT_FLEET, epoch: Math.floor(Date.now() / 1000) * 1000 };
+    this.fleet = createFleet(this.fleetSettings);
   }
 
-  /** Loads `path` if it exists, else starts a new tenant with one administrator. */
-  static open(path?: string): EmulatorState {
+  /**
+   * Loads `path` if it exists, else starts a new tenant with one administrator. A fleet size or seed
+   * given now replaces the stored one; the fleet's epoch (the tenant's creation time) is kept.
+   */
+  static open(path?: string, fleet: { size?: number; seed?: number } = {}): EmulatorState {
+    const now = Date.now();
     if (path && existsSync(path)) {
       const snapshot = JSON.parse(readFileSync(path, 'utf8')) as Snapshot;
       if (snapshot.version !== 1) throw new Error(`unsupported emulator state version in ${path}`);
-      return new EmulatorState(snapshot, path);
+      const stored = snapshot.fleet ?? { ...DEFAULT_FLEET, epoch: Math.floor(now / 1000) * 1000 };
+      snapshot.fleet = {
+        size: fleet.size ?? stored.size,
+        seed: fleet.seed ?? stored.seed,
+        epoch: stored.epoch,
+      };
+      const state = new EmulatorState(snapshot, path);
+      state.save();
+      return state;
     }
-    const now = Date.now();
     const admin: User = {
       id: 1,
       name: 'tanium-admin',
@@ -64,6 +91,11 @@ export class EmulatorState {
         users: [admin],
         settings: Settings.defaults(now).records,
         tokens: [],
+        fleet: {
+          size: fleet.size ?? DEFAULT_FLEET.size,
+          seed: fleet.seed ?? DEFAULT_FLEET.seed,
+          epoch: Math.floor(now / 1000) * 1000,
+        },
       },
       path,
     );
@@ -113,6 +145,7 @@ export class EmulatorState {
       settings: this.settings.records,
       tokens: this.tokens.records,
       ...(this.#bootstrap ? { bootstrap: this.#bootstrap } : {}),
+      fleet: this.fleetSettings,
     };
     const temp = `${this.path}.tmp-${process.pid}`;
     writeFileSync(temp, JSON.stringify(snapshot, null, 1), { mode: 0o600 });

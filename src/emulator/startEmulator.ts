@@ -8,6 +8,10 @@ export interface EmulatorOptions {
   port?: number;
   /** Keep users, tokens, settings and time in this file across restarts. */
   statePath?: string;
+  /** Endpoints in the seeded fleet (default 1,000). */
+  endpoints?: number;
+  /** The fleet's seed: the same seed gives the same fleet (default 1). */
+  seed?: number;
 }
 
 export interface RunningEmulator {
@@ -20,7 +24,10 @@ export interface RunningEmulator {
 
 /** Starts the emulator as a real HTTP server (tests and the CLI use the same path). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const state = EmulatorState.open(options.statePath);
+  const state = EmulatorState.open(options.statePath, {
+    ...(options.endpoints === undefined ? {} : { size: options.endpoints }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
   const app = buildEmulatorApp(state);
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });

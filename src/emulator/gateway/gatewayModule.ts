@@ -1,12 +1,18 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Principal } from '../authenticate.js';
 import type { EmulatorState } from '../emulatorState.js';
+import type { Fleet } from '../fleet/index.js';
 import { HttpError } from '../httpError.js';
+import type { CollectionStore } from './endpoints/collections.js';
 
 /** What every Gateway resolver receives. */
 export interface GatewayContext {
   state: EmulatorState;
   principal: Principal;
+  /** the fleet behind `endpoints` and the result collections behind its cursors */
+  gateway: { fleet: Fleet; collections: CollectionStore };
+  /** set by the `expire-cursor` fault: the presented cursor is treated as expired */
+  expireCursor?: boolean;
 }
 
 export type RootResolver = (

@@ -1,10 +1,11 @@
 import { buildSchema, type GraphQLSchema } from 'graphql';
 import { coreModule } from './coreModule.js';
+import { endpointsModule } from './endpoints/endpointsModule.js';
 import type { GatewayModule, RootResolver } from './gatewayModule.js';
 import { tokensModule } from './tokensModule.js';
 
 /** Every Gateway slice, in order; new surfaces add their module here. */
-export const GATEWAY_MODULES: readonly GatewayModule[] = [coreModule, tokensModule];
+export const GATEWAY_MODULES: readonly GatewayModule[] = [coreModule, tokensModule, endpointsModule];
 
 export interface GatewaySchema {
   schema: GraphQLSchema;

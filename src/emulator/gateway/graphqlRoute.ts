@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type DocumentNode, execute, type GraphQLError, parse, validate } from 'graphql';
 import type { EmulatorState } from '../emulatorState.js';
+import { CollectionStore } from './endpoints/collections.js';
 import { buildGatewaySchema } from './gatewaySchema.js';
 
 export const GATEWAY_PATH = '/plugin/products/gateway/graphql';
@@ -13,6 +14,7 @@ export const GATEWAY_PATH = '/plugin/products/gateway/graphql';
 export function graphqlRoute(app: FastifyInstance, state: EmulatorState): void {
   const gateway = buildGatewaySchema();
   const rootValue = { ...gateway.query, ...gateway.mutation };
+  const collections = new CollectionStore();
 
   app.post(GATEWAY_PATH, async (request, reply) => {
     const body = request.body as
@@ -38,7 +40,7 @@ export function graphqlRoute(app: FastifyInstance, state: EmulatorState): void {
       schema: gateway.schema,
       document,
       rootValue,
-      contextValue: { state, principal: request.principal! },
+      contextValue: { state, principal: request.principal!, gateway: { fleet: state.fleet, collections } },
       variableValues: (body.variables ?? undefined) as Record<string, unknown> | undefined,
       operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
     });

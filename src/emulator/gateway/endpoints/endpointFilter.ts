@@ -1,0 +1,121 @@
+import { GraphQLError } from 'graphql';
+import type { Endpoint, FleetView } from '../../fleet/index.js';
+import { type FilterOp, readPath, timeValue, valueTest } from './fieldCompare.js';
+
+/** Tanium's `EndpointFieldFilter` input, as graphql-js hands it over. */
+export interface EndpointFieldFilterInput {
+  path?: string | null;
+  sensor?: { name: string; column?: string | null; params?: { name: string; value: string }[] | null } | null;
+  memberOf?: { id?: string | null; name?: string | null } | null;
+  op: FilterOp;
+  value?: string | null;
+  negated: boolean;
+  any: boolean;
+  filters?: EndpointFieldFilterInput[] | null;
+}
+
+/** Endpoint fields a filter path may name: scalars and lists of scalars, reached through nested objects. */
+const OBJECT_FIELDS = new Set(['os', 'os.windows', 'primaryUser', 'memory', 'processor', 'risk']);
+
+/** Builds a predicate over live endpoint indices; endpoints are materialised only for paths that need them. */
+export function compileEndpointFilter(
+  filter: EndpointFieldFilterInput,
+  view: FleetView,
+): (i: number) => boolean {
+  const predicate = compile(filter, view);
+  return predicate;
+}
+
+function compile(filter: EndpointFieldFilterInput, view: FleetView): (i: number) => boolean {
+  const leaf = leafPredicate(filter, view);
+  const children = (filter.filters ?? []).map((child) => compile(child, view));
+  let combined: (i: number) => boolean;
+  if (children.length === 0) {
+    if (!leaf) throw new GraphQLError('Invalid filter: give one of path, sensor, memberOf or filters.');
+    combined = leaf;
+  } else {
+    const group = filter.any
+      ? (i: number) => children.some((child) => child(i))
+      : (i: number) => children.every((child) => child(i));
+    combined = leaf ? (i: number) => leaf(i) && group(i) : group;
+  }
+  return filter.negated ? (i: number) => !combined(i) : combined;
+}
+
+function leafPredicate(
+  filter: EndpointFieldFilterInput,
+  view: FleetView,
+): ((i: number) => boolean) | undefined {
+  const kinds = [filter.path, filter.sensor, filter.memberOf].filter((k) => k !== null && k !== undefined);
+  if (kinds.length > 1) throw new GraphQLError('Invalid filter: give only one of path, sensor or memberOf.');
+  if (filter.memberOf) {
+    const ref = filter.memberOf;
+    const group = ref.id ? { id: ref.id } : ref.name ? { name: ref.name } : undefined;
+    if (!group) throw new GraphQLError('Invalid filter: memberOf needs an id or a name.');
+    return (i) => view.isMember(i, group);
+  }
+  if (filter.sensor) {
+    const { name, column, params } = filter.sensor;
+    const test = valueTest(filter.op, filter.value, `sensor "${name}"`);
+    return (i) => {
+      const reading = view.sensorReading(i, name, params ?? []);
+      const col = column ? reading.columns.find((c) => c.name === column) : reading.columns[0];
+      if (!col) throw new GraphQLError(`Invalid filter: sensor "${name}" has no column "${column}".`);
+      return test(col.values);
+    };
+  }
+  if (filter.path) return pathPredicate(filter, filter.path, view);
+  return undefined;
+}
+
+function pathPredicate(
+  filter: EndpointFieldFilterInput,
+  path: string,
+  view: FleetView,
+): (i: number) => boolean {
+  if (path === 'eidLastSeen' && filter.op !== 'EQ') {
+    // The incremental-sync filter: answered from the fleet's check-in times without building endpoints.
+    const op = filter.op === 'READ_AFTER' || filter.op === 'UPDATED_AFTER' ? 'GT' : filter.op;
+    if (!['GT', 'GTE', 'LT', 'LTE'].includes(op)) {
+      throw new GraphQLError(`Invalid filter on eidLastSeen: operator ${filter.op} does not apply to times.`);
+    }
+    const at = timeValue(filter.value, 'eidLastSeen');
+    const seen = (i: number) => Math.floor(view.eidLastSeen(i) / 1000) * 1000;
+    if (op === 'GT') return (i) => seen(i) > at;
+    if (op === 'GTE') return (i) => seen(i) >= at;
+    if (op === 'LT') return (i) => seen(i) < at;
+    return (i) => seen(i) <= at;
+  }
+  const steps = path.split('.');
+  validatePath(view, path, steps);
+  const test = valueTest(filter.op, filter.value, `path "${path}"`);
+  return (i) => test(readPath(view.endpoint(i), steps));
+}
+
+function validatePath(view: FleetView, path: string, steps: readonly string[]): void {
+  const sample: Endpoint | undefined = view.count() > 0 ? view.endpoint(view.live()[0] ?? 0) : undefined;
+  if (!sample) return;
+  const value = readPath(sample, steps);
+  if (
+    value === undefined ||
+    OBJECT_FIELDS.has(path) ||
+    (typeof value === 'object' && value !== null && !Array.isArray(value))
+  ) {
+    throw new GraphQLError(`Invalid filter path "${path}": it does not name a scalar field of Endpoint.`);
+  }
+}
+
+/**
+ * Whether a filter is exactly the incremental-sync form, so candidates come from the fleet's index.
+ * Clients see eidLastSeen in whole seconds, so the bound is moved to the second boundary that gives
+ * the same answer as comparing the printed values.
+ */
+export function seenSinceShortcut(
+  filter: EndpointFieldFilterInput | null | undefined,
+): { ms: number; op: 'GTE' } | undefined {
+  if (!filter || filter.negated || filter.filters?.length || filter.path !== 'eidLastSeen') return undefined;
+  if (filter.op !== 'GT' && filter.op !== 'GTE') return undefined;
+  const at = timeValue(filter.value, 'eidLastSeen');
+  const ms = filter.op === 'GT' ? Math.floor(at / 1000) * 1000 + 1000 : Math.ceil(at / 1000) * 1000;
+  return { ms, op: 'GTE' };
+}
