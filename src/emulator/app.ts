@@ -4,6 +4,7 @@ import { clockRoutes } from './control/clockRoutes.js';
 import type { EmulatorState } from './emulatorState.js';
 import { GATEWAY_PATH, graphqlRoute } from './gateway/graphqlRoute.js';
 import { HttpError } from './httpError.js';
+import { CONNECT_PATH, CONNECT_UNAUTHORIZED, moduleRoutes } from './modules/index.js';
 import { apiTokenRoutes } from './rest/apiTokenRoutes.js';
 import { sessionRoutes } from './rest/sessionRoutes.js';
 import { systemSettingRoutes } from './rest/systemSettingRoutes.js';
@@ -34,6 +35,7 @@ export const SURFACES: readonly Surface[] = [
   sessionRoutes,
   graphqlRoute,
   clockRoutes,
+  moduleRoutes,
 ];
 
 export function buildEmulatorApp(
@@ -74,6 +76,8 @@ export function buildEmulatorApp(
     if (request.url.startsWith(GATEWAY_PATH)) {
       return reply.code(401).send({ errors: [{ message: UNAUTHORIZED_TEXT }], data: null });
     }
+    // Connect answers a bad session with its own documented text.
+    if (request.url.startsWith(`${CONNECT_PATH}/`)) return reply.code(401).send(CONNECT_UNAUTHORIZED);
     return reply.code(401).send({ text: UNAUTHORIZED_TEXT });
   });
 
