@@ -5,6 +5,7 @@ import { truthRoutes } from './control/truthRoutes.js';
 import type { EmulatorState } from './emulatorState.js';
 import { GATEWAY_PATH, graphqlRoute } from './gateway/graphqlRoute.js';
 import { HttpError } from './httpError.js';
+import { CONNECT_PATH, CONNECT_UNAUTHORIZED, moduleRoutes } from './modules/index.js';
 import { apiTokenRoutes } from './rest/apiTokenRoutes.js';
 import { inventoryRoutes } from './rest/inventoryRoutes.js';
 import { questionRoutes } from './rest/questionRoutes.js';
@@ -40,6 +41,7 @@ export const SURFACES: readonly Surface[] = [
   graphqlRoute,
   clockRoutes,
   truthRoutes,
+  moduleRoutes,
 ];
 
 export function buildEmulatorApp(
@@ -80,6 +82,8 @@ export function buildEmulatorApp(
     if (request.url.startsWith(GATEWAY_PATH)) {
       return reply.code(401).send({ errors: [{ message: UNAUTHORIZED_TEXT }], data: null });
     }
+    // Connect answers a bad session with its own documented text.
+    if (request.url.startsWith(`${CONNECT_PATH}/`)) return reply.code(401).send(CONNECT_UNAUTHORIZED);
     return reply.code(401).send({ text: UNAUTHORIZED_TEXT });
   });
 

@@ -36,7 +36,7 @@ async function all(h: Harness, filter?: unknown, first = 1000): Promise<Node[]> 
       ...(filter ? { filter } : {}),
     });
     if (reply.json.errors) throw new Error(reply.json.errors[0]?.message);
-    const page = reply.json.data.endpoints!;
+    const page: Page<Node> = reply.json.data.endpoints!;
     nodes.push(...page.edges.map((e) => e.node));
     if (!page.pageInfo.hasNextPage) return nodes;
     after = page.pageInfo.endCursor;

@@ -178,17 +178,11 @@ describe('emulator: churn moves the truth and the Gateway alike', () => {
   it('the same seed gives the same fleet; another seed a different one', async () => {
     const query =
       '{ endpoints(first: 50) { edges { node { id name serialNumber ipAddress os { name } } } } }';
-    const fleets = [];
+    const fleets: unknown[] = [];
     for (const seed of [42, 42, 43]) {
       const h = await startHarness({ endpoints: 100, seed });
       try {
-        fleets.push(
-          (
-            await h.gql(
-              '{ endpoints(first: 50) { edges { node { id name serialNumber ipAddress os { name } } } } }',
-            )
-          ).json,
-        );
+        fleets.push((await h.gql(query)).json);
       } finally {
         await h.close();
       }

@@ -1,0 +1,254 @@
+import type { FastifyInstance } from 'fastify';
+import { objectBody, onlyFields, optionalInteger, optionalString, requiredString } from '../body.js';
+import type { EmulatorState } from '../emulatorState.js';
+import { badBody } from '../httpError.js';
+import { optionalBoolean, optionalStringList, requiredEnum } from './fields.js';
+import { moduleScope } from './gate.js';
+import { moduleInfo } from './moduleTable.js';
+import {
+  badQuery,
+  booleanParam,
+  enumParam,
+  integerParam,
+  notFound,
+  page,
+  pathId,
+  queryOf,
+  stringParam,
+} from './query.js';
+import { DAY, iso, SEED_EPOCH_MS } from './seeded.js';
+
+export const CONNECT_PATH = '/plugin/products/connect';
+/** Connect's own answer to a missing, unknown or expired `session` header (its API description, every route). */
+export const CONNECT_UNAUTHORIZED = { text: 'Invalid or expired session header.' };
+/** A run reports Running for this long (emulator clock), then Finished. */
+export const CONNECT_RUN_MS = 10_000;
+
+const DESTINATIONS = [
+  'elasticsearch',
+  'email',
+  'file',
+  'arcsight',
+  'qradar',
+  'logrhythm',
+  'mcafee',
+  'socket',
+  'splunk',
+  'sqlserver',
+  'http',
+] as const;
+const ORDER_BY = ['id', 'name', 'createdAt', 'updatedAt', 'destinationType', 'enabled'] as const;
+
+interface Connection {
+  id: number;
+  name: string;
+  userId: number;
+  personaId: number;
+  description: string;
+  enabled: boolean;
+  minimumPassPercentage: number;
+  logLevel: number;
+  tempLogLevel: number;
+  tempLogLevelRuns: number;
+  destinationType: (typeof DESTINATIONS)[number];
+  schedule: string;
+  scheduleTimeZone: string;
+  maxOldSpaceSize: number;
+  streams: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Run {
+  id: number;
+  connectionId: number;
+  log: string;
+  startedMs: number;
+  createdAt: string;
+}
+
+/** Connect (`/plugin/products/connect`): connections and their runs; bare JSON answers (no envelope). */
+export function connectModule(app: FastifyInstance, state: EmulatorState): void {
+  const connections = seedConnections();
+  const runs: Run[] = [];
+  let nextConnectionId = connections.length + 1;
+
+  const connectionById = (raw: string): Connection => {
+    const id = pathId(raw, 'NotFound', 'connection');
+    const found = connections.find((c) => c.id === id);
+    if (!found) throw notFound('NotFound', 'connection', id);
+    return found;
+  };
+
+  const runView = (run: Run) => {
+    const elapsed = state.now() - run.startedMs;
+    const status = elapsed < CONNECT_RUN_MS ? 'Running' : 'Finished';
+    const updatedMs = Math.min(state.now(), run.startedMs + CONNECT_RUN_MS);
+    return {
+      id: run.id,
+      connectionId: run.connectionId,
+      log: status === 'Finished' ? `${run.log}\nrun finished` : run.log,
+      status,
+      createdAt: run.createdAt,
+      updatedAt: iso(updatedMs),
+    };
+  };
+
+  moduleScope(app, moduleInfo('connect'), (scope) => {
+    scope.get('/v1/connections', async (request) => {
+      const query = queryOf(request);
+      const offset = integerParam(query, 'offset', { min: 0 }) ?? 0;
+      const limit = integerParam(query, 'limit', { min: 1 });
+      const orderBy = enumParam(query, 'orderBy', ORDER_BY);
+      const descending = booleanParam(query, 'descending') ?? false;
+      if (descending && !orderBy) throw badQuery('query parameter "descending" requires "orderBy"');
+      const nameFilter = stringParam(query, 'nameFilter');
+      const matching = connections.filter((c) => nameFilter === undefined || c.name.includes(nameFilter));
+      const key = orderBy ?? 'id';
+      const sorted = [...matching].sort((a, b) => compare(a[key], b[key]) || a.id - b.id);
+      if (descending) sorted.reverse();
+      return page(sorted, offset, limit);
+    });
+
+    scope.get<{ Params: { id: string } }>('/v1/connections/:id', async (request) =>
+      connectionById(request.params.id),
+    );
+
+    scope.post('/v1/connections', async (request, reply) => {
+      const body = objectBody(request.body, false);
+      onlyFields(body, [
+        'name',
+        'description',
+        'enabled',
+        'schedule',
+        'streams',
+        'destinationType',
+        'personaId',
+        'minimumPassPercentage',
+        'logLevel',
+        'tempLogLevel',
+        'tempLogLevelRuns',
+        'scheduleTimeZone',
+        'maxOldSpaceSize',
+      ]);
+      const name = requiredString(body, 'name');
+      if (connections.some((c) => c.name === name))
+        throw badBody(`a connection named "${name}" already exists`);
+      const destinationType = requiredEnum(body, 'destinationType', DESTINATIONS);
+      const streams = optionalStringList(body, 'streams');
+      if (!streams || streams.length === 0)
+        throw badBody('field "streams" is required: a list of stream routes');
+      const pass = optionalInteger(body, 'minimumPassPercentage') ?? 0;
+      if (pass < 0 || pass > 100) throw badBody('field "minimumPassPercentage" must be between 0 and 100');
+      const now = iso(state.now());
+      const { user, persona } = request.principal!;
+      const connection: Connection = {
+        id: nextConnectionId++,
+        name,
+        userId: user.id,
+        personaId: optionalInteger(body, 'personaId') ?? persona.id,
+        description: optionalString(body, 'description') ?? '',
+        enabled: optionalBoolean(body, 'enabled') ?? true,
+        minimumPassPercentage: pass,
+        logLevel: logLevel(body, 'logLevel') ?? 30,
+        tempLogLevel: logLevel(body, 'tempLogLevel') ?? 30,
+        tempLogLevelRuns: optionalInteger(body, 'tempLogLevelRuns') ?? 0,
+        destinationType,
+        schedule: optionalString(body, 'schedule') ?? '{}',
+        scheduleTimeZone: optionalString(body, 'scheduleTimeZone') ?? 'UTC',
+        maxOldSpaceSize: optionalInteger(body, 'maxOldSpaceSize') ?? 1,
+        streams,
+        createdAt: now,
+        updatedAt: now,
+      };
+      connections.push(connection);
+      return reply.code(201).send(connection);
+    });
+
+    scope.get<{ Params: { id: string } }>('/v1/connections/:id/runs', async (request) => {
+      const connection = connectionById(request.params.id);
+      const query = queryOf(request);
+      const offset = integerParam(query, 'offset', { min: 0 }) ?? 0;
+      const limit = integerParam(query, 'limit', { min: 1 });
+      return page(runs.filter((r) => r.connectionId === connection.id).map(runView), offset, limit);
+    });
+
+    scope.post<{ Params: { id: string } }>('/v1/connections/:id/runs', async (request, reply) => {
+      const connection = connectionById(request.params.id);
+      const now = state.now();
+      const run: Run = {
+        id: runs.length + 1,
+        connectionId: connection.id,
+        log: `run started by ${request.principal!.user.name}`,
+        startedMs: now,
+        createdAt: iso(now),
+      };
+      runs.push(run);
+      return reply.code(201).send({ ...runView(run), status: 'Starting' });
+    });
+
+    scope.get<{ Params: { id: string; runId: string } }>(
+      '/v1/connections/:id/runs/:runId',
+      async (request) => {
+        const connection = connectionById(request.params.id);
+        const runId = pathId(request.params.runId, 'NotFound', 'run');
+        const run = runs.find((r) => r.id === runId && r.connectionId === connection.id);
+        if (!run) throw notFound('NotFound', 'run', runId);
+        return runView(run);
+      },
+    );
+  });
+}
+
+function logLevel(body: Record<string, unknown>, field: string): number | undefined {
+  const value = optionalInteger(body, field);
+  if (value !== undefined && ![10, 20, 30, 40, 50, 60].includes(value)) {
+    throw badBody(`field "${field}" must be 10, 20, 30, 40, 50 or 60`);
+  }
+  return value;
+}
+
+function compare(a: unknown, b: unknown): number {
+  const x = String(a);
+  const y = String(b);
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function seedConnections(): Connection[] {
+  const sources = [
+    'Asset Inventory',
+    'Vulnerabilities',
+    'Compliance',
+    'System Status',
+    'Action Log',
+    'Event Log',
+  ];
+  return Array.from({ length: 24 }, (_, i) => {
+    const at = iso(SEED_EPOCH_MS - (60 - i) * DAY);
+    const destinationType = DESTINATIONS[i % DESTINATIONS.length] as Connection['destinationType'];
+    return {
+      id: i + 1,
+      name: `${sources[i % sources.length]} to ${destinationType} ${Math.floor(i / sources.length) + 1}`,
+      userId: 1,
+      personaId: 0,
+      description: 'Seeded connection',
+      enabled: i % 4 !== 3,
+      minimumPassPercentage: 0,
+      logLevel: 30,
+      tempLogLevel: 30,
+      tempLogLevelRuns: 0,
+      destinationType,
+      schedule: '0 * * * *',
+      scheduleTimeZone: 'UTC',
+      maxOldSpaceSize: 1,
+      streams: [
+        `/v1/sources/savedquestions/${i + 1}`,
+        `/v1/formats/stringifies/${i + 1}`,
+        `/v1/destinations/files/${i + 1}`,
+      ],
+      createdAt: at,
+      updatedAt: at,
+    };
+  });
+}
