@@ -117,7 +117,7 @@ describe('emulator faults: rules, determinism and stats', () => {
     expect(shown.json.rules[0]?.['applied']).toBe(3);
   });
 
-  it('matches method, exact path and prefix; the first matching rule wins; exhausted counts fall through', async () => {
+  it('matches method, exact path and prefix; the first rule that fires wins; exhausted counts fall through', async () => {
     await install(h, [
       { method: 'POST', path: '/api/v2/session/current', fault: 'status:500', count: 10 },
       { method: 'GET', path: '/api/v2/session/*', fault: 'status:501', count: 1 },
@@ -127,6 +127,21 @@ describe('emulator faults: rules, determinism and stats', () => {
     expect((await h.call('GET', '/api/v2/session/current')).status).toBe(502);
     expect((await h.call('GET', '/api/v2/session/current?x=1')).status).toBe(200);
     expect((await h.call('GET', '/api/v2/api_tokens')).status).toBe(200);
+  });
+
+  it('lets the next rule try when a rate rule does not fire, so several rate rules share a path', async () => {
+    await install(h, [
+      { method: 'GET', path: '/api/v2/session/current', fault: 'status:501', rate: 0.3 },
+      { method: 'GET', path: '/api/v2/session/current', fault: 'status:502', rate: 0.3 },
+    ]);
+    const seen = new Map<number, number>();
+    for (let i = 0; i < 200; i++) {
+      const status = (await h.call('GET', '/api/v2/session/current')).status;
+      seen.set(status, (seen.get(status) ?? 0) + 1);
+    }
+    expect(seen.get(501)).toBeGreaterThan(35);
+    expect(seen.get(502)).toBeGreaterThan(20);
+    expect(seen.get(200)).toBeGreaterThan(60);
   });
 
   it('never applies faults to /__emulator/* routes, even under a catch-all rule', async () => {

@@ -28,10 +28,11 @@ interface ActiveRule {
 
 /**
  * The installed fault rules and the request statistics of one emulator. Off by default (no rules).
- * Rules are tried in order and the first that matches decides: a `count` rule applies to the first
- * n matching requests and then stops matching; a `rate` rule draws from its own seeded stream
- * (derived from the seed and the rule's position), so the same seed and the same sequence of
- * requests give the same faults. Installing rules restarts every stream and count.
+ * Rules are tried in order and the first that fires wins: a `count` rule fires for the first n
+ * matching requests; a `rate` rule fires when a draw from its own seeded stream (derived from the
+ * seed and the rule's position) falls under the rate, and otherwise lets the next rule try. So the
+ * same seed and the same sequence of requests give the same faults, and several rate rules on one
+ * path each fire at about their rate. Installing rules restarts every stream and count.
  */
 export class EmulatorFaults {
   readonly stats = new EmulatorStats();
@@ -82,7 +83,7 @@ export class EmulatorFaults {
         if (active.remaining === 0) continue;
         active.remaining -= 1;
       } else if (active.random() >= (rule.rate ?? 0)) {
-        return undefined;
+        continue;
       }
       active.applied += 1;
       this.stats.fault(rule.fault);
