@@ -73,6 +73,6 @@ describe('tanium-bridge emulator --faults FILE --seed S', () => {
     expect(missing.stderr.trim()).toBe('Cannot read the faults file /nonexistent/faults.json: no such file.');
     const seed = refuse(['--seed', 'abc']);
     expect(seed.status).toBe(1);
-    expect(seed.stderr.trim()).toBe('Invalid seed "abc": use a whole number, e.g. --seed 42.');
+    expect(seed.stderr.trim()).toBe('Invalid --seed "abc": use a whole number from 0 to 2147483647.');
   });
 });
