@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../common/userError.js';
+import { readFaultFile } from '../emulator/faults/faultFile.js';
+import { FaultRuleError } from '../emulator/faults/faultRules.js';
 import { startEmulator } from '../emulator/index.js';
 import type { GlobalOptions } from './output.js';
 import { printJson } from './output.js';
@@ -11,6 +13,7 @@ interface EmulatorCommandOptions extends GlobalOptions {
   host: string;
   state?: string;
   endpoints?: string;
+  faults?: string;
   seed?: string;
 }
 
@@ -23,7 +26,11 @@ export function registerEmulator(program: Command): void {
     .option('--host <address>', 'address to listen on (loopback unless you mean it)', '127.0.0.1')
     .option('--state <file>', 'keep users, tokens, settings and time in this file across restarts')
     .option('--endpoints <n>', 'endpoints in the seeded fleet (default 1000, at most 500000)')
-    .option('--seed <s>', 'seed of the fleet: the same seed gives the same fleet (default 1)')
+    .option(
+      '--seed <s>',
+      'seed of the fleet and of fault rates: the same seed gives the same fleet and faults (default 1)',
+    )
+    .option('--faults <file>', 'install fault rules {"rules": [...]} at start (docs/emulator-faults.md)')
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<EmulatorCommandOptions>();
       const port = parsePort(options.port);
@@ -33,6 +40,7 @@ export function registerEmulator(program: Command): void {
           : parseWhole(options.endpoints, '--endpoints', 1, 500_000);
       const seed =
         options.seed === undefined ? undefined : parseWhole(options.seed, '--seed', 0, 2 ** 31 - 1);
+      const faultRules = options.faults === undefined ? undefined : faultFile(options.faults);
       let emulator: Awaited<ReturnType<typeof startEmulator>>;
       try {
         emulator = await startEmulator({
@@ -41,6 +49,7 @@ export function registerEmulator(program: Command): void {
           ...(endpoints === undefined ? {} : { endpoints }),
           ...(seed === undefined ? {} : { seed }),
           ...(options.state ? { statePath: resolve(options.state) } : {}),
+          ...(faultRules === undefined ? {} : { faultRules }),
         });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
@@ -78,4 +87,13 @@ export function registerEmulator(program: Command): void {
         process.once('SIGTERM', stop);
       });
     });
+}
+
+function faultFile(path: string) {
+  try {
+    return readFaultFile(path);
+  } catch (error) {
+    if (error instanceof FaultRuleError) throw new UserError(error.message);
+    throw error;
+  }
 }

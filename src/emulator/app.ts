@@ -1,8 +1,11 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { authenticate, type Principal } from './authenticate.js';
 import { clockRoutes } from './control/clockRoutes.js';
+import { faultRoutes } from './control/faultRoutes.js';
+import { statsRoutes } from './control/statsRoutes.js';
 import { truthRoutes } from './control/truthRoutes.js';
 import type { EmulatorState } from './emulatorState.js';
+import { countRequests, EmulatorFaults, injectFaults } from './faults/index.js';
 import { GATEWAY_PATH, graphqlRoute } from './gateway/graphqlRoute.js';
 import { HttpError } from './httpError.js';
 import { CONNECT_PATH, CONNECT_UNAUTHORIZED, moduleRoutes } from './modules/index.js';
@@ -44,11 +47,18 @@ export const SURFACES: readonly Surface[] = [
   moduleRoutes,
 ];
 
+export interface EmulatorAppOptions {
+  /** Fault rules and request statistics (see docs/emulator-faults.md); a fresh, empty set by default. */
+  faults?: EmulatorFaults;
+}
+
 export function buildEmulatorApp(
   state: EmulatorState,
   surfaces: readonly Surface[] = SURFACES,
+  options: EmulatorAppOptions = {},
 ): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, return503OnClosing: false });
+  const faults = options.faults ?? new EmulatorFaults();
   app.decorateRequest('principal', null);
 
   // One JSON parser for every content type: Tanium clients do not all send Content-Type, and an
@@ -67,6 +77,9 @@ export function buildEmulatorApp(
     }
   });
 
+  // Faults and stats: count every request before authentication, decide faults after it.
+  countRequests(app, faults);
+
   app.addHook('onRequest', async (request, reply) => {
     if (isOpenRoute(request.method, request.url)) return;
     const result = authenticate(
@@ -79,6 +92,7 @@ export function buildEmulatorApp(
       request.principal = result.principal;
       return;
     }
+    faults.stats.authFailure(result.failure);
     if (request.url.startsWith(GATEWAY_PATH)) {
       return reply.code(401).send({ errors: [{ message: UNAUTHORIZED_TEXT }], data: null });
     }
@@ -86,6 +100,10 @@ export function buildEmulatorApp(
     if (request.url.startsWith(`${CONNECT_PATH}/`)) return reply.code(401).send(CONNECT_UNAUTHORIZED);
     return reply.code(401).send({ text: UNAUTHORIZED_TEXT });
   });
+
+  injectFaults(app, faults);
+  faultRoutes(app, faults);
+  statsRoutes(app, faults.stats);
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     const { status, text, headers } = describe(error);

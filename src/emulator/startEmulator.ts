@@ -1,5 +1,6 @@
 import { buildEmulatorApp } from './app.js';
 import { EmulatorState } from './emulatorState.js';
+import { EmulatorFaults, type FaultRule } from './faults/index.js';
 
 export interface EmulatorOptions {
   /** Address to listen on; loopback by default, since the emulator hands out admin tokens. */
@@ -10,8 +11,10 @@ export interface EmulatorOptions {
   statePath?: string;
   /** Endpoints in the seeded fleet (default 1,000). */
   endpoints?: number;
-  /** The fleet's seed: the same seed gives the same fleet (default 1). */
+  /** The seed of the fleet and of fault rates: the same seed gives the same fleet and faults (default 1). */
   seed?: number;
+  /** Fault rules to install at start (validated with `parseFaultRules`); none by default. */
+  faultRules?: readonly FaultRule[];
 }
 
 export interface RunningEmulator {
@@ -19,6 +22,8 @@ export interface RunningEmulator {
   /** An administrator token (persona "Default") trusted from 127.0.0.1 and ::1. */
   token: string;
   state: EmulatorState;
+  /** Fault rules and request statistics, also reachable over `/__emulator/faults` and `/__emulator/stats`. */
+  faults: EmulatorFaults;
   close(): Promise<void>;
 }
 
@@ -28,7 +33,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.endpoints === undefined ? {} : { size: options.endpoints }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
-  const app = buildEmulatorApp(state);
+  // Fault rates draw from the same seed as the fleet (the stored one under --state).
+  const faults = new EmulatorFaults(state.fleetSettings.seed);
+  if (options.faultRules) faults.install(options.faultRules);
+  const app = buildEmulatorApp(state, undefined, { faults });
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
@@ -38,6 +46,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url: `http://${urlHost}:${port}`,
     token: state.bootstrapToken(),
     state,
+    faults,
     async close() {
       await app.close();
       state.flush();

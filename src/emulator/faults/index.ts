@@ -1,0 +1,5 @@
+export { EmulatorFaults, type FaultDecision } from './emulatorFaults.js';
+export { EmulatorStats, type StatsView } from './emulatorStats.js';
+export { countRequests, cursorExpiryInjected, injectFaults, type RequestFaults } from './faultHooks.js';
+export { type Fault, type FaultRule, FaultRuleError, parseFaultRules } from './faultRules.js';
+export { DEFAULT_SEED } from './prng.js';
