@@ -209,3 +209,35 @@ describe('emulator Gateway: cursors expire by the emulator clock', () => {
     }
   });
 });
+
+describe('emulator Gateway: the expire-cursor fault', () => {
+  it('expires a presented cursor when the rule fires, and only pages with a cursor use up its count', async () => {
+    const h = await startHarness({ endpoints: 200, seed: 9 });
+    try {
+      const install = await h.call('POST', '/__emulator/faults', {
+        token: null,
+        body: {
+          rules: [
+            { method: 'POST', path: '/plugin/products/gateway/graphql', fault: 'expire-cursor', count: 1 },
+          ],
+        },
+      });
+      expect(install.status).toBe(200);
+      const first = await h.gql<EndpointsReply<Node>>(PAGE_QUERY, { first: 50 });
+      expect(first.json.errors).toBeUndefined();
+      const after = first.json.data.endpoints!.pageInfo.endCursor;
+      const expired = await h.gql<EndpointsReply<Node>>(PAGE_QUERY, { first: 50, after });
+      expect(expired.json.errors?.[0]?.message).toMatch(/cursor has expired/i);
+      // The collection is gone; a fresh one pages normally again.
+      const again = await h.gql<EndpointsReply<Node>>(PAGE_QUERY, { first: 50 });
+      const next = await h.gql<EndpointsReply<Node>>(PAGE_QUERY, {
+        first: 50,
+        after: again.json.data.endpoints!.pageInfo.endCursor,
+      });
+      expect(next.json.errors).toBeUndefined();
+      expect(next.json.data.endpoints!.edges).toHaveLength(50);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type DocumentNode, execute, type GraphQLError, parse, validate } from 'graphql';
 import type { EmulatorState } from '../emulatorState.js';
+import { cursorExpiryInjected } from '../faults/index.js';
 import { CollectionStore } from './endpoints/collections.js';
 import { buildGatewaySchema } from './gatewaySchema.js';
 
@@ -40,7 +41,12 @@ export function graphqlRoute(app: FastifyInstance, state: EmulatorState): void {
       schema: gateway.schema,
       document,
       rootValue,
-      contextValue: { state, principal: request.principal!, gateway: { fleet: state.fleet, collections } },
+      contextValue: {
+        state,
+        principal: request.principal!,
+        gateway: { fleet: state.fleet, collections },
+        expireCursor: cursorExpiryInjected(request),
+      },
       variableValues: (body.variables ?? undefined) as Record<string, unknown> | undefined,
       operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
     });
