@@ -16,10 +16,11 @@ export async function readSecret(prompt: string, input: NodeJS.ReadStream = proc
 
 /** A prompt on stderr that echoes nothing; Enter ends, Ctrl-C cancels, Backspace and Ctrl-U edit. */
 function promptHidden(prompt: string, input: NodeJS.ReadStream): Promise<string> {
-  process.stderr.write(prompt);
+  // Echo off before the prompt appears, so nothing typed after seeing it can be echoed.
   input.setRawMode(true);
   input.setEncoding('utf8');
   input.resume();
+  process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let value = '';
     const finish = () => {

@@ -8,11 +8,13 @@ import {
   VALID_DOMAINS,
   VALID_SERVERS,
 } from '../fixtures/domains.js';
-import { pool, runCli, tempHome } from '../helpers/cli.js';
+import { CLI_SUITE_TIMEOUT_MS, pool, runCli, tempHome } from '../helpers/runCli.js';
 
 const TOKEN = 'token-validation0000000000000000';
 
-describe('connect validates the address before anything else (CLI)', () => {
+describe('connect validates the address before anything else (CLI)', {
+  timeout: CLI_SUITE_TIMEOUT_MS,
+}, () => {
   it('rejects every hostile domain with the exact seed 001 message and stores nothing', async () => {
     const home = tempHome();
     const results = await pool(HOSTILE_DOMAINS, 4, (domain) =>

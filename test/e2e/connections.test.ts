@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_MESSAGE } from '../../src/connections/required.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
-import { runCli, tempHome, transcript } from '../helpers/cli.js';
+import { CLI_SUITE_TIMEOUT_MS, runCli, tempHome, transcript } from '../helpers/runCli.js';
 
 const newToken = () => `token-${randomBytes(20).toString('hex')}`;
 const last4 = (token: string) => token.slice(-4);
@@ -24,7 +24,7 @@ async function statusJson(home: string, env?: Record<string, string>) {
   };
 }
 
-describe('connections (CLI)', () => {
+describe('connections (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
   it('reads the token from stdin, stores it, and shows it masked', async () => {
     const home = tempHome();
     const token = newToken();
@@ -231,7 +231,7 @@ describe('connections (CLI)', () => {
   });
 });
 
-describe('secret search', () => {
+describe('secret search', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
   it('finds the token nowhere in the home folder, the database, its WAL or any output', async () => {
     const home = tempHome();
     const tokens = [newToken(), newToken(), newToken()] as const;

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli, tempHome } from '../helpers/cli.js';
+import { BIN, CLI_SUITE_TIMEOUT_MS, runCli, tempHome } from '../helpers/runCli.js';
 
 /** util-linux `script` gives the CLI a real pseudo-terminal, so stdin is a TTY. */
 const hasScript = spawnSync('script', ['--version']).status === 0;
@@ -27,7 +27,7 @@ function onTerminal(args: string[], keys: string): Promise<{ code: number | null
   });
 }
 
-describe.skipIf(!hasScript)('hidden prompt on a terminal', () => {
+describe.skipIf(!hasScript)('hidden prompt on a terminal', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
   it('reads the token without echoing it, honouring Backspace', async () => {
     const home = tempHome();
     const token = `token-${randomBytes(20).toString('hex')}`;

@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI } from './spawnCli.js';
 
-export const BIN = fileURLToPath(new URL('../../bin/tanium-bridge.js', import.meta.url));
+/** The built CLI entry point. */
+export const BIN = CLI;
 
 export interface CliResult {
   code: number;
@@ -19,10 +20,16 @@ export interface CliOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Suites that start dozens of Node processes: generous, because the machine running the suite may be
+ * shared (CI, parallel workers) and each process start then takes seconds instead of 150 ms.
+ */
+export const CLI_SUITE_TIMEOUT_MS = 180_000;
+
 /** Everything any CLI run printed, for the secret search. */
 export const transcript: string[] = [];
 
-/** Runs the built CLI as a real child process with `--home`. */
+/** Runs the built CLI to completion as a real child process with `--home`, feeding `input` on stdin. */
 export function runCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   if (!options.env?.['TANIUM_BRIDGE_MASTER_KEY']) delete env['TANIUM_BRIDGE_MASTER_KEY'];
