@@ -1,4 +1,5 @@
 import type { ConnectionRepository } from './connections.js';
+import type { LeaseRepository } from './leases.js';
 import type { SecretRepository } from './secrets.js';
 
 /** Which database sits behind a Store; tests run once per dialect. */
@@ -12,6 +13,7 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Repositories {
   readonly connections: ConnectionRepository;
   readonly secrets: SecretRepository;
+  readonly leases: LeaseRepository;
 }
 
 /** A unit of work inside `Store.transaction`: the same repositories, bound to the open transaction. */

@@ -34,6 +34,16 @@ describe('SQLite file', () => {
     await SqliteStore.open(file).close();
   });
 
+  it('upgrades a database left at an older version', async () => {
+    const file = tempDb();
+    await SqliteStore.open(file).close();
+    const db = new Database(file);
+    db.exec('DROP TABLE leases; DELETE FROM schema_migrations WHERE version = 2;');
+    expect(appliedVersions(db)).toEqual([1]);
+    expect(migrate(db, sqliteMigrations)).toEqual([2]);
+    db.close();
+  });
+
   it('refuses a database from a newer tanium-bridge', async () => {
     const file = tempDb();
     await SqliteStore.open(file).close();

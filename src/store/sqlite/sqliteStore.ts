@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Store, StoreTx } from '../store.js';
 import { SqliteConnections } from './connections.js';
+import { SqliteLeases } from './leases.js';
 import { migrate } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { SqliteSecrets } from './secrets.js';
@@ -21,6 +22,7 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly connections: SqliteConnections;
   readonly secrets: SqliteSecrets;
+  readonly leases: SqliteLeases;
   readonly #serial = new Serial();
   readonly #tx: StoreTx;
 
@@ -28,7 +30,12 @@ export class SqliteStore implements Store {
     const queued: Runner = (work) => this.#serial.run(work);
     this.connections = new SqliteConnections(db, queued);
     this.secrets = new SqliteSecrets(db, queued);
-    this.#tx = { connections: new SqliteConnections(db, direct), secrets: new SqliteSecrets(db, direct) };
+    this.leases = new SqliteLeases(db, queued);
+    this.#tx = {
+      connections: new SqliteConnections(db, direct),
+      secrets: new SqliteSecrets(db, direct),
+      leases: new SqliteLeases(db, direct),
+    };
   }
 
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
