@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { redactTokens } from '../common/redact.js';
 import { isUserError } from '../common/userError.js';
 import { buildProgram } from './program.js';
 
@@ -23,9 +24,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`Unexpected error: ${message}\n`);
+    process.stderr.write(`Unexpected error: ${redactTokens(message)}\n`);
     if (process.env['TANIUM_BRIDGE_DEBUG'] === '1' && error instanceof Error)
-      process.stderr.write(`${error.stack}\n`);
+      process.stderr.write(`${redactTokens(error.stack ?? '')}\n`);
     return 70;
   }
 }

@@ -1,5 +1,9 @@
 import { Command } from 'commander';
+import { registerConnect } from './connect.js';
 import { registerEmulator } from './emulator.js';
+import { registerRemove } from './remove.js';
+import { registerStatus } from './status.js';
+import { registerToken } from './token.js';
 
 /** Builds the command tree. Each command lives in its own file and registers itself here. */
 export function buildProgram(): Command {
@@ -10,5 +14,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions(false);
   registerEmulator(program);
+  registerConnect(program);
+  registerStatus(program);
+  registerToken(program);
+  registerRemove(program);
   return program;
 }

@@ -1,0 +1,33 @@
+import { UserError } from '../common/userError.js';
+import { requiredError } from './required.js';
+
+/** Seed 001's exact message for anything that is not a bare Tanium Cloud API hostname. */
+export const INVALID_DOMAIN_MESSAGE =
+  'Failed to install integration: Invalid API domain: invalid API domain format: expected `<customer>-api.cloud.tanium.com`';
+
+/**
+ * `<customer>-api` is one DNS label: letters, digits and inner hyphens, at most 63 characters in all,
+ * so `<customer>` is 1 to 59 characters and cannot start or end with a hyphen.
+ */
+const CLOUD_HOST = /^[a-z0-9](?:[a-z0-9-]{0,57}[a-z0-9])?-api\.cloud\.tanium\.com$/;
+
+/**
+ * Validates the API Domain of a Tanium Cloud connection and returns it lower-cased.
+ *
+ * Empty or blank input gives "This field is required". Everything else must be exactly a bare
+ * hostname `<customer>-api.cloud.tanium.com`: no scheme, path, trailing slash or dot, port,
+ * credentials, query, surrounding spaces or non-ASCII characters. Hostnames are case-insensitive, so
+ * `ACME-API.Cloud.Tanium.com` is accepted and stored as `acme-api.cloud.tanium.com`.
+ */
+export function validateCloudDomain(input: string): string {
+  if (input.trim() === '') throw requiredError();
+  // ASCII check before lower-casing: some non-ASCII letters lower-case to ASCII (U+212A KELVIN SIGN → k).
+  if (!/^[\x21-\x7e]+$/.test(input)) throw invalidDomain();
+  const host = input.toLowerCase();
+  if (!CLOUD_HOST.test(host)) throw invalidDomain();
+  return host;
+}
+
+function invalidDomain(): UserError {
+  return new UserError(INVALID_DOMAIN_MESSAGE);
+}

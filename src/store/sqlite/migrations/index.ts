@@ -1,0 +1,8 @@
+import { assertOrdered, type Migration } from '../../migration.js';
+import { migration001 } from './001_connections.js';
+import { migration002 } from './002_leases.js';
+
+/** Every SQLite migration, in order. Append; never edit or reorder a released one. */
+export const sqliteMigrations: readonly Migration[] = [migration001, migration002];
+
+assertOrdered(sqliteMigrations);

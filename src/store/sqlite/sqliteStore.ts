@@ -1,0 +1,78 @@
+import { closeSync, openSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { Store, StoreTx } from '../store.js';
+import { SqliteConnections } from './connections.js';
+import { SqliteLeases } from './leases.js';
+import { migrate } from './migrate.js';
+import { sqliteMigrations } from './migrations/index.js';
+import { SqliteSecrets } from './secrets.js';
+import { direct, type Runner, Serial } from './serial.js';
+
+export interface SqliteStoreOptions {
+  /** How long to wait for another process's write lock before failing, in ms. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The SQLite Store on one file. WAL lets readers run beside the one writer; synchronous=FULL makes
+ * every commit durable on return (rotation commits a freshly issued token and must not lose it to
+ * a power cut); foreign keys make the secrets cascade real.
+ */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  readonly connections: SqliteConnections;
+  readonly secrets: SqliteSecrets;
+  readonly leases: SqliteLeases;
+  readonly #serial = new Serial();
+  readonly #tx: StoreTx;
+
+  private constructor(readonly db: Database.Database) {
+    const queued: Runner = (work) => this.#serial.run(work);
+    this.connections = new SqliteConnections(db, queued);
+    this.secrets = new SqliteSecrets(db, queued);
+    this.leases = new SqliteLeases(db, queued);
+    this.#tx = {
+      connections: new SqliteConnections(db, direct),
+      secrets: new SqliteSecrets(db, direct),
+      leases: new SqliteLeases(db, direct),
+    };
+  }
+
+  static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
+    // Create the file owner-only before SQLite does; its -wal and -shm files copy this mode.
+    closeSync(openSync(file, 'a', 0o600));
+    const db = new Database(file, { timeout: options.busyTimeoutMs ?? 15_000 });
+    try {
+      // busy_timeout first: switching to WAL on a fresh file needs a lock another process may hold.
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, sqliteMigrations);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteStore(db);
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.#serial.run(async () => {
+      this.db.prepare('BEGIN IMMEDIATE').run();
+      try {
+        const result = await fn(this.#tx);
+        this.db.prepare('COMMIT').run();
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
+        throw error;
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.#serial.run(() => {
+      this.db.close();
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import type { ConnectionRepository } from './connections.js';
+import type { LeaseRepository } from './leases.js';
+import type { SecretRepository } from './secrets.js';
+
+/** Which database sits behind a Store; tests run once per dialect. */
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The repositories one unit of work can use. Every method is async so that the PostgreSQL
+ * implementation can sit behind the same interface as SQLite. Later concerns (rotation, streams,
+ * checkpoints, quarantine) add a repository here, each in its own file.
+ */
+export interface Repositories {
+  readonly connections: ConnectionRepository;
+  readonly secrets: SecretRepository;
+  readonly leases: LeaseRepository;
+}
+
+/** A unit of work inside `Store.transaction`: the same repositories, bound to the open transaction. */
+export type StoreTx = Repositories;
+
+export interface Store extends Repositories {
+  readonly dialect: Dialect;
+  /**
+   * Runs `fn` in one write transaction that holds the database write lock from its first statement
+   * (SQLite `BEGIN IMMEDIATE`), commits durably when `fn` resolves and rolls back when it throws.
+   * Use only `tx` inside `fn`: calling the outer store waits for the transaction and deadlocks.
+   * Do no network I/O inside: the lock blocks every other writer on this machine meanwhile.
+   */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
