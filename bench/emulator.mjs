@@ -60,9 +60,13 @@ async function served() {
 function bigStart() {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['bin/tanium-bridge.js', 'emulator', '--port', '0', '--json', '--endpoints', String(BIG)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/tanium-bridge.js', 'emulator', '--port', '0', '--json', '--endpoints', String(BIG)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', async (chunk) => {
       out += chunk;
@@ -79,7 +83,12 @@ function bigStart() {
         body: JSON.stringify({ query: QUERY, variables: { after: null } }),
       });
       await page.body.json();
-      const rss = Number((await import('node:fs')).readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)[1]) * 1024;
+      const rss =
+        Number(
+          (await import('node:fs'))
+            .readFileSync(`/proc/${child.pid}/status`, 'utf8')
+            .match(/VmHWM:\s+(\d+)/)[1],
+        ) * 1024;
       child.kill('SIGTERM');
       resolve({ announcedMs, truthMs, truth, rss });
     });
@@ -90,11 +99,15 @@ function bigStart() {
 const s = await served();
 const rate = (s.endpoints / s.ms) * 1000;
 const floorRate = (s.endpoints / s.floorMs) * 1000;
-console.log(`served over HTTP: ${s.endpoints} endpoints with ${s.findings} CVE findings in ${s.ms.toFixed(0)} ms`);
+console.log(
+  `served over HTTP: ${s.endpoints} endpoints with ${s.findings} CVE findings in ${s.ms.toFixed(0)} ms`,
+);
 console.log(`  ${rate.toFixed(0)} endpoints/s (${((s.findings / s.ms) * 1000).toFixed(0)} findings/s)`);
 console.log(`floor (same endpoints and findings built in process): ${floorRate.toFixed(0)} endpoints/s`);
 console.log(`ratio served/floor: ${(rate / floorRate).toFixed(2)} (1.00 = HTTP and GraphQL cost nothing)`);
 
 const big = await bigStart();
-console.log(`\n${BIG} endpoints: announced after ${(big.announcedMs / 1000).toFixed(2)} s; truth (${big.truth.endpoints} endpoints, ${big.truth.cveFindings} CVE findings) in ${(big.truthMs / 1000).toFixed(2)} s`);
+console.log(
+  `\n${BIG} endpoints: announced after ${(big.announcedMs / 1000).toFixed(2)} s; truth (${big.truth.endpoints} endpoints, ${big.truth.cveFindings} CVE findings) in ${(big.truthMs / 1000).toFixed(2)} s`,
+);
 console.log(`  peak RSS ${(big.rss / MiB).toFixed(0)} MiB (limit 1024 MiB)`);
