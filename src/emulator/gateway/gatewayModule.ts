@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { Principal } from '../authenticate.js';
 import type { EmulatorState } from '../emulatorState.js';
 import type { Fleet } from '../fleet/index.js';
@@ -29,6 +29,8 @@ export interface GatewayModule {
   typeDefs: string;
   query?: Record<string, RootResolver>;
   mutation?: Record<string, RootResolver>;
+  /** Resolvers of non-root fields, attached to the built schema (e.g. a deprecated alias). */
+  fieldResolvers?: (schema: GraphQLSchema) => void;
 }
 
 /** Tanium reports mutation failures inside the payload as `error: SystemError`, with HTTP 200. */

@@ -1,4 +1,4 @@
-import { buildSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { coreModule } from './coreModule.js';
 import { endpointsModule } from './endpoints/endpointsModule.js';
 import type { GatewayModule, RootResolver } from './gatewayModule.js';
@@ -9,17 +9,26 @@ export const GATEWAY_MODULES: readonly GatewayModule[] = [coreModule, tokensModu
 
 export interface GatewaySchema {
   schema: GraphQLSchema;
-  query: Record<string, RootResolver>;
-  mutation: Record<string, RootResolver>;
 }
 
+/** Builds the schema from every slice's SDL and attaches the root and field resolvers to it. */
 export function buildGatewaySchema(modules: readonly GatewayModule[] = GATEWAY_MODULES): GatewaySchema {
   const schema = buildSchema(modules.map((m) => m.typeDefs).join('\n'));
-  const query: Record<string, RootResolver> = {};
-  const mutation: Record<string, RootResolver> = {};
   for (const module of modules) {
-    Object.assign(query, module.query);
-    Object.assign(mutation, module.mutation);
+    attachRoot(schema.getQueryType(), module.query);
+    attachRoot(schema.getMutationType(), module.mutation);
+    module.fieldResolvers?.(schema);
   }
-  return { schema, query, mutation };
+  return { schema };
+}
+
+function attachRoot(
+  type: GraphQLObjectType | null | undefined,
+  resolvers: Record<string, RootResolver> | undefined,
+): void {
+  for (const [name, resolve] of Object.entries(resolvers ?? {})) {
+    const field = type?.getFields()[name];
+    if (!field) throw new Error(`the Gateway schema has no root field ${name}`);
+    field.resolve = (_root, args, context, info) => resolve(args, context, info);
+  }
 }

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { type DocumentNode, execute, type GraphQLError, parse, validate } from 'graphql';
+import { type DocumentNode, type ExecutionResult, type GraphQLError, parse, validate } from 'graphql';
 import type { EmulatorState } from '../emulatorState.js';
 import { cursorExpiryInjected } from '../faults/index.js';
+import { CompiledQueries } from './compiledQueries.js';
 import { CollectionStore } from './endpoints/collections.js';
 import { buildGatewaySchema } from './gatewaySchema.js';
 
 export const GATEWAY_PATH = '/plugin/products/gateway/graphql';
+/** Checked documents kept at once, by query text. */
+const MAX_DOCUMENTS = 256;
 
 /**
  * The Gateway endpoint. Parse and validation failures (such as `Cannot query field "x" on type
@@ -14,8 +17,9 @@ export const GATEWAY_PATH = '/plugin/products/gateway/graphql';
  */
 export function graphqlRoute(app: FastifyInstance, state: EmulatorState): void {
   const gateway = buildGatewaySchema();
-  const rootValue = { ...gateway.query, ...gateway.mutation };
   const collections = new CollectionStore();
+  const compiled = new CompiledQueries(gateway.schema);
+  const documents = new Map<string, DocumentNode>();
 
   app.post(GATEWAY_PATH, async (request, reply) => {
     const body = request.body as
@@ -29,27 +33,37 @@ export function graphqlRoute(app: FastifyInstance, state: EmulatorState): void {
     if (body.variables != null && (typeof body.variables !== 'object' || Array.isArray(body.variables))) {
       return reply.code(400).send({ errors: [{ message: '"variables" must be a JSON object' }], data: null });
     }
-    let document: DocumentNode;
-    try {
-      document = parse(body.query);
-    } catch (error) {
-      return reply.code(400).send({ errors: [toJson(error as GraphQLError)], data: null });
+    const text = body.query;
+    const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
+    // Parse and validate once per distinct document text; later requests reuse the checked document.
+    let document = documents.get(text);
+    if (!document) {
+      try {
+        document = parse(text);
+      } catch (error) {
+        return reply.code(400).send({ errors: [toJson(error as GraphQLError)], data: null });
+      }
+      const invalid = validate(gateway.schema, document);
+      if (invalid.length > 0) return reply.code(400).send({ errors: invalid.map(toJson), data: null });
+      if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value as string);
+      documents.set(text, document);
     }
-    const invalid = validate(gateway.schema, document);
-    if (invalid.length > 0) return reply.code(400).send({ errors: invalid.map(toJson), data: null });
-    const result = await execute({
-      schema: gateway.schema,
+    const prepared = compiled.prepare(
+      text,
+      operationName,
       document,
-      rootValue,
-      contextValue: {
-        state,
-        principal: request.principal!,
-        gateway: { fleet: state.fleet, collections },
-        expireCursor: cursorExpiryInjected(request),
-      },
-      variableValues: (body.variables ?? undefined) as Record<string, unknown> | undefined,
-      operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
-    });
+      (body.variables ?? {}) as Record<string, unknown>,
+    );
+    const context = {
+      state,
+      principal: request.principal!,
+      gateway: { fleet: state.fleet, collections },
+      expireCursor: cursorExpiryInjected(request),
+    };
+    if (!('compiled' in prepared)) {
+      return reply.code(200).send({ errors: (prepared.errors ?? []).map(toJson), data: null });
+    }
+    const result: ExecutionResult = await prepared.compiled.query(undefined, context, prepared.variables);
     return reply
       .code(200)
       .send({ ...(result.errors ? { errors: result.errors.map(toJson) } : {}), data: result.data ?? null });

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import type { FleetView, SensorParam } from '../../fleet/index.js';
+import { GraphQLError, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import type { Endpoint, FleetView, SensorParam } from '../../fleet/index.js';
 import { type FieldFilterInput, filterList } from './listFilter.js';
 
 const APP_FIELDS = ['name', 'version', 'silentUninstallString', 'uninstallable'];
@@ -40,33 +40,48 @@ interface SensorRef {
   columns?: string[] | null;
 }
 
-/**
- * The object behind one `Endpoint` node. Fields with arguments are functions, which graphql-js
- * calls with those arguments, so findings and sensor readings are computed only when selected.
- */
-export function endpointNode(view: FleetView, i: number): Record<string, unknown> {
-  const endpoint = view.endpoint(i);
-  return {
-    ...endpoint,
-    installedApplications: (args: { filter?: FieldFilterInput | null }) =>
-      filterList(endpoint.installedApplications, args.filter, 'EndpointInstalledApplication', APP_FIELDS),
-    compliance: {
-      cveFindings: (args: { filter?: FieldFilterInput | null }) =>
-        filterList(
-          view.cveFindings(i).map((f) => ({ ...f, lastScanDate: f.lastFound })),
-          args.filter,
-          'EndpointComplianceCveFinding',
-          CVE_FIELDS,
-        ),
-      complianceFindings: (args: { filter?: FieldFilterInput | null }) =>
-        filterList(
-          view.complianceFindings(i),
-          args.filter,
-          'EndpointComplianceComplianceFinding',
-          COMPLIANCE_FIELDS,
-        ),
-    },
-    sensorReadings: (args: { sensors: SensorRef[] }) => ({
+/** Where a node came from, so field resolvers compute findings and readings only when selected. */
+const ORIGIN = Symbol('endpoint origin');
+interface Origin {
+  view: FleetView;
+  i: number;
+}
+type EndpointNode = Endpoint & { [ORIGIN]: Origin };
+
+/** The object behind one `Endpoint` node: the fleet's endpoint, tagged with where it came from. */
+export function endpointNode(view: FleetView, i: number): EndpointNode {
+  return Object.assign(view.endpoint(i), { [ORIGIN]: { view, i } });
+}
+
+type Resolver<S, A> = (source: S, args: A) => unknown;
+
+/** Resolvers of the Endpoint fields that take arguments or compute on demand. */
+export function attachEndpointResolvers(schema: GraphQLSchema): void {
+  const on = <S, A>(type: string, field: string, resolve: Resolver<S, A>) => {
+    const target = (schema.getType(type) as GraphQLObjectType).getFields()[field];
+    if (!target) throw new Error(`schema has no field ${type}.${field}`);
+    target.resolve = resolve as Resolver<unknown, unknown>;
+  };
+  on<EndpointNode, { filter?: FieldFilterInput | null }>('Endpoint', 'installedApplications', (node, args) =>
+    filterList(node.installedApplications, args.filter, 'EndpointInstalledApplication', APP_FIELDS),
+  );
+  on<EndpointNode, unknown>('Endpoint', 'compliance', (node) => node[ORIGIN]);
+  on<Origin, { filter?: FieldFilterInput | null }>('EndpointCompliance', 'cveFindings', (o, args) =>
+    filterList(o.view.cveFindings(o.i), args.filter, 'EndpointComplianceCveFinding', CVE_FIELDS),
+  );
+  on<Origin, { filter?: FieldFilterInput | null }>('EndpointCompliance', 'complianceFindings', (o, args) =>
+    filterList(
+      o.view.complianceFindings(o.i),
+      args.filter,
+      'EndpointComplianceComplianceFinding',
+      COMPLIANCE_FIELDS,
+    ),
+  );
+  // `lastScanDate` is Tanium's deprecated name for `lastFound`.
+  on<{ lastFound: string }, unknown>('EndpointComplianceCveFinding', 'lastScanDate', (f) => f.lastFound);
+  on<EndpointNode, { sensors: SensorRef[] }>('Endpoint', 'sensorReadings', (node, args) => {
+    const { view, i } = node[ORIGIN];
+    return {
       columns: args.sensors.flatMap((ref) => {
         const reading = view.sensorReading(i, ref.name, ref.params ?? []);
         const wanted = ref.columns?.length
@@ -74,20 +89,44 @@ export function endpointNode(view: FleetView, i: number): Record<string, unknown
           : reading.columns;
         return wanted.map((c) => ({ ...c, sensor: { name: ref.name, params: ref.params ?? [] } }));
       }),
-    }),
-    sensorReading: (args: { sensor: SensorRef }) => {
-      const reading = view.sensorReading(i, args.sensor.name, args.sensor.params ?? []);
-      const column = args.sensor.columns?.length
-        ? reading.columns.find((c) => c.name === args.sensor.columns![0])
-        : reading.columns[0];
-      if (!column)
-        throw new GraphQLError(`Sensor "${args.sensor.name}" has no column "${args.sensor.columns?.[0]}".`);
-      return {
-        values: column.values,
-        floatValues: column.values.map((v) =>
-          v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null,
-        ),
-      };
-    },
-  };
+    };
+  });
+  on<EndpointNode, { sensor: SensorRef }>('Endpoint', 'sensorReading', (node, args) => {
+    const { view, i } = node[ORIGIN];
+    const reading = view.sensorReading(i, args.sensor.name, args.sensor.params ?? []);
+    const column = args.sensor.columns?.length
+      ? reading.columns.find((c) => c.name === args.sensor.columns![0])
+      : reading.columns[0];
+    if (!column) {
+      throw new GraphQLError(`Sensor "${args.sensor.name}" has no column "${args.sensor.columns?.[0]}".`);
+    }
+    return {
+      values: column.values,
+      floatValues: column.values.map((v) =>
+        v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null,
+      ),
+    };
+  });
+}
+
+/** Whether a node has a matching item in one of its lists (for filters that restrict their owner). */
+export function hasListMatch(
+  view: FleetView,
+  i: number,
+  field: 'installedApplications' | 'cveFindings' | 'complianceFindings',
+  filter: FieldFilterInput,
+): boolean {
+  if (field === 'installedApplications') {
+    return (
+      filterList(view.endpoint(i).installedApplications, filter, 'EndpointInstalledApplication', APP_FIELDS)
+        .length > 0
+    );
+  }
+  if (field === 'cveFindings') {
+    return filterList(view.cveFindings(i), filter, 'EndpointComplianceCveFinding', CVE_FIELDS).length > 0;
+  }
+  return (
+    filterList(view.complianceFindings(i), filter, 'EndpointComplianceComplianceFinding', COMPLIANCE_FIELDS)
+      .length > 0
+  );
 }

@@ -3,7 +3,7 @@ import { type FleetView, UnknownSensorError } from '../../fleet/index.js';
 import type { GatewayContext, GatewayModule } from '../gatewayModule.js';
 import { connectionTypeDefs } from './connectionTypes.js';
 import { compileEndpointFilter, type EndpointFieldFilterInput, seenSinceShortcut } from './endpointFilter.js';
-import { endpointNode } from './endpointNode.js';
+import { attachEndpointResolvers, endpointNode, hasListMatch } from './endpointNode.js';
 import { endpointTypeDefs } from './endpointTypes.js';
 import { type FieldFilterInput, filterList } from './listFilter.js';
 import { page } from './paging.js';
@@ -26,6 +26,8 @@ interface EndpointsArgs {
 /** The Gateway's endpoint inventory: `endpoints`, `computerGroups`, `computerGroup`, `sensors`. */
 export const endpointsModule: GatewayModule = {
   typeDefs: endpointTypeDefs + connectionTypeDefs,
+  fieldResolvers: attachEndpointResolvers,
+
   query: {
     endpoints: (rawArgs, context, info) => {
       const args = rawArgs as EndpointsArgs;
@@ -126,27 +128,8 @@ function select(
   const predicates: ((i: number) => boolean)[] = [];
   if (filter && !shortcut) predicates.push(compileEndpointFilter(filter, view));
   for (const nested of listFilters) {
-    const f = nested.filter as FieldFilterInput;
-    if (nested.field === 'installedApplications') {
-      predicates.push(
-        (i) =>
-          filterList(view.endpoint(i).installedApplications, f, 'EndpointInstalledApplication', [
-            'name',
-            'version',
-            'silentUninstallString',
-            'uninstallable',
-          ]).length > 0,
-      );
-    } else {
-      predicates.push((i) => {
-        const node = endpointNode(view, i);
-        const compliance = node['compliance'] as Record<
-          string,
-          (a: { filter: FieldFilterInput }) => unknown[]
-        >;
-        return compliance[nested.field]!({ filter: f }).length > 0;
-      });
-    }
+    const field = nested.field as 'installedApplications' | 'cveFindings' | 'complianceFindings';
+    predicates.push((i) => hasListMatch(view, i, field, nested.filter as FieldFilterInput));
   }
   if (predicates.length === 0) return candidates;
   const kept: number[] = [];

@@ -39,7 +39,7 @@ export function filterList<T extends object>(
   itemType: string,
   fields: readonly string[],
 ): T[] {
-  if (!filter) return [...items];
+  if (!filter) return items as T[];
   checkPaths(filter, itemType, fields);
   const keep = compileListFilter<T>(filter, itemType);
   return items.filter(keep);
