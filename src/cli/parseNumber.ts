@@ -16,3 +16,12 @@ export function parseWhole(text: string, option: string, min: number, max: numbe
   }
   return value;
 }
+
+/** A duration in seconds (decimals allowed, 0.1 to 600) from the command line, in milliseconds. */
+export function parseSeconds(text: string, option: string): number {
+  const value = Number(text);
+  if (!/^\d{1,3}(\.\d{1,3})?$/.test(text.trim()) || value < 0.1 || value > 600) {
+    throw new UserError(`Invalid ${option} "${text}": use a number of seconds from 0.1 to 600.`);
+  }
+  return Math.round(value * 1000);
+}

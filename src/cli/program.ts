@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { registerCheck } from './check.js';
 import { registerConnect } from './connect.js';
 import { registerEmulator } from './emulator.js';
 import { registerRemove } from './remove.js';
+import { registerRequest } from './request.js';
 import { registerStatus } from './status.js';
 import { registerToken } from './token.js';
 
@@ -18,5 +20,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerToken(program);
   registerRemove(program);
+  registerCheck(program);
+  registerRequest(program);
   return program;
 }

@@ -82,7 +82,7 @@ describe('modules', () => {
       'threat-response',
     ]);
     expect(new Set(MODULES.map((m) => m.basePath)).size).toBe(10);
-    expect(MODULES.find((m) => m.key === 'asset')?.permission).toBe('Asset API User (Read)');
+    expect(MODULES.find((m) => m.key === 'asset')?.permission).toBe('Asset API User');
   });
 
   it('sends each module request under its base path and returns the body as-is', async () => {
@@ -117,7 +117,7 @@ describe('modules', () => {
       .request('GET', '/v1/assets')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
-    expect((error as PermissionError).message).toContain('Asset API User (Read)');
+    expect((error as PermissionError).message).toContain('Asset API User');
     expect((error as PermissionError).module?.key).toBe('asset');
     expect((error as PermissionError).text).toBe('RBACInsufficientPrivilege');
     const results = await c.probeModules();

@@ -5,8 +5,9 @@ export const comply: ModuleDefinition = {
   key: 'comply',
   name: 'Comply',
   basePath: '/plugin/products/comply',
-  // Seed 000 lists no permission for Comply streams, only the "Comply Reporting" content set.
-  permission: 'Comply Reporting content set (Read)',
-  permissionSource: 'seed-000',
+  // RBAC name from Tanium's Comply API description (seed 000 lists only the "Comply Reporting"
+  // content set for Comply streams, which a persona needs as well).
+  permission: 'Show Comply',
+  permissionSource: 'module-api-description',
   probe: '/v1/exceptions',
 };

@@ -5,7 +5,7 @@ export const connect: ModuleDefinition = {
   key: 'connect',
   name: 'Connect',
   basePath: '/plugin/products/connect',
-  permission: 'Connect User (Read)',
+  permission: 'Show Connect',
   permissionSource: 'assumption',
   probe: '/v1/connections?limit=1',
 };

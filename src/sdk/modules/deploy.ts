@@ -5,7 +5,7 @@ export const deploy: ModuleDefinition = {
   key: 'deploy',
   name: 'Deploy',
   basePath: '/plugin/products/deploy',
-  permission: 'Deploy Deployment (Read)',
+  permission: 'Show Deploy',
   permissionSource: 'assumption',
   probe: '/v1/deployments?take=1',
 };

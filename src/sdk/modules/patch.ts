@@ -5,8 +5,9 @@ export const patch: ModuleDefinition = {
   key: 'patch',
   name: 'Patch',
   basePath: '/plugin/products/patch',
-  // The Gateway documents "Patch Deployment - Execute/Write" for creating; reading is assumed.
-  permission: 'Patch Deployment (Read)',
-  permissionSource: 'assumption',
+  // RBAC name from Tanium's Patch API description (the Gateway documents "Patch Deployment -
+  // Execute/Write" for creating deployments).
+  permission: 'Show Patch',
+  permissionSource: 'module-api-description',
   probe: '/v1/patches?take=1',
 };

@@ -5,7 +5,7 @@ export const reputation: ModuleDefinition = {
   key: 'reputation',
   name: 'Reputation',
   basePath: '/plugin/products/reputation',
-  permission: 'Reputation (Read)',
+  permission: 'Show Reputation',
   permissionSource: 'assumption',
   probe: '/v3/reputations/custom?limit=1',
 };

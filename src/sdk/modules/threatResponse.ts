@@ -5,8 +5,8 @@ export const threatResponse: ModuleDefinition = {
   key: 'threat-response',
   name: 'Threat Response',
   basePath: '/plugin/products/threat-response',
-  // The Gateway documents "Threat Response Alerts Write" for resolving; reading is assumed.
-  permission: 'Threat Response Alerts (Read)',
+  // The Gateway documents "Threat Response Alerts Write" for resolving; the module-wide name is assumed.
+  permission: 'Show Threat Response',
   permissionSource: 'assumption',
   probe: '/api/v1/alerts?limit=1',
 };
