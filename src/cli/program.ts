@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { registerConnect } from './connect.js';
 import { registerEmulator } from './emulator.js';
 import { registerRemove } from './remove.js';
+import { registerRotate } from './rotate.js';
+import { registerRotations } from './rotations.js';
 import { registerStatus } from './status.js';
 import { registerToken } from './token.js';
 
@@ -18,5 +20,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerToken(program);
   registerRemove(program);
+  registerRotate(program);
+  registerRotations(program);
   return program;
 }
