@@ -114,13 +114,18 @@ export function describeError(error: unknown, secrets: readonly (string | undefi
   return redactTokens(redactSecrets(text, known)).replace(/\s+/g, ' ').slice(0, 500);
 }
 
+/** Tanium refused the token: 401 on REST (AuthenticationError) or the Gateway (errors[] with HTTP 401). */
+export function isRefusal(error: unknown): boolean {
+  return error instanceof AuthenticationError || (error instanceof TaniumError && error.status === 401);
+}
+
 /**
  * How the rotate call ended. Only definite answers count as "nothing happened"; anything else that
  * may have reached the server (timeouts, resets, dropped answers, 5xx, an unreadable body) is
  * unknown and must be probed, never retried.
  */
 export function classifyRotateError(error: unknown): Exclude<RotateResult['kind'], 'answered'> {
-  if (error instanceof AuthenticationError) return 'refused';
+  if (isRefusal(error)) return 'refused';
   if (error instanceof ConnectionError || error instanceof TimeoutError)
     return error.mayHaveReachedServer ? 'no_answer' : 'not_sent';
   if (error instanceof ClientConfigError || error instanceof InvalidRequestPathError) return 'not_sent';
@@ -143,7 +148,7 @@ export function classifyRotateError(error: unknown): Exclude<RotateResult['kind'
 
 /** A probe: 401 means the token is refused; any other answer from Tanium (even 403) means it works. */
 export function classifyProbeError(error: unknown): ProbeResult['kind'] {
-  if (error instanceof AuthenticationError) return 'refused';
+  if (isRefusal(error)) return 'refused';
   if (
     error instanceof TaniumError &&
     error.status !== undefined &&
@@ -501,7 +506,7 @@ export async function rotateConnection(
           await client.close();
         }
       } catch (error) {
-        if (options.ifDue && error instanceof AuthenticationError)
+        if (options.ifDue && isRefusal(error))
           return report(name, 'refused', recovered, record, { message: refusedMessage(name) }, now());
         // Without --if-due, learning is a nicety (ids in the audit): rotate anyway.
         if (options.ifDue)

@@ -9,9 +9,8 @@
  *   const me = await withRotationRetry(source, () => client.session.current());
  */
 import type { ConnectionContext } from '../connections/connections.js';
-import { AuthenticationError } from '../sdk/index.js';
 import { readSlot } from './secrets.js';
-import { leaseKey } from './service.js';
+import { isRefusal, leaseKey } from './service.js';
 
 export interface StoredTokenSource {
   /** The token to send now: the stored active token (or, after a refusal, a pending one). */
@@ -60,7 +59,7 @@ export function storedTokenSource(
 }
 
 /**
- * Runs `call`; on a 401 that a concurrent rotation explains (a different token is stored now), runs
+ * Runs `call`; on a 401 (REST or Gateway) that a concurrent rotation explains (a different token is stored now), runs
  * it once more with the fresh token. A 401 with no newer token is a real refusal and is rethrown.
  * Use only for calls that are safe to repeat after a 401 (a 401 means Tanium did not run them).
  */
@@ -68,7 +67,7 @@ export async function withRotationRetry<T>(source: StoredTokenSource, call: () =
   try {
     return await call();
   } catch (error) {
-    if (!(error instanceof AuthenticationError)) throw error;
+    if (!isRefusal(error)) throw error;
     if (!(await source.refreshAfterRefusal())) throw error;
     return call();
   }
