@@ -3,6 +3,7 @@ import { clientForConnection } from '../connections/client.js';
 import { readToken } from '../connections/connections.js';
 import { type Diagnosis, diagnose, redactDiagnosis } from '../connections/diagnosis.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
+import { rotationHealth } from '../rotation/index.js';
 import { PermissionError, type ProbeResult, redactSecrets, type TaniumClient } from '../sdk/index.js';
 import { withConnections } from './context.js';
 import { type GlobalOptions, printJson } from './output.js';
@@ -67,16 +68,21 @@ export function registerCheck(program: Command): void {
             failure = error;
           }
           const secrets = token === undefined ? [] : [token];
+          // Rotation's own view (store only): a lost token, or an expiry near with rotation not working.
+          const now = failure === undefined ? await serverNow(client) : undefined;
+          const health = await rotationHealth(ctx.store, name, now ?? ctx.now?.() ?? new Date());
+          const rotation =
+            health.level === 'ok' ? undefined : { level: health.level, message: health.message };
           if (failure !== undefined) {
             const diagnosis = redactDiagnosis(
               diagnose(failure, { name, kind: record.kind, address: record.address, token }),
               secrets,
             );
-            reportFailure(global, diagnosis);
+            reportFailure(global, diagnosis, rotation);
             return;
           }
           const modules = options.modules ? await probe(client, secrets) : undefined;
-          reportSuccess(global, modules);
+          reportSuccess(global, modules, rotation);
         } finally {
           await client.close();
         }
@@ -84,17 +90,33 @@ export function registerCheck(program: Command): void {
     });
 }
 
-function reportFailure(global: GlobalOptions, diagnosis: Diagnosis): void {
+type RotationWarning = { level: 'warn' | 'error'; message: string } | undefined;
+
+function reportFailure(global: GlobalOptions, diagnosis: Diagnosis, rotation: RotationWarning): void {
   process.exitCode = 1;
-  if (global.json) printJson({ ok: false, message: CHECK_FAILED, diagnosis });
-  else process.stderr.write(`${CHECK_FAILED}\n${diagnosis.message} ${diagnosis.fix}\n`);
+  if (global.json)
+    printJson({ ok: false, message: CHECK_FAILED, diagnosis, ...(rotation ? { rotation } : {}) });
+  else {
+    const warning = rotation ? `Token rotation: ${rotation.message}\n` : '';
+    process.stderr.write(`${CHECK_FAILED}\n${diagnosis.message} ${diagnosis.fix}\n${warning}`);
+  }
 }
 
-function reportSuccess(global: GlobalOptions, modules: ModuleReport[] | undefined): void {
+function reportSuccess(
+  global: GlobalOptions,
+  modules: ModuleReport[] | undefined,
+  rotation: RotationWarning,
+): void {
   if (global.json) {
-    printJson({ ok: true, message: CHECK_OK, ...(modules === undefined ? {} : { modules }) });
+    printJson({
+      ok: true,
+      message: CHECK_OK,
+      ...(modules === undefined ? {} : { modules }),
+      ...(rotation ? { rotation } : {}),
+    });
     return;
   }
+  if (rotation) process.stderr.write(`Warning: token rotation: ${rotation.message}\n`);
   const lines = [CHECK_OK];
   if (modules !== undefined) {
     const usable = modules.filter((m) => m.ok).length;
@@ -125,4 +147,15 @@ export function moduleReport(result: ProbeResult, secrets: readonly string[]): M
         ? `not found (HTTP 404): is ${result.name} installed on this tenant?`
         : redactSecrets(error.message, secrets).replace(/\s*[\r\n]+\s*/g, ' ');
   return { ...base, ...(error.status === undefined ? {} : { status: error.status }), reason };
+}
+
+/** The tenant's clock (`query { now }`), which token expiry follows; undefined when the Gateway does not answer. */
+async function serverNow(client: TaniumClient): Promise<Date | undefined> {
+  try {
+    const { now } = await client.graphql<{ now: string }>('{ now }');
+    const ms = Date.parse(now);
+    return Number.isNaN(ms) ? undefined : new Date(ms);
+  } catch {
+    return undefined;
+  }
 }

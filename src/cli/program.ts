@@ -4,6 +4,8 @@ import { registerConnect } from './connect.js';
 import { registerEmulator } from './emulator.js';
 import { registerRemove } from './remove.js';
 import { registerRequest } from './request.js';
+import { registerRotate } from './rotate.js';
+import { registerRotations } from './rotations.js';
 import { registerStatus } from './status.js';
 import { registerToken } from './token.js';
 
@@ -22,5 +24,7 @@ export function buildProgram(): Command {
   registerRemove(program);
   registerCheck(program);
   registerRequest(program);
+  registerRotate(program);
+  registerRotations(program);
   return program;
 }

@@ -1,9 +1,11 @@
+import { type RotationSummary, rotationSummary } from '../rotation/health.js';
 import type { ConnectionRecord } from '../store/connections.js';
 import { type ConnectionContext, maskedToken } from './connections.js';
 
 /**
  * The public shape of a connection in `status --json` and the HTTP API. Stable: fields are added,
- * never renamed. It never holds the token, only its mask. Rotation fields will be added beside `token`.
+ * never renamed. It never holds the token, only its mask. `rotation` says what rotation knows (ids
+ * and server-clock expiry, docs/rotation.md).
  */
 export interface ConnectionView {
   name: string;
@@ -13,6 +15,7 @@ export interface ConnectionView {
   /** The server URL origin for `server`, else null. */
   url: string | null;
   token: { masked: string | null; error: string | null };
+  rotation: RotationSummary;
   createdAt: string;
   updatedAt: string;
 }
@@ -27,6 +30,7 @@ export async function viewConnection(
     domain: record.kind === 'cloud' ? record.address : null,
     url: record.kind === 'server' ? record.address : null,
     token: await maskedToken(ctx, record.name),
+    rotation: await rotationSummary(ctx.store, record.name, ctx.now?.() ?? new Date()),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
@@ -39,8 +43,23 @@ export function formatConnection(view: ConnectionView): string {
     `  kind     ${view.kind === 'cloud' ? 'Tanium Cloud' : 'server'}`,
     `  ${view.kind === 'cloud' ? 'domain' : 'url   '}   ${view.domain ?? view.url}`,
     `  token    ${view.token.masked ?? `unreadable: ${view.token.error}`}`,
+    ...rotationLines(view.rotation),
     `  created  ${view.createdAt}`,
     `  updated  ${view.updatedAt}`,
   ];
   return lines.join('\n');
+}
+
+function rotationLines(r: RotationSummary): string[] {
+  const expires =
+    r.expiresAt === null
+      ? 'unknown (run `tanium-bridge rotate --if-due` to learn it)'
+      : `${r.expiresAt} (${r.daysLeft} days left${r.tokenId === null ? '' : `, token id ${r.tokenId}`})`;
+  const last =
+    r.lastAttemptAt === null
+      ? 'never'
+      : `${r.lastAttemptAt}: ${r.lastOutcome ?? r.phase}${r.lastError === null ? '' : ` (${r.lastError})`}`;
+  const lines = [`  expires  ${expires}`, `  rotated  ${last}`];
+  if (r.problem !== null) lines.push(`  PROBLEM  ${r.problem}`);
+  return lines;
 }

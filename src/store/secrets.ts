@@ -1,8 +1,9 @@
 /**
- * Slots let rotation keep two tokens per connection: `active` is the one in use; a later migration can
- * add `pending` for a new token committed before it is verified (issue 5).
+ * Slots let rotation keep two tokens per connection: `active` is the one in use; `pending` holds a
+ * freshly rotated token, committed the moment it arrives and before it is verified and promoted
+ * (issue 5, docs/rotation.md).
  */
-export type SecretSlot = 'active';
+export type SecretSlot = 'active' | 'pending';
 
 /**
  * An envelope-encrypted secret as stored: only ciphertext and the id of the master key that wrapped

@@ -1,5 +1,6 @@
 import type { ConnectionRepository } from './connections.js';
 import type { LeaseRepository } from './leases.js';
+import type { RotationRepository } from './rotation.js';
 import type { SecretRepository } from './secrets.js';
 
 /** Which database sits behind a Store; tests run once per dialect. */
@@ -14,6 +15,7 @@ export interface Repositories {
   readonly connections: ConnectionRepository;
   readonly secrets: SecretRepository;
   readonly leases: LeaseRepository;
+  readonly rotation: RotationRepository;
 }
 
 /** A unit of work inside `Store.transaction`: the same repositories, bound to the open transaction. */

@@ -43,6 +43,12 @@ describe('connections (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
         domain: DOMAIN,
         url: null,
         token: { masked: `••••••••${last4(token)}`, error: null },
+        rotation: expect.objectContaining({
+          phase: 'idle',
+          expiresAt: null,
+          lastOutcome: null,
+          problem: null,
+        }),
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       },

@@ -39,7 +39,9 @@ describe('SQLite file', () => {
     await SqliteStore.open(file).close();
     const db = new Database(file);
     db.exec('DROP TABLE leases; DELETE FROM schema_migrations WHERE version = 2;');
-    expect(appliedVersions(db)).toEqual([1]);
+    expect(appliedVersions(db)).toEqual(
+      sqliteMigrations.map((migration) => migration.version).filter((version) => version !== 2),
+    );
     expect(migrate(db, sqliteMigrations)).toEqual([2]);
     db.close();
   });

@@ -5,6 +5,7 @@ import { SqliteConnections } from './connections.js';
 import { SqliteLeases } from './leases.js';
 import { migrate } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
+import { SqliteRotation } from './rotation.js';
 import { SqliteSecrets } from './secrets.js';
 import { direct, type Runner, Serial } from './serial.js';
 
@@ -23,6 +24,7 @@ export class SqliteStore implements Store {
   readonly connections: SqliteConnections;
   readonly secrets: SqliteSecrets;
   readonly leases: SqliteLeases;
+  readonly rotation: SqliteRotation;
   readonly #serial = new Serial();
   readonly #tx: StoreTx;
 
@@ -31,10 +33,12 @@ export class SqliteStore implements Store {
     this.connections = new SqliteConnections(db, queued);
     this.secrets = new SqliteSecrets(db, queued);
     this.leases = new SqliteLeases(db, queued);
+    this.rotation = new SqliteRotation(db, queued);
     this.#tx = {
       connections: new SqliteConnections(db, direct),
       secrets: new SqliteSecrets(db, direct),
       leases: new SqliteLeases(db, direct),
+      rotation: new SqliteRotation(db, direct),
     };
   }
 

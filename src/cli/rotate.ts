@@ -1,0 +1,73 @@
+import { type Command, Option } from 'commander';
+import { parseDuration } from '../common/duration.js';
+import { UserError } from '../common/userError.js';
+import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
+import { CRASH_POINTS, type CrashPoint } from '../rotation/driver.js';
+import { DEFAULT_POLICY, validateShare } from '../rotation/schedule.js';
+import { exitCodeOf, rotateConnection } from '../rotation/service.js';
+import type { RotationMethod } from '../store/rotation.js';
+import { withConnections } from './context.js';
+import { type GlobalOptions, printResult } from './output.js';
+
+/**
+ * Test-only: the rotation exits with code 137 (as if killed) at this point, to prove that every step
+ * leaves a state the next run recovers from. See CRASH_POINTS and docs/rotation.md.
+ */
+export const CRASH_ENV = 'TANIUM_BRIDGE_ROTATION_CRASH_AT';
+
+interface RotateCliOptions {
+  name: string;
+  via: RotationMethod;
+  ifDue?: boolean;
+  every?: string;
+  share?: string;
+}
+
+function crashHook(): ((point: CrashPoint) => void) | undefined {
+  const at = process.env[CRASH_ENV];
+  if (at === undefined || at === '') return undefined;
+  if (!(CRASH_POINTS as readonly string[]).includes(at))
+    throw new UserError(`${CRASH_ENV}="${at}" is not a crash point; use one of ${CRASH_POINTS.join(', ')}.`);
+  return (point) => {
+    if (point === at) process.exit(137);
+  };
+}
+
+/** `tanium-bridge rotate`: exchange the connection's token now, or with --if-due when due (cron). */
+export function registerRotate(program: Command): void {
+  program
+    .command('rotate')
+    .description("rotate the connection's API token (recovering an interrupted rotation first)")
+    .option('--name <name>', 'connection name', DEFAULT_CONNECTION)
+    .addOption(
+      new Option('--via <method>', 'REST PATCH /api/v2/api_tokens, or the Gateway apiTokenRotate')
+        .choices(['rest', 'graphql'])
+        .default('rest'),
+    )
+    .option('--if-due', "rotate only when due by the server's clock (for cron); say why not otherwise")
+    .option('--every <duration>', 'with --if-due: rotate when the token is this old', '1d')
+    .option(
+      '--share <fraction>',
+      'with --if-due: rotate when this share of its lifetime has passed',
+      String(DEFAULT_POLICY.share),
+    )
+    .action(async (options: RotateCliOptions, command: Command) => {
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const name = validateConnectionName(options.name);
+      const policy = {
+        everyMs: parseDuration(options.every ?? '1d'),
+        share: validateShare(Number(options.share ?? DEFAULT_POLICY.share)),
+      };
+      const checkpoint = crashHook();
+      await withConnections(global, async (ctx) => {
+        const report = await rotateConnection(ctx, name, {
+          method: options.via,
+          ifDue: options.ifDue === true,
+          policy,
+          ...(checkpoint ? { checkpoint } : {}),
+        });
+        printResult(global, report, report.message);
+        process.exitCode = exitCodeOf(report.outcome);
+      });
+    });
+}

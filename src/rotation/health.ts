@@ -1,0 +1,143 @@
+/**
+ * What `status` shows and `check` warns about: the token's expiry (server clock, estimated from the
+ * offset measured at the last contact), days left, the last rotation and its outcome, and, when
+ * rotation is stuck, the problem in plain words with the fix. Reads the store only: no network.
+ */
+import { initialRotationRecord, type RotationPhase, type RotationRecord } from '../store/rotation.js';
+import type { Store } from '../store/store.js';
+import { DAY_MS } from './schedule.js';
+
+/** `--name x` for hints, or nothing for the default connection. */
+function nameFlag(name: string): string {
+  return name === 'default' ? '' : ` --name ${name}`;
+}
+
+export function replaceFix(name: string): string {
+  return `create a new API token in the Tanium console (Administration > Permissions > API Tokens) and run \`tanium-bridge token replace${nameFlag(name)}\``;
+}
+
+export function lostMessage(name: string, record: RotationRecord): string {
+  const when = record.lastAttemptAt === null ? '' : ` at ${record.lastAttemptAt}`;
+  return (
+    `The token of "${name}" is lost: Tanium exchanged it during rotation${when} (attempt ${record.attemptId ?? 'unknown'}) ` +
+    `but the answer never arrived, so the new token was never received and the old one no longer works. ` +
+    `Rotation has stopped and will not retry. Fix: ${replaceFix(name)}.`
+  );
+}
+
+export function refusedMessage(name: string): string {
+  return (
+    `Tanium refuses the stored token of "${name}" (expired, revoked, or exchanged by something else), ` +
+    `so it cannot be rotated. Rotation has stopped and will not retry. Fix: ${replaceFix(name)}.`
+  );
+}
+
+export interface RotationSummary {
+  phase: RotationPhase;
+  tokenId: string | null;
+  /** Expiry on the server's clock, ISO; null until learned (first `rotate` or `rotate --if-due`). */
+  expiresAt: string | null;
+  /** Days left, one decimal, from the server time estimated with the last measured clock offset. */
+  daysLeft: number | null;
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  lastOutcome: string | null;
+  lastError: string | null;
+  /** Plain words, with the fix, when rotation needs attention; else null. */
+  problem: string | null;
+}
+
+function problemOf(name: string, record: RotationRecord, daysLeft: number | null): string | null {
+  switch (record.phase) {
+    case 'lost':
+      return lostMessage(name, record);
+    case 'refused':
+      return refusedMessage(name);
+    case 'unknown':
+      return `A rotation of "${name}" got no answer and whether Tanium exchanged the token is not known yet; the next \`tanium-bridge rotate${nameFlag(name)}\` checks with the old token before anything else.`;
+    case 'received':
+    case 'verifying':
+      return `A new token for "${name}" was received and stored but not verified yet; the next \`tanium-bridge rotate${nameFlag(name)}\` verifies and activates it.`;
+    case 'intent_recorded':
+    case 'sent':
+      return `A rotation of "${name}" is in progress (or was interrupted); the next \`tanium-bridge rotate${nameFlag(name)}\` finds out what happened.`;
+    case 'idle':
+      if (daysLeft !== null && daysLeft <= 0)
+        return `The token of "${name}" has expired. Fix: ${replaceFix(name)}.`;
+      return null;
+  }
+}
+
+export function summarize(name: string, record: RotationRecord, now: Date): RotationSummary {
+  const serverNow = now.getTime() + (record.clockOffsetMs ?? 0);
+  const daysLeft =
+    record.tokenExpiration === null
+      ? null
+      : Math.round(((Date.parse(record.tokenExpiration) - serverNow) / DAY_MS) * 10) / 10;
+  return {
+    phase: record.phase,
+    tokenId: record.tokenId,
+    expiresAt: record.tokenExpiration,
+    daysLeft,
+    lastAttemptAt: record.lastAttemptAt,
+    lastSuccessAt: record.lastSuccessAt,
+    lastOutcome: record.lastOutcome,
+    lastError: record.lastError,
+    problem: problemOf(name, record, daysLeft),
+  };
+}
+
+export async function rotationSummary(store: Store, name: string, now: Date): Promise<RotationSummary> {
+  const record = (await store.rotation.get(name)) ?? initialRotationRecord(now.toISOString());
+  return summarize(name, record, now);
+}
+
+export interface RotationHealth {
+  /** `error`: the token is lost, refused or expired; `warn`: expires within `warnDays` and rotation is not working. */
+  level: 'ok' | 'warn' | 'error';
+  message: string;
+  summary: RotationSummary;
+}
+
+/**
+ * For `check`: warns when the token expires within `warnDays` (default 3) and rotation is not
+ * working (the last attempt did not rotate, or an attempt is stuck); errors when the token is lost,
+ * refused or expired.
+ */
+export async function rotationHealth(
+  store: Store,
+  name: string,
+  now: Date,
+  options: { warnDays?: number } = {},
+): Promise<RotationHealth> {
+  const warnDays = options.warnDays ?? 3;
+  const summary = await rotationSummary(store, name, now);
+  const { phase, daysLeft } = summary;
+  if (phase === 'lost' || phase === 'refused' || (daysLeft !== null && daysLeft <= 0))
+    return { level: 'error', message: summary.problem ?? 'rotation needs attention', summary };
+  const working = phase === 'idle' && summary.lastOutcome === 'rotated';
+  if (daysLeft !== null && daysLeft < warnDays && !working) {
+    const never = summary.lastOutcome === null || summary.lastOutcome === 'token_replaced';
+    const why =
+      summary.problem ??
+      (never
+        ? `it has not been rotated yet: schedule \`tanium-bridge rotate --if-due${nameFlag(name)}\``
+        : `the last rotation ended "${summary.lastOutcome}": ${summary.lastError ?? 'no detail'}`);
+    return {
+      level: 'warn',
+      message: `The token of "${name}" expires in ${daysLeft} days (${summary.expiresAt}) and rotation is not working: ${why}`,
+      summary,
+    };
+  }
+  if (daysLeft === null)
+    return {
+      level: 'ok',
+      message: `Token expiry of "${name}" not known yet: run \`tanium-bridge rotate --if-due${nameFlag(name)}\` to learn it.`,
+      summary,
+    };
+  return {
+    level: 'ok',
+    message: `The token of "${name}" expires in ${daysLeft} days (${summary.expiresAt}).`,
+    summary,
+  };
+}
