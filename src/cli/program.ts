@@ -1,8 +1,11 @@
 import { Command } from 'commander';
 import { registerConnect } from './connect.js';
+import { registerDemo } from './demo.js';
 import { registerEmulator } from './emulator.js';
+import { registerExport } from './export.js';
 import { registerRemove } from './remove.js';
 import { registerStatus } from './status.js';
+import { registerSync } from './sync.js';
 import { registerToken } from './token.js';
 
 /** Builds the command tree. Each command lives in its own file and registers itself here. */
@@ -18,5 +21,8 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerToken(program);
   registerRemove(program);
+  registerSync(program);
+  registerExport(program);
+  registerDemo(program);
   return program;
 }

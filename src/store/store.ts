@@ -1,6 +1,7 @@
 import type { ConnectionRepository } from './connections.js';
 import type { LeaseRepository } from './leases.js';
 import type { SecretRepository } from './secrets.js';
+import type { SyncRepository } from './sync.js';
 
 /** Which database sits behind a Store; tests run once per dialect. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -14,6 +15,8 @@ export interface Repositories {
   readonly connections: ConnectionRepository;
   readonly secrets: SecretRepository;
   readonly leases: LeaseRepository;
+  /** Stream tables, checkpoints, sync runs and quarantine (issue 6). */
+  readonly sync: SyncRepository;
 }
 
 /** A unit of work inside `Store.transaction`: the same repositories, bound to the open transaction. */

@@ -7,6 +7,7 @@ import { migrate } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { SqliteSecrets } from './secrets.js';
 import { direct, type Runner, Serial } from './serial.js';
+import { SqliteSync } from './sync.js';
 
 export interface SqliteStoreOptions {
   /** How long to wait for another process's write lock before failing, in ms. */
@@ -23,6 +24,7 @@ export class SqliteStore implements Store {
   readonly connections: SqliteConnections;
   readonly secrets: SqliteSecrets;
   readonly leases: SqliteLeases;
+  readonly sync: SqliteSync;
   readonly #serial = new Serial();
   readonly #tx: StoreTx;
 
@@ -31,10 +33,12 @@ export class SqliteStore implements Store {
     this.connections = new SqliteConnections(db, queued);
     this.secrets = new SqliteSecrets(db, queued);
     this.leases = new SqliteLeases(db, queued);
+    this.sync = new SqliteSync(db, queued);
     this.#tx = {
       connections: new SqliteConnections(db, direct),
       secrets: new SqliteSecrets(db, direct),
       leases: new SqliteLeases(db, direct),
+      sync: new SqliteSync(db, direct),
     };
   }
 
