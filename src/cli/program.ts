@@ -1,12 +1,15 @@
 import { Command } from 'commander';
 import { registerCheck } from './check.js';
 import { registerConnect } from './connect.js';
+import { registerDemo } from './demo.js';
 import { registerEmulator } from './emulator.js';
+import { registerExport } from './export.js';
 import { registerRemove } from './remove.js';
 import { registerRequest } from './request.js';
 import { registerRotate } from './rotate.js';
 import { registerRotations } from './rotations.js';
 import { registerStatus } from './status.js';
+import { registerSync } from './sync.js';
 import { registerToken } from './token.js';
 
 /** Builds the command tree. Each command lives in its own file and registers itself here. */
@@ -26,5 +29,8 @@ export function buildProgram(): Command {
   registerRequest(program);
   registerRotate(program);
   registerRotations(program);
+  registerSync(program);
+  registerExport(program);
+  registerDemo(program);
   return program;
 }

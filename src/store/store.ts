@@ -2,6 +2,7 @@ import type { ConnectionRepository } from './connections.js';
 import type { LeaseRepository } from './leases.js';
 import type { RotationRepository } from './rotation.js';
 import type { SecretRepository } from './secrets.js';
+import type { SyncRepository } from './sync.js';
 
 /** Which database sits behind a Store; tests run once per dialect. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -16,6 +17,8 @@ export interface Repositories {
   readonly secrets: SecretRepository;
   readonly leases: LeaseRepository;
   readonly rotation: RotationRepository;
+  /** Stream tables, checkpoints, sync runs and quarantine (issue 6). */
+  readonly sync: SyncRepository;
 }
 
 /** A unit of work inside `Store.transaction`: the same repositories, bound to the open transaction. */

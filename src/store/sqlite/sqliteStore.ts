@@ -8,6 +8,7 @@ import { sqliteMigrations } from './migrations/index.js';
 import { SqliteRotation } from './rotation.js';
 import { SqliteSecrets } from './secrets.js';
 import { direct, type Runner, Serial } from './serial.js';
+import { SqliteSync } from './sync.js';
 
 export interface SqliteStoreOptions {
   /** How long to wait for another process's write lock before failing, in ms. */
@@ -25,6 +26,7 @@ export class SqliteStore implements Store {
   readonly secrets: SqliteSecrets;
   readonly leases: SqliteLeases;
   readonly rotation: SqliteRotation;
+  readonly sync: SqliteSync;
   readonly #serial = new Serial();
   readonly #tx: StoreTx;
 
@@ -34,11 +36,13 @@ export class SqliteStore implements Store {
     this.secrets = new SqliteSecrets(db, queued);
     this.leases = new SqliteLeases(db, queued);
     this.rotation = new SqliteRotation(db, queued);
+    this.sync = new SqliteSync(db, queued);
     this.#tx = {
       connections: new SqliteConnections(db, direct),
       secrets: new SqliteSecrets(db, direct),
       leases: new SqliteLeases(db, direct),
       rotation: new SqliteRotation(db, direct),
+      sync: new SqliteSync(db, direct),
     };
   }
 

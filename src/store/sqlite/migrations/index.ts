@@ -2,8 +2,14 @@ import { assertOrdered, type Migration } from '../../migration.js';
 import { migration001 } from './001_connections.js';
 import { migration002 } from './002_leases.js';
 import { migration003 } from './003_rotation.js';
+import { migration004 } from './004_sync.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
-export const sqliteMigrations: readonly Migration[] = [migration001, migration002, migration003];
+export const sqliteMigrations: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+];
 
 assertOrdered(sqliteMigrations);

@@ -1,0 +1,201 @@
+// Sync benchmark (issue 6 item 6): a full sync of a 100,000-endpoint emulator (assets, CVE findings,
+// compliance findings) into SQLite, against a floor measured in the same run: fetching and parsing the
+// same pages (same query, same adaptive page size) without storing them. Then the same sync at 300,000
+// endpoints, to show that memory does not grow with fleet size. The emulator runs in its own process,
+// as Tanium would; the floor and each sync run in their own process too, so each peak RSS is its own.
+// Run with `npm run bench:sync` (SYNC_ENDPOINTS, SYNC_BIG_ENDPOINTS override sizes; SYNC_BIG_ENDPOINTS=0
+// skips the second fleet).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SMALL = Number(process.env.SYNC_ENDPOINTS ?? 100_000);
+const BIG = Number(process.env.SYNC_BIG_ENDPOINTS ?? 300_000);
+const STREAMS = ['assets', 'vulnerabilities', 'compliance'];
+const MiB = 1024 * 1024;
+const self = fileURLToPath(import.meta.url);
+const cli = fileURLToPath(new URL('../bin/tanium-bridge.js', import.meta.url));
+
+if (process.argv[2] === '--worker') await worker(process.argv[3], process.argv[4], process.argv[5]);
+else await orchestrate();
+
+async function worker(kind, url, token) {
+  const { createTaniumClient } = await import('../dist/sdk/index.js');
+  const { STREAMS: DEFS } = await import('../dist/streams/index.js');
+  const { endpointsQuery } = await import('../dist/sync/query.js');
+  const { PageSizer, DEFAULT_PAGE_SIZE } = await import('../dist/sync/pageSize.js');
+  const client = createTaniumClient({ baseUrl: url, token });
+  let peak = 0;
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  };
+  const timer = setInterval(sample, 50);
+  const started = performance.now();
+  let result;
+  if (kind === 'floor') {
+    const query = endpointsQuery(
+      STREAMS.map((s) => DEFS[s]),
+      { sensors: [] },
+    );
+    const sizer = new PageSizer(DEFAULT_PAGE_SIZE.min);
+    let after = null;
+    let endpoints = 0;
+    let rows = 0;
+    for (;;) {
+      const t0 = performance.now();
+      const data = await client.graphql(query, { first: sizer.size, after, filter: null });
+      const page = data.endpoints;
+      let pageRows = page.edges.length;
+      for (const { node } of page.edges)
+        pageRows += node.compliance.cveFindings.length + node.compliance.complianceFindings.length;
+      sizer.observe(performance.now() - t0, page.edges.length, pageRows);
+      endpoints += page.edges.length;
+      rows += pageRows;
+      sample();
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    result = { endpoints, rows };
+  } else {
+    const { SqliteStore } = await import('../dist/store/sqlite/sqliteStore.js');
+    const { runSync } = await import('../dist/sync/runner.js');
+    const dir = mkdtempSync(join(tmpdir(), 'tb-bench-sync-'));
+    const store = SqliteStore.open(join(dir, 'bridge.db'));
+    await store.connections.upsert({ name: 'bench', kind: 'server', address: url }, new Date().toISOString());
+    let waitMs = 0;
+    let storeMs = 0;
+    const summary = await runSync({
+      store,
+      client,
+      connection: 'bench',
+      streams: STREAMS,
+      full: true,
+      onEvent: (event) => {
+        if (event.event === 'page') {
+          sample();
+          waitMs += event.waitMs;
+          storeMs += event.storeMs;
+        }
+      },
+    });
+    const counts = {};
+    for (const s of STREAMS) counts[s] = await store.sync.count('bench', s);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    result = {
+      endpoints: summary.endpoints,
+      pages: summary.pages,
+      counts,
+      streams: summary.streams,
+      waitMs,
+      storeMs,
+    };
+  }
+  const ms = performance.now() - started;
+  result.cpuMs = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+  clearInterval(timer);
+  sample();
+  await client.close();
+  process.stdout.write(
+    `${JSON.stringify({ ...result, ms, peakRss: peak, maxRss: process.resourceUsage().maxRSS * 1024 })}\n`,
+  );
+}
+
+function run(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1))) : reject(new Error(`exit ${code}`)),
+    );
+  });
+}
+
+function startEmulator(endpoints) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [cli, 'emulator', '--port', '0', '--json', '--endpoints', String(endpoints)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) resolve({ child, ...JSON.parse(out.split('\n')[0]) });
+    });
+    child.on('error', reject);
+  });
+}
+
+async function truth(url) {
+  const reply = await fetch(`${url}/__emulator/truth`);
+  return reply.json();
+}
+
+async function fleet(endpoints, withFloor) {
+  const emulator = await startEmulator(endpoints);
+  try {
+    const expected = await truth(emulator.url);
+    const floor = withFloor
+      ? await run([self, '--worker', 'floor', emulator.url, emulator.token])
+      : undefined;
+    const sync = await run([self, '--worker', 'sync', emulator.url, emulator.token]);
+    return { expected, floor, sync };
+  } finally {
+    emulator.child.kill('SIGTERM');
+  }
+}
+
+async function orchestrate() {
+  const small = await fleet(SMALL, true);
+  const { floor, sync, expected } = small;
+  const rows = Object.values(sync.counts).reduce((a, b) => a + b, 0);
+  const perS = (n, ms) => Math.round((n / ms) * 1000);
+  console.log(
+    `fleet ${SMALL.toLocaleString()} endpoints: truth ${expected.endpoints} endpoints, ${expected.cveFindings} CVE findings, ${expected.complianceFindings} compliance findings`,
+  );
+  console.log(
+    `floor (fetch + parse, no store): ${(floor.ms / 1000).toFixed(1)} s, ${perS(floor.endpoints, floor.ms)} endpoints/s, ${perS(floor.rows, floor.ms)} rows/s, peak RSS ${(floor.peakRss / MiB).toFixed(0)} MiB`,
+  );
+  console.log(
+    `full sync into SQLite:           ${(sync.ms / 1000).toFixed(1)} s, ${perS(sync.endpoints, sync.ms)} endpoints/s, ${perS(rows, sync.ms)} rows/s, ${sync.pages} pages, peak RSS ${(sync.peakRss / MiB).toFixed(0)} MiB`,
+  );
+  console.log(
+    `  sync time waiting for pages ${(sync.waitMs / 1000).toFixed(1)} s, in page transactions ${(sync.storeMs / 1000).toFixed(1)} s; CPU: floor ${(floor.cpuMs / 1000).toFixed(1)} s, sync ${(sync.cpuMs / 1000).toFixed(1)} s`,
+  );
+  for (const [stream, n] of Object.entries(sync.counts)) {
+    const ok =
+      {
+        assets: expected.endpoints,
+        vulnerabilities: expected.cveFindings,
+        compliance: expected.complianceFindings,
+      }[stream] === n;
+    console.log(
+      `  ${stream.padEnd(16)} ${String(n).padStart(9)} rows  ${String(perS(n, sync.ms)).padStart(7)} rows/s  ${ok ? 'equals truth' : 'DIFFERS from truth'}`,
+    );
+  }
+  const ratio = sync.ms / floor.ms;
+  console.log(`ratio sync/floor: ${ratio.toFixed(2)} (target <= 1.50: ${ratio <= 1.5 ? 'met' : 'MISSED'})`);
+  console.log(
+    `peak RSS: ${(sync.peakRss / MiB).toFixed(0)} MiB (target < 256 MiB: ${sync.peakRss < 256 * MiB ? 'met' : 'MISSED'})`,
+  );
+  if (BIG > 0) {
+    const big = await fleet(BIG, false);
+    const bigRows = Object.values(big.sync.counts).reduce((a, b) => a + b, 0);
+    console.log(
+      `\nfleet ${BIG.toLocaleString()} endpoints: full sync ${(big.sync.ms / 1000).toFixed(1)} s, ${perS(big.sync.endpoints, big.sync.ms)} endpoints/s, ${perS(bigRows, big.sync.ms)} rows/s, peak RSS ${(big.sync.peakRss / MiB).toFixed(0)} MiB`,
+    );
+    const growth = (big.sync.peakRss - sync.peakRss) / MiB;
+    console.log(
+      `memory ${SMALL.toLocaleString()} vs ${BIG.toLocaleString()} endpoints: ${(sync.peakRss / MiB).toFixed(0)} vs ${(big.sync.peakRss / MiB).toFixed(0)} MiB (${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MiB)`,
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
+import type { StreamName } from '../streams/index.js';
+import { formatSummary } from '../sync/format.js';
+import { withConnections } from './context.js';
+import type { GlobalOptions } from './output.js';
+import { parseStreams, syncConnection } from './syncCommand.js';
+
+interface SyncOptions {
+  name: string;
+  streams?: string;
+  full?: boolean;
+  sensors?: string;
+  margin?: string;
+  reconcileEvery?: string;
+}
+
+/** `tanium-bridge sync`: assets, vulnerabilities, compliance and sensors into the store (docs/sync.md). */
+export function registerSync(program: Command): void {
+  program
+    .command('sync')
+    .description('sync assets, vulnerabilities, compliance findings and chosen sensors into the store')
+    .option('--name <name>', 'connection name', DEFAULT_CONNECTION)
+    .option('--streams <list>', 'streams to sync: assets,vulnerabilities,compliance,sensors (default: all)')
+    .option('--full', 'a full pass: read every endpoint and remove what Tanium no longer has')
+    .option('--sensors <names>', 'sensors for the sensors stream, comma-separated; saved with the connection')
+    .option('--margin <duration>', 'incremental safety margin before the watermark (default 10m); saved')
+    .option('--reconcile-every <n>', 'a full pass after this many incremental ones (default 24); saved')
+    .action(async (options: SyncOptions, command: Command) => {
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const name = validateConnectionName(options.name);
+      const streams = parseStreams(options.streams);
+      await withConnections(global, async (ctx) => {
+        const summary = await syncConnection(ctx, {
+          name,
+          streams,
+          full: options.full === true,
+          json: global.json === true,
+          ...(options.sensors === undefined ? {} : { sensors: options.sensors }),
+          ...(options.margin === undefined ? {} : { margin: options.margin }),
+          ...(options.reconcileEvery === undefined ? {} : { reconcileEvery: options.reconcileEvery }),
+        });
+        if (global.json) return; // the last JSON line was the `done` event with the summary
+        const totals: Partial<Record<StreamName, number>> = {};
+        for (const stream of Object.keys(summary.streams) as StreamName[])
+          totals[stream] = await ctx.store.sync.count(name, stream);
+        process.stdout.write(`${formatSummary(summary, totals)}\n`);
+      });
+    });
+}

@@ -1,0 +1,437 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { STREAMS } from '../../streams/index.js';
+import type { Quarantined, StreamDefinition, StreamName } from '../../streams/stream.js';
+import {
+  type Checkpoint,
+  DEFAULT_SYNC_SETTINGS,
+  type PageWrite,
+  type PassMode,
+  type QuarantineRecord,
+  type StreamCounts,
+  type SyncRepository,
+  type SyncRunRecord,
+  type SyncSettings,
+} from '../sync.js';
+import { immediate } from './immediate.js';
+import type { Runner } from './serial.js';
+
+/** Prepared statements of one stream table. */
+interface TableStatements {
+  upsert: Statement;
+  removeScope: Statement | undefined;
+  keepScope: Statement | undefined;
+  sweep: Statement;
+}
+
+function tableStatements(db: Database, stream: StreamDefinition): TableStatements {
+  const cols = stream.columns.map((c) => c.name);
+  const key = ['connection', ...stream.primaryKey];
+  const nonKey = cols.filter((c) => !stream.primaryKey.includes(c));
+  const changed = nonKey.map((c) => `t.${c} IS NOT excluded.${c}`).join(' OR ') || '0';
+  const placeholders = ['?', ...cols.map(() => '?'), '?', '?', '?'].join(', ');
+  const upsert = db.prepare(
+    `INSERT INTO ${stream.table} AS t (connection, ${cols.join(', ')}, seen_gen, created_run, changed_run)
+     VALUES (${placeholders})
+     ON CONFLICT (${key.join(', ')}) DO UPDATE SET
+       ${[...nonKey.map((c) => `${c} = excluded.${c}`), 'seen_gen = excluded.seen_gen'].join(', ')},
+       changed_run = CASE WHEN ${changed} THEN excluded.changed_run ELSE t.changed_run END
+     RETURNING created_run, changed_run`,
+  );
+  const scope = stream.scopeColumns.map((c) => `${c} = ?`).join(' AND ');
+  return {
+    upsert: upsert.raw(true),
+    removeScope: scope
+      ? db.prepare(`DELETE FROM ${stream.table} WHERE connection = ? AND ${scope} AND seen_gen < ?`)
+      : undefined,
+    keepScope: scope
+      ? db.prepare(`UPDATE ${stream.table} SET seen_gen = ? WHERE connection = ? AND ${scope}`)
+      : undefined,
+    sweep: db.prepare(`DELETE FROM ${stream.table} WHERE connection = ? AND seen_gen < ?`),
+  };
+}
+
+interface CheckpointRow {
+  stream: StreamName;
+  generation: number;
+  mode: PassMode;
+  status: 'running' | 'complete';
+  cursor: string | null;
+  since: string | null;
+  pass_max_seen: string | null;
+  watermark: string | null;
+  incrementals: number;
+  page_size: number;
+  pages: number;
+  run_id: number;
+  last_full_at: string | null;
+  updated_at: string;
+}
+
+function later(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+export class SqliteSync implements SyncRepository {
+  #tables: Map<StreamName, TableStatements> | undefined;
+  #statements: Map<string, Statement> = new Map();
+
+  constructor(
+    private readonly db: Database,
+    private readonly run: Runner,
+  ) {}
+
+  #stmt(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #table(stream: StreamName): TableStatements {
+    this.#tables ??= new Map(
+      Object.values(STREAMS).map((definition) => [definition.name, tableStatements(this.db, definition)]),
+    );
+    return this.#tables.get(stream)!;
+  }
+
+  settings(connection: string): Promise<SyncSettings> {
+    return this.run(() => {
+      const row = this.#stmt(
+        'SELECT sensors, margin_ms, reconcile_every FROM sync_settings WHERE connection = ?',
+      ).get(connection) as { sensors: string; margin_ms: number; reconcile_every: number } | undefined;
+      if (!row) return { ...DEFAULT_SYNC_SETTINGS, sensors: [] };
+      return {
+        sensors: JSON.parse(row.sensors) as string[],
+        marginMs: row.margin_ms,
+        reconcileEvery: row.reconcile_every,
+      };
+    });
+  }
+
+  saveSettings(connection: string, settings: SyncSettings, now: string): Promise<void> {
+    return this.run(() => {
+      this.#stmt(
+        `INSERT INTO sync_settings (connection, sensors, margin_ms, reconcile_every, updated_at)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (connection) DO UPDATE SET sensors = excluded.sensors, margin_ms = excluded.margin_ms,
+           reconcile_every = excluded.reconcile_every, updated_at = excluded.updated_at`,
+      ).run(connection, JSON.stringify(settings.sensors), settings.marginMs, settings.reconcileEvery, now);
+    });
+  }
+
+  checkpoints(connection: string): Promise<Checkpoint[]> {
+    return this.run(() =>
+      (
+        this.#stmt('SELECT * FROM sync_checkpoints WHERE connection = ? ORDER BY stream').all(
+          connection,
+        ) as CheckpointRow[]
+      ).map((row) => ({
+        stream: row.stream,
+        generation: row.generation,
+        mode: row.mode,
+        status: row.status,
+        cursor: row.cursor,
+        since: row.since,
+        passMaxSeen: row.pass_max_seen,
+        watermark: row.watermark,
+        incrementals: row.incrementals,
+        pageSize: row.page_size,
+        pages: row.pages,
+        runId: row.run_id,
+        lastFullAt: row.last_full_at,
+        updatedAt: row.updated_at,
+      })),
+    );
+  }
+
+  startRun(connection: string, mode: string, streams: readonly StreamName[], now: string): Promise<number> {
+    return this.run(() =>
+      Number(
+        this.#stmt(
+          `INSERT INTO sync_runs (connection, mode, streams, status, started_at) VALUES (?, ?, ?, 'running', ?)`,
+        ).run(connection, mode, JSON.stringify(streams), now).lastInsertRowid,
+      ),
+    );
+  }
+
+  finishRun(
+    id: number,
+    status: 'complete' | 'failed',
+    summary: unknown,
+    error: string | null,
+    now: string,
+  ): Promise<void> {
+    return this.run(() => {
+      this.#stmt('UPDATE sync_runs SET status = ?, summary = ?, error = ?, finished_at = ? WHERE id = ?').run(
+        status,
+        JSON.stringify(summary),
+        error,
+        now,
+        id,
+      );
+    });
+  }
+
+  runs(connection: string, limit: number): Promise<SyncRunRecord[]> {
+    return this.run(() =>
+      (
+        this.#stmt('SELECT * FROM sync_runs WHERE connection = ? ORDER BY id DESC LIMIT ?').all(
+          connection,
+          limit,
+        ) as {
+          id: number;
+          connection: string;
+          mode: string;
+          streams: string;
+          status: SyncRunRecord['status'];
+          started_at: string;
+          finished_at: string | null;
+          summary: string | null;
+          error: string | null;
+        }[]
+      ).map((row) => ({
+        id: row.id,
+        connection: row.connection,
+        mode: row.mode,
+        streams: JSON.parse(row.streams) as StreamName[],
+        status: row.status,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        summary: row.summary === null ? null : JSON.parse(row.summary),
+        error: row.error,
+      })),
+    );
+  }
+
+  beginPass(
+    connection: string,
+    streams: readonly StreamName[],
+    pass: { mode: PassMode; since: string | null; runId: number; pageSize: number },
+    now: string,
+  ): Promise<number> {
+    return this.run(() =>
+      immediate(this.db, () => {
+        const { next } = this.#stmt(
+          'SELECT coalesce(max(generation), 0) + 1 AS next FROM sync_checkpoints WHERE connection = ?',
+        ).get(connection) as { next: number };
+        const upsert = this.#stmt(
+          `INSERT INTO sync_checkpoints (connection, stream, generation, mode, status, cursor, since,
+             pass_max_seen, page_size, pages, run_id, updated_at)
+           VALUES (?, ?, ?, ?, 'running', NULL, ?, NULL, ?, 0, ?, ?)
+           ON CONFLICT (connection, stream) DO UPDATE SET generation = excluded.generation,
+             mode = excluded.mode, status = 'running', cursor = NULL, since = excluded.since,
+             pass_max_seen = NULL, page_size = excluded.page_size, pages = 0, run_id = excluded.run_id,
+             updated_at = excluded.updated_at`,
+        );
+        for (const stream of streams)
+          upsert.run(connection, stream, next, pass.mode, pass.since, pass.pageSize, pass.runId, now);
+        return next;
+      }),
+    );
+  }
+
+  writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>> {
+    return this.run(() =>
+      immediate(this.db, () => {
+        const result: Record<string, StreamCounts> = {};
+        const { connection, runId, generation } = page;
+        for (const { name, batch } of page.streams) {
+          const counts: StreamCounts = { added: 0, updated: 0, removed: 0, quarantined: 0, rows: 0 };
+          const table = this.#table(name);
+          const changedAssets: unknown[][] = [];
+          for (const row of batch.rows) {
+            const [created, changed] = table.upsert.get(connection, ...row, generation, runId, runId) as [
+              number,
+              number,
+            ];
+            counts.rows++;
+            if (created === runId) counts.added++;
+            else if (changed === runId) counts.updated++;
+            if (name === 'assets' && changed === runId) changedAssets.push(row);
+          }
+          if (table.removeScope)
+            for (const scope of batch.replaced)
+              counts.removed += table.removeScope.run(connection, ...scope, generation).changes;
+          if (table.keepScope)
+            for (const scope of batch.kept) table.keepScope.run(generation, connection, ...scope);
+          if (changedAssets.length > 0) this.#writeAddresses(connection, changedAssets);
+          counts.quarantined += this.#quarantine(connection, batch.quarantined, runId, now);
+          result[name] = counts;
+        }
+        if (page.quarantined.length > 0) {
+          const first = page.streams[0]?.name;
+          const n = this.#quarantine(connection, page.quarantined, runId, now);
+          if (first && result[first]) result[first].quarantined += n;
+        }
+        const checkpoint = this.#stmt(
+          `UPDATE sync_checkpoints SET cursor = ?, pass_max_seen = ?, page_size = ?, pages = ?, updated_at = ?
+           WHERE connection = ? AND stream = ? AND generation = ?`,
+        );
+        for (const { name } of page.streams)
+          checkpoint.run(
+            page.cursor,
+            page.passMaxSeen,
+            page.pageSize,
+            page.pages,
+            now,
+            connection,
+            name,
+            generation,
+          );
+        return result;
+      }),
+    );
+  }
+
+  /** Posture lookups by address: every IP and MAC of a changed asset, replaced as a set. */
+  #writeAddresses(connection: string, rows: unknown[][]): void {
+    const columns = STREAMS.assets.columns.map((c) => c.name);
+    const ip = columns.indexOf('ip_address');
+    const ips = columns.indexOf('ip_addresses');
+    const macs = columns.indexOf('mac_addresses');
+    const clear = this.#stmt('DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id = ?');
+    const add = this.#stmt(
+      `INSERT INTO asset_addresses (connection, address, endpoint_id, kind) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    );
+    for (const row of rows) {
+      const id = row[0] as string;
+      clear.run(connection, id);
+      const addresses = new Set<string>(JSON.parse(row[ips] as string) as string[]);
+      if (typeof row[ip] === 'string' && row[ip] !== '') addresses.add(row[ip] as string);
+      for (const address of addresses) add.run(connection, address, id, 'ip');
+      for (const mac of JSON.parse(row[macs] as string) as string[]) add.run(connection, mac, id, 'mac');
+    }
+  }
+
+  #quarantine(connection: string, records: readonly Quarantined[], runId: number, now: string): number {
+    const insert = this.#stmt(
+      `INSERT INTO quarantine (connection, stream, record_key, reason, raw, run_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (connection, stream, record_key) DO UPDATE SET reason = excluded.reason,
+         raw = excluded.raw, run_id = excluded.run_id, created_at = excluded.created_at`,
+    );
+    for (const record of records)
+      insert.run(
+        connection,
+        record.stream,
+        record.key,
+        record.reason,
+        JSON.stringify(record.raw) ?? 'null',
+        runId,
+        now,
+      );
+    return records.length;
+  }
+
+  completePass(
+    connection: string,
+    streams: readonly StreamName[],
+    pass: { mode: PassMode; generation: number; passMaxSeen: string | null },
+    now: string,
+  ): Promise<Record<string, number>> {
+    return this.run(() =>
+      immediate(this.db, () => {
+        const removed: Record<string, number> = {};
+        const read = this.#stmt(
+          'SELECT watermark, incrementals, last_full_at FROM sync_checkpoints WHERE connection = ? AND stream = ?',
+        );
+        const update = this.#stmt(
+          `UPDATE sync_checkpoints SET status = 'complete', cursor = NULL, watermark = ?, incrementals = ?,
+             last_full_at = ?, updated_at = ? WHERE connection = ? AND stream = ? AND generation = ?`,
+        );
+        for (const stream of streams) {
+          removed[stream] = 0;
+          if (pass.mode === 'full') {
+            removed[stream] = this.#table(stream).sweep.run(connection, pass.generation).changes;
+            if (stream === 'assets')
+              this.#stmt(
+                `DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id NOT IN
+                   (SELECT endpoint_id FROM assets WHERE connection = ?)`,
+              ).run(connection, connection);
+          }
+          const previous = read.get(connection, stream) as
+            | { watermark: string | null; incrementals: number; last_full_at: string | null }
+            | undefined;
+          const full = pass.mode === 'full';
+          update.run(
+            full ? pass.passMaxSeen : later(previous?.watermark ?? null, pass.passMaxSeen),
+            full ? 0 : (previous?.incrementals ?? 0) + 1,
+            full ? now : (previous?.last_full_at ?? null),
+            now,
+            connection,
+            stream,
+            pass.generation,
+          );
+        }
+        return removed;
+      }),
+    );
+  }
+
+  count(connection: string, stream: StreamName): Promise<number> {
+    return this.run(
+      () =>
+        (
+          this.#stmt(`SELECT count(*) AS n FROM ${STREAMS[stream].table} WHERE connection = ?`).get(
+            connection,
+          ) as { n: number }
+        ).n,
+    );
+  }
+
+  async *rows(connection: string, stream: StreamName, chunk = 1000): AsyncGenerator<Record<string, unknown>> {
+    const definition = STREAMS[stream];
+    const columns = definition.columns.map((c) => c.name);
+    const key = definition.primaryKey;
+    const select = `SELECT ${columns.join(', ')} FROM ${definition.table} WHERE connection = ?`;
+    const order = `ORDER BY ${key.join(', ')} LIMIT ?`;
+    const first = this.#stmt(`${select} ${order}`);
+    const next = this.#stmt(
+      `${select} AND (${key.join(', ')}) > (${key.map(() => '?').join(', ')}) ${order}`,
+    );
+    let last: unknown[] | undefined;
+    for (;;) {
+      const rows = await this.run(
+        () =>
+          (last ? next.all(connection, ...last, chunk) : first.all(connection, chunk)) as Record<
+            string,
+            unknown
+          >[],
+      );
+      for (const row of rows) yield row;
+      if (rows.length < chunk) return;
+      const tail = rows.at(-1)!;
+      last = key.map((k) => tail[k]);
+    }
+  }
+
+  quarantined(connection: string, stream?: StreamName): Promise<QuarantineRecord[]> {
+    return this.run(() =>
+      (
+        this.#stmt(
+          `SELECT stream, record_key, reason, raw, run_id, created_at FROM quarantine
+           WHERE connection = ? AND (? IS NULL OR stream = ?) ORDER BY stream, record_key`,
+        ).all(connection, stream ?? null, stream ?? null) as {
+          stream: StreamName;
+          record_key: string;
+          reason: string;
+          raw: string;
+          run_id: number;
+          created_at: string;
+        }[]
+      ).map((row) => ({
+        stream: row.stream,
+        key: row.record_key,
+        reason: row.reason,
+        raw: JSON.parse(row.raw),
+        runId: row.run_id,
+        createdAt: row.created_at,
+      })),
+    );
+  }
+}

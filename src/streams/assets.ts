@@ -1,0 +1,93 @@
+import type { Column, EndpointNode, StreamBatch, StreamDefinition } from './stream.js';
+import { bool, num, object, stringList, text, time } from './values.js';
+
+const COLUMNS: readonly Column[] = [
+  { name: 'endpoint_id', type: 'text' },
+  { name: 'computer_id', type: 'text' },
+  { name: 'name', type: 'text' },
+  { name: 'domain_name', type: 'text' },
+  { name: 'serial_number', type: 'text' },
+  { name: 'system_uuid', type: 'text' },
+  { name: 'manufacturer', type: 'text' },
+  { name: 'model', type: 'text' },
+  { name: 'chassis_type', type: 'text' },
+  { name: 'is_virtual', type: 'boolean' },
+  { name: 'is_encrypted', type: 'boolean' },
+  { name: 'os_name', type: 'text' },
+  { name: 'os_generation', type: 'text' },
+  { name: 'os_platform', type: 'text' },
+  { name: 'os_language', type: 'text' },
+  { name: 'ip_address', type: 'text' },
+  { name: 'ip_addresses', type: 'json' },
+  { name: 'mac_addresses', type: 'json' },
+  { name: 'namespace', type: 'text' },
+  { name: 'last_logged_in_user', type: 'text' },
+  { name: 'user_name', type: 'text' },
+  { name: 'user_email', type: 'text' },
+  { name: 'user_department', type: 'text' },
+  { name: 'memory_total', type: 'text' },
+  { name: 'processor_cpu', type: 'text' },
+  { name: 'first_seen', type: 'text' },
+  { name: 'last_seen', type: 'text' },
+  { name: 'risk_score', type: 'integer' },
+  { name: 'risk_level', type: 'text' },
+  { name: 'asset_criticality', type: 'text' },
+];
+
+/** `risk` is module-dependent (reference 4.2: absent from some schema versions); the runner drops it if refused. */
+export const RISK_SELECTION = 'risk { totalScore riskLevel assetCriticality }';
+
+const SELECTION = `id computerID name domainName serialNumber systemUUID manufacturer model chassisType
+  isVirtual isEncrypted os { name generation platform language } ipAddress ipAddresses macAddresses namespace
+  lastLoggedInUser primaryUser { name email department } memory { total } processor { cpu }
+  eidFirstSeen eidLastSeen`;
+
+/** Assets: one row per endpoint (identity, hardware, OS, addresses, users, first and last seen, risk). */
+export const assetsStream: StreamDefinition = {
+  name: 'assets',
+  table: 'assets',
+  description: 'one row per endpoint: identity, hardware, OS, addresses, users, first/last seen, risk',
+  columns: COLUMNS,
+  primaryKey: ['endpoint_id'],
+  cursorField: 'eidLastSeen',
+  scopeColumns: [],
+  selection: (options) => (options.risk === false ? SELECTION : `${SELECTION} ${RISK_SELECTION}`),
+  read(node: EndpointNode, endpointId: string, batch: StreamBatch): void {
+    const os = object(node, 'os');
+    const user = object(node, 'primaryUser');
+    const risk = object(node, 'risk');
+    const lastSeen = time(node, 'eidLastSeen');
+    batch.rows.push([
+      endpointId,
+      text(node, 'computerID'),
+      text(node, 'name'),
+      text(node, 'domainName'),
+      text(node, 'serialNumber'),
+      text(node, 'systemUUID'),
+      text(node, 'manufacturer'),
+      text(node, 'model'),
+      text(node, 'chassisType'),
+      bool(node, 'isVirtual'),
+      bool(node, 'isEncrypted'),
+      text(os, 'name'),
+      text(os, 'generation'),
+      text(os, 'platform'),
+      text(os, 'language'),
+      text(node, 'ipAddress'),
+      JSON.stringify(stringList(node, 'ipAddresses')),
+      JSON.stringify(stringList(node, 'macAddresses')),
+      text(node, 'namespace'),
+      text(node, 'lastLoggedInUser'),
+      text(user, 'name'),
+      text(user, 'email'),
+      text(user, 'department'),
+      text(object(node, 'memory'), 'total'),
+      text(object(node, 'processor'), 'cpu'),
+      time(node, 'eidFirstSeen'),
+      lastSeen,
+      num(risk, 'totalScore'),
+      text(risk, 'riskLevel'),
+      text(risk, 'assetCriticality'),
+    ]);
+  },
+};

@@ -1,0 +1,78 @@
+import {
+  type Column,
+  type EndpointNode,
+  type StreamBatch,
+  type StreamDefinition,
+  ValidationError,
+} from './stream.js';
+import { bool, list, object, text, time } from './values.js';
+
+const COLUMNS: readonly Column[] = [
+  { name: 'endpoint_id', type: 'text' },
+  { name: 'finding_id', type: 'text' },
+  { name: 'rule_id', type: 'text' },
+  { name: 'rule', type: 'text' },
+  { name: 'category', type: 'text' },
+  { name: 'state', type: 'text' },
+  { name: 'standard', type: 'text' },
+  { name: 'standard_version', type: 'text' },
+  { name: 'profile', type: 'text' },
+  { name: 'profile_version', type: 'text' },
+  { name: 'first_found', type: 'text' },
+  { name: 'last_scan', type: 'text' },
+  { name: 'excepted', type: 'boolean' },
+];
+
+const SELECTION = `compliance { complianceFindings { id ruleId rule category state standard standardVersion
+  profile profileVersion firstFoundDate lastScanDate excepted } }`;
+
+/** Compliance: endpoint x check, from `compliance.complianceFindings` (passes included). */
+export const complianceStream: StreamDefinition = {
+  name: 'compliance',
+  table: 'compliance',
+  description:
+    'endpoint x compliance check: id, state, category, rule, standard, profile, first found, last scan',
+  columns: COLUMNS,
+  primaryKey: ['endpoint_id', 'finding_id'],
+  cursorField: 'eidLastSeen',
+  scopeColumns: ['endpoint_id'],
+  selection: () => SELECTION,
+  read(node: EndpointNode, endpointId: string, batch: StreamBatch): void {
+    const findings = list(object(node, 'compliance'), 'complianceFindings');
+    batch.replaced.push([endpointId]);
+    for (const raw of findings) {
+      try {
+        if (typeof raw !== 'object' || raw === null) throw new ValidationError('finding is not an object');
+        const f = raw as Record<string, unknown>;
+        // The check id is the key; Tanium's `id` is the check, `ruleId` the rule it comes from.
+        const id = text(f, 'id') || text(f, 'ruleId');
+        if (!id) throw new ValidationError('id and ruleId are missing');
+        batch.rows.push([
+          endpointId,
+          id,
+          text(f, 'ruleId'),
+          text(f, 'rule'),
+          text(f, 'category'),
+          text(f, 'state'),
+          text(f, 'standard'),
+          text(f, 'standardVersion'),
+          text(f, 'profile'),
+          text(f, 'profileVersion'),
+          time(f, 'firstFoundDate'),
+          time(f, 'lastScanDate'),
+          bool(f, 'excepted'),
+        ]);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        const f = (raw ?? {}) as { id?: unknown; ruleId?: unknown };
+        const id = typeof f.id === 'string' && f.id ? f.id : typeof f.ruleId === 'string' ? f.ruleId : '?';
+        batch.quarantined.push({
+          stream: 'compliance',
+          key: `${endpointId}/${id || '?'}`,
+          reason: error.message,
+          raw,
+        });
+      }
+    }
+  },
+};

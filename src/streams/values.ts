@@ -1,0 +1,66 @@
+import { ValidationError } from './stream.js';
+
+/**
+ * Field readers for stream mappings: each returns the stored value or throws ValidationError naming the
+ * field, so a malformed record is quarantined with a precise reason.
+ */
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+export function text(record: Record<string, unknown>, field: string): string | null {
+  const value = record[field];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new ValidationError(`${field} is not a string`);
+}
+
+export function requiredText(record: Record<string, unknown>, field: string): string {
+  const value = text(record, field);
+  if (value === null || value.trim() === '') throw new ValidationError(`${field} is missing`);
+  return value;
+}
+
+export function num(record: Record<string, unknown>, field: string): number | null {
+  const value = record[field];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw new ValidationError(`${field} is not a number`);
+}
+
+export function bool(record: Record<string, unknown>, field: string): number | null {
+  const value = record[field];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  throw new ValidationError(`${field} is not a boolean`);
+}
+
+/** An RFC 3339 time (or date), kept as Tanium wrote it; null when absent. */
+export function time(record: Record<string, unknown>, field: string): string | null {
+  const value = record[field];
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string' || !RFC3339.test(value) || !Number.isFinite(Date.parse(value)))
+    throw new ValidationError(`${field} is not an RFC 3339 time: ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function object(record: Record<string, unknown>, field: string): Record<string, unknown> {
+  const value = record[field];
+  if (value === undefined || value === null) return {};
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new ValidationError(`${field} is not an object`);
+}
+
+export function list(record: Record<string, unknown>, field: string): unknown[] {
+  const value = record[field];
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  throw new ValidationError(`${field} is not a list`);
+}
+
+export function stringList(record: Record<string, unknown>, field: string): string[] {
+  const values = list(record, field);
+  for (const value of values)
+    if (typeof value !== 'string') throw new ValidationError(`${field} holds a value that is not a string`);
+  return values as string[];
+}

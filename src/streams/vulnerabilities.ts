@@ -1,0 +1,75 @@
+import {
+  type Column,
+  type EndpointNode,
+  type StreamBatch,
+  type StreamDefinition,
+  ValidationError,
+} from './stream.js';
+import { bool, list, num, object, requiredText, text, time } from './values.js';
+
+const COLUMNS: readonly Column[] = [
+  { name: 'endpoint_id', type: 'text' },
+  { name: 'cve_id', type: 'text' },
+  { name: 'cve_year', type: 'text' },
+  { name: 'cvss_score', type: 'real' },
+  { name: 'cvss_score_v3', type: 'real' },
+  { name: 'severity', type: 'text' },
+  { name: 'severity_v3', type: 'text' },
+  { name: 'summary', type: 'text' },
+  { name: 'first_found', type: 'text' },
+  { name: 'last_found', type: 'text' },
+  { name: 'absolute_first_found', type: 'text' },
+  { name: 'is_cisa_kev', type: 'boolean' },
+  { name: 'excepted', type: 'boolean' },
+  { name: 'epss_score', type: 'real' },
+];
+
+const SELECTION = `compliance { cveFindings { cveId cveYear cvssScore cvssScoreV3 severity severityV3 summary
+  firstFound lastFound absoluteFirstFoundDate isCisaKev excepted epssScore } }`;
+
+/** Vulnerabilities: endpoint x CVE, from `compliance.cveFindings` (Comply). */
+export const vulnerabilitiesStream: StreamDefinition = {
+  name: 'vulnerabilities',
+  table: 'vulnerabilities',
+  description: 'endpoint x CVE: scores v2/v3, severities, summary, first/last found, KEV, excepted',
+  columns: COLUMNS,
+  primaryKey: ['endpoint_id', 'cve_id'],
+  cursorField: 'eidLastSeen',
+  scopeColumns: ['endpoint_id'],
+  selection: () => SELECTION,
+  read(node: EndpointNode, endpointId: string, batch: StreamBatch): void {
+    const findings = list(object(node, 'compliance'), 'cveFindings');
+    batch.replaced.push([endpointId]);
+    for (const raw of findings) {
+      try {
+        if (typeof raw !== 'object' || raw === null) throw new ValidationError('finding is not an object');
+        const f = raw as Record<string, unknown>;
+        batch.rows.push([
+          endpointId,
+          requiredText(f, 'cveId'),
+          text(f, 'cveYear'),
+          num(f, 'cvssScore'),
+          num(f, 'cvssScoreV3'),
+          text(f, 'severity'),
+          text(f, 'severityV3'),
+          text(f, 'summary'),
+          time(f, 'firstFound'),
+          time(f, 'lastFound'),
+          time(f, 'absoluteFirstFoundDate'),
+          bool(f, 'isCisaKev'),
+          bool(f, 'excepted'),
+          num(f, 'epssScore'),
+        ]);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        const cve = (raw as { cveId?: unknown } | null)?.cveId;
+        batch.quarantined.push({
+          stream: 'vulnerabilities',
+          key: `${endpointId}/${typeof cve === 'string' && cve !== '' ? cve : '?'}`,
+          reason: error.message,
+          raw,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,55 @@
+import type { PassMode, StreamCounts } from '../store/sync.js';
+import type { StreamName } from '../streams/stream.js';
+
+export interface StreamSummary extends StreamCounts {
+  /** Wall time of the pass that fed the stream (streams of one pass share their pages). */
+  durationMs: number;
+}
+
+export interface SyncSummary {
+  connection: string;
+  runId: number;
+  mode: PassMode;
+  resumed: boolean;
+  since: string | null;
+  pages: number;
+  endpoints: number;
+  restarts: number;
+  durationMs: number;
+  streams: Partial<Record<StreamName, StreamSummary>>;
+  /** Streams not synced, with the reason (no sensors chosen, a field the tenant refused). */
+  skipped: Partial<Record<StreamName, string>>;
+}
+
+/** Progress, one object per line with `sync --json`. */
+export type SyncEvent =
+  | {
+      event: 'start';
+      connection: string;
+      runId: number;
+      mode: PassMode;
+      streams: StreamName[];
+      since: string | null;
+      resumed: boolean;
+      reason: string;
+    }
+  | {
+      event: 'page';
+      page: number;
+      endpoints: number;
+      rows: number;
+      totalRecords: number | null;
+      pageSize: number;
+      /** request to parsed answer */
+      ms: number;
+      /** time the runner waited for this page (0 when it arrived while the previous one was stored) */
+      waitMs: number;
+      /** the page's transaction */
+      storeMs: number;
+      endpointsPerSecond: number;
+      etaSeconds: number | null;
+    }
+  | { event: 'restart'; reason: string }
+  | { event: 'retry'; reason: string; pageSize: number }
+  | { event: 'skipped'; stream: StreamName; reason: string }
+  | { event: 'done'; summary: SyncSummary };

@@ -1,0 +1,76 @@
+import type { Checkpoint, PassMode, SyncSettings } from '../store/sync.js';
+import type { StreamName } from '../streams/stream.js';
+
+/** What the next pass is: a resumed one, or a new full or incremental one, and why. */
+export interface PassPlan {
+  mode: PassMode;
+  /** eidLastSeen lower bound (incremental only). */
+  since: string | null;
+  reason: string;
+  resume?: {
+    generation: number;
+    cursor: string | null;
+    pages: number;
+    passMaxSeen: string | null;
+  };
+  pageSize: number | undefined;
+}
+
+/** Tanium times in whole seconds, as the Gateway prints them. */
+export function taniumTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function planPass(
+  checkpoints: readonly Checkpoint[],
+  streams: readonly StreamName[],
+  settings: SyncSettings,
+  full: boolean,
+): PassPlan {
+  const mine = streams.map((stream) => checkpoints.find((c) => c.stream === stream));
+  const pageSize = mine.find((c) => c !== undefined)?.pageSize;
+  const first = mine[0];
+  const resumable =
+    first !== undefined &&
+    mine.every(
+      (c) =>
+        c !== undefined &&
+        c.status === 'running' &&
+        c.generation === first.generation &&
+        c.mode === first.mode &&
+        c.cursor === first.cursor,
+    );
+  if (resumable && first && (!full || first.mode === 'full')) {
+    return {
+      mode: first.mode,
+      since: first.since,
+      reason: `resuming the ${first.mode} pass interrupted after ${first.pages} page(s)`,
+      resume: {
+        generation: first.generation,
+        cursor: first.cursor,
+        pages: first.pages,
+        passMaxSeen: first.passMaxSeen,
+      },
+      pageSize,
+    };
+  }
+  if (full) return { mode: 'full', since: null, reason: 'full pass requested (--full)', pageSize };
+  if (mine.some((c) => c === undefined || c.watermark === null))
+    return { mode: 'full', since: null, reason: 'first complete pass for these streams', pageSize };
+  const incrementals = Math.max(...mine.map((c) => c!.incrementals));
+  if (incrementals >= settings.reconcileEvery)
+    return {
+      mode: 'full',
+      since: null,
+      reason: `reconcile: ${incrementals} incremental pass(es) since the last full pass`,
+      pageSize,
+    };
+  const watermark = Math.min(...mine.map((c) => Date.parse(c!.watermark!)));
+  const since = taniumTime(watermark - settings.marginMs);
+  return {
+    mode: 'incremental',
+    since,
+    reason: `endpoints seen since ${since} (watermark minus ${Math.round(settings.marginMs / 1000)} s)`,
+    pageSize,
+  };
+}

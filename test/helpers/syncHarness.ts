@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { EmulatorClock } from '../../src/emulator/clock.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { createTaniumClient, type TaniumClient } from '../../src/sdk/index.js';
+import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import type { SyncSettings } from '../../src/store/sync.js';
+import { STREAM_NAMES, type StreamName } from '../../src/streams/index.js';
+import { type RunSyncOptions, runSync } from '../../src/sync/runner.js';
+import { tempDir } from './emulatorHarness.js';
+
+export const ALL: StreamName[] = [...STREAM_NAMES];
+export const SETTINGS: SyncSettings = {
+  sensors: ['IP Address', 'Applicable Patches', 'Online'],
+  marginMs: 10 * 60_000,
+  reconcileEvery: 24,
+};
+
+/**
+ * Stops the emulator's clock at the current instant (it still moves with `/__emulator/clock`), so two
+ * syncs seconds apart see the same fleet and can be compared row for row.
+ */
+export function freezeClock(emulator: RunningEmulator): void {
+  const at = Date.now();
+  const frozen = new EmulatorClock(emulator.state.clock.offsetMs, () => at);
+  Object.defineProperty(emulator.state, 'clock', { value: frozen, configurable: true });
+}
+
+export interface SyncTarget {
+  store: SqliteStore;
+  client: TaniumClient;
+  sync(options?: Partial<RunSyncOptions>): ReturnType<typeof runSync>;
+  close(): Promise<void>;
+}
+
+/** A fresh SQLite file with a connection `default` to the emulator (or another URL, e.g. a proxy). */
+export async function syncTarget(emulator: RunningEmulator, url = emulator.url): Promise<SyncTarget> {
+  const store = SqliteStore.open(join(tempDir('tb-sync-'), 'bridge.db'));
+  await store.connections.upsert({ name: 'default', kind: 'server', address: url }, new Date().toISOString());
+  const client = createTaniumClient({ baseUrl: url, token: emulator.token, retry: { baseDelayMs: 20 } });
+  return {
+    store,
+    client,
+    sync: (options = {}) =>
+      runSync({ store, client, connection: 'default', streams: ALL, settings: SETTINGS, ...options }),
+    async close() {
+      await client.close();
+      await store.close();
+    },
+  };
+}
+
+/** A digest of every stream's rows (stream columns only, key order), to compare two stores. */
+export async function digest(store: SqliteStore, connection = 'default'): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const stream of ALL) {
+    const hash = createHash('sha256');
+    let n = 0;
+    for await (const row of store.sync.rows(connection, stream)) {
+      hash.update(JSON.stringify(row));
+      n++;
+    }
+    out[stream] = `${n}:${hash.digest('hex').slice(0, 16)}`;
+  }
+  return out;
+}
+
+export interface Truth {
+  endpoints: number;
+  cveFindings: number;
+  complianceFindings: number;
+  retired: number;
+  enrolled: number;
+}
+
+export async function truth(url: string): Promise<Truth> {
+  const reply = await fetch(`${url}/__emulator/truth`);
+  return (await reply.json()) as Truth;
+}
+
+export async function counts(store: SqliteStore, connection = 'default') {
+  return {
+    endpoints: await store.sync.count(connection, 'assets'),
+    cveFindings: await store.sync.count(connection, 'vulnerabilities'),
+    complianceFindings: await store.sync.count(connection, 'compliance'),
+  };
+}

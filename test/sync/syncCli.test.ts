@@ -1,0 +1,158 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { type Harness, startHarness, tempDir } from '../helpers/emulatorHarness.js';
+import { BIN, runCli, tempHome } from '../helpers/runCli.js';
+import { digest, freezeClock, truth } from '../helpers/syncHarness.js';
+
+const SENSORS = ['--sensors', 'Online,Applicable Patches'];
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ endpoints: 3000, seed: 4 });
+  freezeClock(h.emulator);
+});
+afterAll(() => h.close());
+
+async function connectedHome(): Promise<string> {
+  const home = tempHome();
+  const saved = await runCli(['connect', '--server', h.url], { home, input: h.token });
+  expect(saved.code, saved.stderr).toBe(0);
+  return home;
+}
+
+async function storeDigest(home: string) {
+  const store = SqliteStore.open(join(home, 'bridge.db'));
+  try {
+    return await digest(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Starts `sync --json` and SIGKILLs it after `pages` page events; resolves with the events seen. */
+function syncKilledAfter(home: string, pages: number): Promise<Record<string, unknown>[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'sync', '--json', ...SENSORS, '--home', home], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const events: Record<string, unknown>[] = [];
+    let buffer = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+        events.push(JSON.parse(buffer.slice(0, nl)) as Record<string, unknown>);
+        buffer = buffer.slice(nl + 1);
+        if (events.filter((e) => e['event'] === 'page').length === pages) child.kill('SIGKILL');
+      }
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve(events));
+  });
+}
+
+describe('sync, export and demo from the command line', () => {
+  let undisturbed: string;
+
+  it('sync --json prints one JSON event per line and ends with a summary per stream', async () => {
+    undisturbed = await connectedHome();
+    const result = await runCli(['sync', '--json', ...SENSORS], { home: undisturbed });
+    expect(result.code, result.stderr).toBe(0);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; summary?: { streams: Record<string, unknown> } });
+    expect(events[0]!.event).toBe('start');
+    expect(events.filter((e) => e.event === 'page').length).toBeGreaterThan(3);
+    const done = events.at(-1)!;
+    expect(done.event).toBe('done');
+    expect(Object.keys(done.summary!.streams).sort()).toEqual([
+      'assets',
+      'compliance',
+      'sensors',
+      'vulnerabilities',
+    ]);
+    const now = await truth(h.url);
+    expect(done.summary!.streams['assets']).toMatchObject({
+      added: now.endpoints,
+      removed: 0,
+      quarantined: 0,
+    });
+    const human = await runCli(['sync'], { home: undisturbed });
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/Synced "default" \(incremental pass since .*\n {2}assets +\+0 added/);
+  }, 120_000);
+
+  it('a sync killed mid-run and run again gives the same result as an undisturbed run', async () => {
+    const home = await connectedHome();
+    const events = await syncKilledAfter(home, 2);
+    expect(events.filter((e) => e['event'] === 'page')).toHaveLength(2);
+    expect(events.some((e) => e['event'] === 'done')).toBe(false);
+    const again = await runCli(['sync', '--json', ...SENSORS], { home });
+    expect(again.code, again.stderr).toBe(0);
+    const start = JSON.parse(again.stdout.split('\n')[0]!) as { resumed: boolean; mode: string };
+    expect(start).toMatchObject({ resumed: true, mode: 'full' });
+    const ours = await storeDigest(home);
+    // The undisturbed home has since run an incremental pass too, which changes nothing at frozen time.
+    expect(ours).toEqual(await storeDigest(undisturbed));
+  }, 120_000);
+
+  it('export: NDJSON and CSV row counts equal the store; CSV has a header row', async () => {
+    const store = SqliteStore.open(join(undisturbed, 'bridge.db'));
+    const expected = {
+      assets: await store.sync.count('default', 'assets'),
+      compliance: await store.sync.count('default', 'compliance'),
+      sensors: await store.sync.count('default', 'sensors'),
+    };
+    await store.close();
+    const ndjson = await runCli(['export', 'assets'], { home: undisturbed });
+    expect(ndjson.code, ndjson.stderr).toBe(0);
+    const lines = ndjson.stdout.trim().split('\n');
+    expect(lines).toHaveLength(expected.assets);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      endpoint_id: expect.any(String),
+      ip_addresses: expect.any(Array),
+    });
+    const out = join(tempDir(), 'compliance.csv');
+    const csv = await runCli(['export', 'compliance', '--format', 'csv', '--out', out, '--json'], {
+      home: undisturbed,
+    });
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(JSON.parse(csv.stdout)).toMatchObject({ rows: expected.compliance });
+    const rows = readFileSync(out, 'utf8').split('\r\n').filter(Boolean);
+    expect(rows[0]).toBe(
+      'endpoint_id,finding_id,rule_id,rule,category,state,standard,standard_version,profile,profile_version,first_found,last_scan,excepted',
+    );
+    expect(rows).toHaveLength(expected.compliance + 1);
+    const sensors = await runCli(['export', 'sensors', '--format', 'csv'], { home: undisturbed });
+    expect(sensors.stdout.split('\r\n').filter(Boolean)).toHaveLength(expected.sensors + 1);
+    const bad = await runCli(['export', 'nope'], { home: undisturbed });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe(
+      'Unknown stream "nope": use one of assets, vulnerabilities, compliance, sensors.',
+    );
+  }, 60_000);
+
+  it('demo works from a clean home in under two minutes', async () => {
+    const home = join(tempDir(), 'demo-home');
+    const started = Date.now();
+    const demo = await runCli(['demo', '--json'], { home });
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(120_000);
+    const result = JSON.parse(demo.stdout) as {
+      user: string;
+      totals: Record<string, number>;
+      summary: { mode: string };
+    };
+    expect(result.user).toBe('tanium-admin');
+    expect(result.summary.mode).toBe('full');
+    expect(result.totals['assets']).toBe(3000);
+    expect(result.totals['vulnerabilities']).toBeGreaterThan(3000);
+    expect(result.totals['compliance']).toBeGreaterThan(3000 * 10);
+    expect(result.totals['sensors']).toBeGreaterThan(3000);
+    const status = await runCli(['status', '--name', 'demo'], { home });
+    expect(status.code, status.stderr).toBe(0);
+  }, 150_000);
+});
