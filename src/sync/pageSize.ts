@@ -15,7 +15,7 @@ export const DEFAULT_PAGE_SIZE: PageSizeOptions = {
   min: 100,
   max: 5_000,
   budgetMs: 2_000,
-  maxRowsPerPage: 10_000,
+  maxRowsPerPage: 5_000,
 };
 
 export class PageSizer {

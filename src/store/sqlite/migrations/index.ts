@@ -3,6 +3,7 @@ import { migration001 } from './001_connections.js';
 import { migration002 } from './002_leases.js';
 import { migration003 } from './003_rotation.js';
 import { migration004 } from './004_sync.js';
+import { migration005 } from './005_asset_addresses_key.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -10,6 +11,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
+  migration005,
 ];
 
 assertOrdered(sqliteMigrations);

@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { expect, it } from 'vitest';
+import { migrate } from '../../src/store/sqlite/migrate.js';
+import { sqliteMigrations } from '../../src/store/sqlite/migrations/index.js';
+import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { tempDir } from '../helpers/emulatorHarness.js';
+
+/**
+ * The page transaction runs these statements once per endpoint: each must reach its rows through a key
+ * prefix, never scan a connection's rows (that made a 100,000-endpoint sync quadratic once).
+ */
+it('per-endpoint statements of a page use the key of the endpoint, not a scan', async () => {
+  const store = SqliteStore.open(join(tempDir(), 'bridge.db'));
+  try {
+    const plan = (sql: string, params: number) =>
+      (
+        store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array(params).fill('x')) as { detail: string }[]
+      ).map((row) => row.detail);
+    for (const table of ['vulnerabilities', 'compliance'])
+      expect(
+        plan(`DELETE FROM ${table} WHERE connection = ? AND endpoint_id = ? AND seen_gen < ?`, 3),
+      ).toEqual([`SEARCH ${table} USING PRIMARY KEY (connection=? AND endpoint_id=?)`]);
+    expect(
+      plan(
+        'DELETE FROM sensor_readings WHERE connection = ? AND endpoint_id = ? AND sensor = ? AND seen_gen < ?',
+        4,
+      ),
+    ).toEqual(['SEARCH sensor_readings USING PRIMARY KEY (connection=? AND endpoint_id=? AND sensor=?)']);
+    expect(plan('DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id = ?', 2)).toEqual([
+      'SEARCH asset_addresses USING PRIMARY KEY (connection=? AND endpoint_id=?)',
+    ]);
+    expect(plan('SELECT endpoint_id FROM asset_addresses WHERE connection = ? AND address = ?', 2)).toEqual([
+      'SEARCH asset_addresses USING COVERING INDEX asset_addresses_address (connection=? AND address=?)',
+    ]);
+    expect(plan('SELECT endpoint_id FROM assets WHERE serial_number = ?', 1)).toEqual([
+      'SEARCH assets USING INDEX assets_serial_number (serial_number=?)',
+    ]);
+  } finally {
+    await store.close();
+  }
+});
+
+it('migration 5 rebuilds asset addresses from the assets of a database left at version 4', async () => {
+  const db = new Database(join(tempDir(), 'bridge.db'));
+  migrate(db, sqliteMigrations.slice(0, 4));
+  db.prepare(`INSERT INTO connections VALUES ('default', 'server', 'http://127.0.0.1:1', 'x', 'x')`).run();
+  db.prepare(
+    `INSERT INTO assets (connection, endpoint_id, ip_address, ip_addresses, mac_addresses, seen_gen, created_run, changed_run)
+     VALUES ('default', '1', '10.0.0.2', '["10.0.0.2","fe80::1"]', '["aa:bb"]', 1, 1, 1)`,
+  ).run();
+  expect(migrate(db, sqliteMigrations)).toEqual([5]);
+  expect(db.prepare('SELECT address, kind FROM asset_addresses ORDER BY address').all()).toEqual([
+    { address: '10.0.0.2', kind: 'ip' },
+    { address: 'aa:bb', kind: 'mac' },
+    { address: 'fe80::1', kind: 'ip' },
+  ]);
+  db.close();
+});
