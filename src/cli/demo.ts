@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ensureHome, HOME_ENV } from '../common/home.js';
-import { saveConnection } from '../connections/connections.js';
+import { clientForConnection } from '../connections/client.js';
+import { readToken, saveConnection } from '../connections/connections.js';
 import { startEmulator } from '../emulator/index.js';
 import { openStore } from '../store/open.js';
 import { STREAM_NAMES, type StreamName } from '../streams/index.js';
-import { clientForConnection } from '../sync/client.js';
 import { formatSummary } from '../sync/format.js';
 import { type GlobalOptions, printJson } from './output.js';
 import { parseWhole } from './parseNumber.js';
@@ -50,7 +50,8 @@ export function registerDemo(program: Command): void {
           token: emulator.token,
         });
         say(`Connection "${DEMO_CONNECTION}" saved in ${home} (token encrypted at rest).`);
-        const client = await clientForConnection(ctx, DEMO_CONNECTION);
+        await readToken(ctx, DEMO_CONNECTION); // fails early, with the fix, when the token cannot be read
+        const { client } = await clientForConnection(ctx, DEMO_CONNECTION);
         const session = await client.session.current().finally(() => client.close());
         say(`Check: the token works, it belongs to "${session.user.name}".`);
         const summary = await syncConnection(ctx, {

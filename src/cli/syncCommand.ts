@@ -1,11 +1,11 @@
 import cliProgress from 'cli-progress';
 import { parseDuration } from '../common/duration.js';
 import { UserError } from '../common/userError.js';
-import type { ConnectionContext } from '../connections/connections.js';
+import { clientForConnection } from '../connections/client.js';
+import { type ConnectionContext, readToken } from '../connections/connections.js';
 import { isTaniumError } from '../sdk/index.js';
 import type { SyncSettings } from '../store/sync.js';
 import { isStreamName, STREAM_NAMES, type StreamName } from '../streams/index.js';
-import { clientForConnection } from '../sync/client.js';
 import type { SyncEvent, SyncSummary } from '../sync/events.js';
 import { runSync } from '../sync/runner.js';
 import { printJson } from './output.js';
@@ -117,7 +117,8 @@ export async function syncConnection(
   extra: { onEvent?: (event: SyncEvent) => void } = {},
 ): Promise<SyncSummary> {
   const settings = await updateSettings(ctx, options.name, options);
-  const client = await clientForConnection(ctx, options.name);
+  await readToken(ctx, options.name); // fails early, with the fix, when the token cannot be read
+  const { client } = await clientForConnection(ctx, options.name);
   const bar = options.json ? undefined : progressBar();
   try {
     return await runSync({
