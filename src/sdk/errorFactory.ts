@@ -84,6 +84,8 @@ export function graphqlMessages(body: unknown): string[] | undefined {
 export function errorFromResponse(res: RawResponse, ctx: RequestContext): TaniumError | undefined {
   const { status } = res;
   const where = `${ctx.method} ${redactSecrets(ctx.url.pathname, ctx.secrets)}`;
+  // A usable answer is parsed once, by the caller: parsing a large page here too doubled the cost.
+  if (status >= 200 && status < 300 && !isHtml(res)) return undefined;
   const base = { status, method: ctx.method, path: redactSecrets(ctx.url.pathname, ctx.secrets) };
   const parsed = parseJson(res.body);
   const rawText = taniumText(parsed);
@@ -131,7 +133,6 @@ export function errorFromResponse(res: RawResponse, ctx: RequestContext): Tanium
       retryable: true,
     });
   }
-  if (status >= 200 && status < 300 && !isHtml(res)) return undefined;
   if (isHtml(res)) {
     return new UnexpectedResponseError(
       `HTML page instead of JSON: wrong host or a login page (HTTP ${status} for ${where}). Use the <customer>-api host, not the console.`,

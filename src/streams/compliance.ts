@@ -36,6 +36,13 @@ export const complianceStream: StreamDefinition = {
   primaryKey: ['endpoint_id', 'finding_id'],
   cursorField: 'eidLastSeen',
   scopeColumns: ['endpoint_id'],
+  // A rule's text, standard and profile repeat on every endpoint it is checked on.
+  shared: {
+    rowsTable: 'compliance_findings',
+    table: 'compliance_rules',
+    ref: 'rule_ref',
+    columns: ['rule_id', 'rule', 'category', 'standard', 'standard_version', 'profile', 'profile_version'],
+  },
   selection: () => SELECTION,
   read(node: EndpointNode, endpointId: string, batch: StreamBatch): void {
     const findings = list(object(node, 'compliance'), 'complianceFindings');

@@ -57,10 +57,28 @@ export interface StreamDefinition {
   cursorField: 'eidLastSeen';
   /** Leading primary-key columns whose rows are replaced as a whole (empty: rows are upserted only). */
   scopeColumns: readonly string[];
+  /**
+   * Columns that describe what was found (a CVE, a compliance rule) rather than the finding: the same
+   * values repeat on every endpoint, so the store keeps each distinct set once in `table` and the
+   * stream's rows refer to it by `ref`. Readers see the stream's `table` whole (a view in SQL stores).
+   */
+  shared?: SharedColumns;
   /** The selection on `Endpoint` this stream needs; empty when it cannot run with these options. */
   selection(options: StreamOptions): string;
   /** Appends this node's rows (its `id` is already checked) to `batch`. */
   read(node: EndpointNode, endpointId: string, batch: StreamBatch, options: StreamOptions): void;
+}
+
+/** See `StreamDefinition.shared`. */
+export interface SharedColumns {
+  /** Where the stream's own columns and `ref` are stored. */
+  rowsTable: string;
+  /** The table of distinct shared value sets. */
+  table: string;
+  /** The rows' column referring to `table`. */
+  ref: string;
+  /** Stream columns kept in `table`; primary-key columns listed here are kept in the rows as well. */
+  columns: readonly string[];
 }
 
 export function emptyBatch(): StreamBatch {

@@ -36,6 +36,22 @@ export const vulnerabilitiesStream: StreamDefinition = {
   primaryKey: ['endpoint_id', 'cve_id'],
   cursorField: 'eidLastSeen',
   scopeColumns: ['endpoint_id'],
+  // A CVE's description repeats on every endpoint it affects; EPSS stays per row (it changes daily).
+  shared: {
+    rowsTable: 'vulnerability_findings',
+    table: 'cve_details',
+    ref: 'cve_ref',
+    columns: [
+      'cve_id',
+      'cve_year',
+      'cvss_score',
+      'cvss_score_v3',
+      'severity',
+      'severity_v3',
+      'summary',
+      'is_cisa_kev',
+    ],
+  },
   selection: () => SELECTION,
   read(node: EndpointNode, endpointId: string, batch: StreamBatch): void {
     const findings = list(object(node, 'compliance'), 'cveFindings');

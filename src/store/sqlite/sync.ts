@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { STREAMS } from '../../streams/index.js';
-import type { Quarantined, StreamDefinition, StreamName } from '../../streams/stream.js';
+import type { Quarantined, StreamName } from '../../streams/stream.js';
 import {
   type Checkpoint,
   DEFAULT_SYNC_SETTINGS,
@@ -14,41 +14,7 @@ import {
 } from '../sync.js';
 import { immediate } from './immediate.js';
 import type { Runner } from './serial.js';
-
-/** Prepared statements of one stream table. */
-interface TableStatements {
-  upsert: Statement;
-  removeScope: Statement | undefined;
-  keepScope: Statement | undefined;
-  sweep: Statement;
-}
-
-function tableStatements(db: Database, stream: StreamDefinition): TableStatements {
-  const cols = stream.columns.map((c) => c.name);
-  const key = ['connection', ...stream.primaryKey];
-  const nonKey = cols.filter((c) => !stream.primaryKey.includes(c));
-  const changed = nonKey.map((c) => `t.${c} IS NOT excluded.${c}`).join(' OR ') || '0';
-  const placeholders = ['?', ...cols.map(() => '?'), '?', '?', '?'].join(', ');
-  const upsert = db.prepare(
-    `INSERT INTO ${stream.table} AS t (connection, ${cols.join(', ')}, seen_gen, created_run, changed_run)
-     VALUES (${placeholders})
-     ON CONFLICT (${key.join(', ')}) DO UPDATE SET
-       ${[...nonKey.map((c) => `${c} = excluded.${c}`), 'seen_gen = excluded.seen_gen'].join(', ')},
-       changed_run = CASE WHEN ${changed} THEN excluded.changed_run ELSE t.changed_run END
-     RETURNING created_run, changed_run`,
-  );
-  const scope = stream.scopeColumns.map((c) => `${c} = ?`).join(' AND ');
-  return {
-    upsert: upsert.raw(true),
-    removeScope: scope
-      ? db.prepare(`DELETE FROM ${stream.table} WHERE connection = ? AND ${scope} AND seen_gen < ?`)
-      : undefined,
-    keepScope: scope
-      ? db.prepare(`UPDATE ${stream.table} SET seen_gen = ? WHERE connection = ? AND ${scope}`)
-      : undefined,
-    sweep: db.prepare(`DELETE FROM ${stream.table} WHERE connection = ? AND seen_gen < ?`),
-  };
-}
+import { type StreamTable, streamTables } from './streamTable.js';
 
 interface CheckpointRow {
   stream: StreamName;
@@ -74,7 +40,6 @@ function later(a: string | null, b: string | null): string | null {
 }
 
 export class SqliteSync implements SyncRepository {
-  #tables: Map<StreamName, TableStatements> | undefined;
   #statements: Map<string, Statement> = new Map();
 
   constructor(
@@ -91,11 +56,19 @@ export class SqliteSync implements SyncRepository {
     return statement;
   }
 
-  #table(stream: StreamName): TableStatements {
-    this.#tables ??= new Map(
-      Object.values(STREAMS).map((definition) => [definition.name, tableStatements(this.db, definition)]),
-    );
-    return this.#tables.get(stream)!;
+  /** Call inside a transaction (see `streamTables`). */
+  #table(stream: StreamName): StreamTable {
+    return streamTables(this.db, Object.values(STREAMS)).get(stream)!;
+  }
+
+  /** Forgets remembered shared ids when a page transaction rolls back: ids it added are gone. */
+  #forgetOnRollback<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      for (const table of streamTables(this.db, Object.values(STREAMS)).values()) table.forget();
+      throw error;
+    }
   }
 
   settings(connection: string): Promise<SyncSettings> {
@@ -236,54 +209,40 @@ export class SqliteSync implements SyncRepository {
 
   writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>> {
     return this.run(() =>
-      immediate(this.db, () => {
-        const result: Record<string, StreamCounts> = {};
-        const { connection, runId, generation } = page;
-        for (const { name, batch } of page.streams) {
-          const counts: StreamCounts = { added: 0, updated: 0, removed: 0, quarantined: 0, rows: 0 };
-          const table = this.#table(name);
-          const changedAssets: unknown[][] = [];
-          for (const row of batch.rows) {
-            const [created, changed] = table.upsert.get(connection, ...row, generation, runId, runId) as [
-              number,
-              number,
-            ];
-            counts.rows++;
-            if (created === runId) counts.added++;
-            else if (changed === runId) counts.updated++;
-            if (name === 'assets' && changed === runId) changedAssets.push(row);
+      this.#forgetOnRollback(() =>
+        immediate(this.db, () => {
+          const result: Record<string, StreamCounts> = {};
+          const { connection, runId, generation } = page;
+          for (const { name, batch } of page.streams) {
+            const assets = name === 'assets';
+            const { counts, changed } = this.#table(name).write(connection, batch, generation, runId, assets);
+            if (changed.length > 0) this.#writeAddresses(connection, changed);
+            counts.quarantined += this.#quarantine(connection, batch.quarantined, runId, now);
+            result[name] = counts;
           }
-          if (table.removeScope)
-            for (const scope of batch.replaced)
-              counts.removed += table.removeScope.run(connection, ...scope, generation).changes;
-          if (table.keepScope)
-            for (const scope of batch.kept) table.keepScope.run(generation, connection, ...scope);
-          if (changedAssets.length > 0) this.#writeAddresses(connection, changedAssets);
-          counts.quarantined += this.#quarantine(connection, batch.quarantined, runId, now);
-          result[name] = counts;
-        }
-        if (page.quarantined.length > 0) {
-          const first = page.streams[0]?.name;
-          const n = this.#quarantine(connection, page.quarantined, runId, now);
-          if (first && result[first]) result[first].quarantined += n;
-        }
-        const checkpoint = this.#stmt(
-          `UPDATE sync_checkpoints SET cursor = ?, pass_max_seen = ?, page_size = ?, pages = ?, updated_at = ?
+          if (page.quarantined.length > 0) {
+            const first = page.streams[0]?.name;
+            const n = this.#quarantine(connection, page.quarantined, runId, now);
+            if (first && result[first]) result[first].quarantined += n;
+          }
+          const checkpoint = this.#stmt(
+            `UPDATE sync_checkpoints SET cursor = ?, pass_max_seen = ?, page_size = ?, pages = ?, updated_at = ?
            WHERE connection = ? AND stream = ? AND generation = ?`,
-        );
-        for (const { name } of page.streams)
-          checkpoint.run(
-            page.cursor,
-            page.passMaxSeen,
-            page.pageSize,
-            page.pages,
-            now,
-            connection,
-            name,
-            generation,
           );
-        return result;
-      }),
+          for (const { name } of page.streams)
+            checkpoint.run(
+              page.cursor,
+              page.passMaxSeen,
+              page.pageSize,
+              page.pages,
+              now,
+              connection,
+              name,
+              generation,
+            );
+          return result;
+        }),
+      ),
     );
   }
 
@@ -335,41 +294,43 @@ export class SqliteSync implements SyncRepository {
     now: string,
   ): Promise<Record<string, number>> {
     return this.run(() =>
-      immediate(this.db, () => {
-        const removed: Record<string, number> = {};
-        const read = this.#stmt(
-          'SELECT watermark, incrementals, last_full_at FROM sync_checkpoints WHERE connection = ? AND stream = ?',
-        );
-        const update = this.#stmt(
-          `UPDATE sync_checkpoints SET status = 'complete', cursor = NULL, watermark = ?, incrementals = ?,
-             last_full_at = ?, updated_at = ? WHERE connection = ? AND stream = ? AND generation = ?`,
-        );
-        for (const stream of streams) {
-          removed[stream] = 0;
-          if (pass.mode === 'full') {
-            removed[stream] = this.#table(stream).sweep.run(connection, pass.generation).changes;
-            if (stream === 'assets')
-              this.#stmt(
-                `DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id NOT IN
-                   (SELECT endpoint_id FROM assets WHERE connection = ?)`,
-              ).run(connection, connection);
-          }
-          const previous = read.get(connection, stream) as
-            | { watermark: string | null; incrementals: number; last_full_at: string | null }
-            | undefined;
-          const full = pass.mode === 'full';
-          update.run(
-            full ? pass.passMaxSeen : later(previous?.watermark ?? null, pass.passMaxSeen),
-            full ? 0 : (previous?.incrementals ?? 0) + 1,
-            full ? now : (previous?.last_full_at ?? null),
-            now,
-            connection,
-            stream,
-            pass.generation,
+      this.#forgetOnRollback(() =>
+        immediate(this.db, () => {
+          const removed: Record<string, number> = {};
+          const read = this.#stmt(
+            'SELECT watermark, incrementals, last_full_at FROM sync_checkpoints WHERE connection = ? AND stream = ?',
           );
-        }
-        return removed;
-      }),
+          const update = this.#stmt(
+            `UPDATE sync_checkpoints SET status = 'complete', cursor = NULL, watermark = ?, incrementals = ?,
+             last_full_at = ?, updated_at = ? WHERE connection = ? AND stream = ? AND generation = ?`,
+          );
+          for (const stream of streams) {
+            removed[stream] = 0;
+            if (pass.mode === 'full') {
+              removed[stream] = this.#table(stream).sweep(connection, pass.generation);
+              if (stream === 'assets')
+                this.#stmt(
+                  `DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id NOT IN
+                   (SELECT endpoint_id FROM assets WHERE connection = ?)`,
+                ).run(connection, connection);
+            }
+            const previous = read.get(connection, stream) as
+              | { watermark: string | null; incrementals: number; last_full_at: string | null }
+              | undefined;
+            const full = pass.mode === 'full';
+            update.run(
+              full ? pass.passMaxSeen : later(previous?.watermark ?? null, pass.passMaxSeen),
+              full ? 0 : (previous?.incrementals ?? 0) + 1,
+              full ? now : (previous?.last_full_at ?? null),
+              now,
+              connection,
+              stream,
+              pass.generation,
+            );
+          }
+          return removed;
+        }),
+      ),
     );
   }
 

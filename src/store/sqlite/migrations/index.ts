@@ -4,6 +4,7 @@ import { migration002 } from './002_leases.js';
 import { migration003 } from './003_rotation.js';
 import { migration004 } from './004_sync.js';
 import { migration005 } from './005_asset_addresses_key.js';
+import { migration006 } from './006_shared_details.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -12,6 +13,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
 
 assertOrdered(sqliteMigrations);
