@@ -114,6 +114,11 @@ export interface SyncRepository {
   /** Upserts the page's rows of every stream, its quarantined records and the checkpoints, atomically. */
   writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>>;
   /**
+   * Spare time: the runner is waiting for the next page. Does housekeeping that would otherwise run
+   * inside a later page's commit (SQLite: copies the write-ahead log into the database file).
+   */
+  idle(): Promise<void>;
+  /**
    * Ends a pass: for a full pass, removes rows not seen by it (generation below `generation`); moves the
    * watermark; marks the checkpoints complete. One transaction. Returns rows removed per stream.
    */

@@ -153,12 +153,21 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
         streamOptions,
       );
       const filter = pass.since ? { path: 'eidLastSeen', op: 'GT', value: pass.since } : null;
+      let arrived = false;
       const fetchPage = (cursor: string | null): Promise<Fetched> => {
         const t0 = performance.now();
+        arrived = false;
         const promise = client
           .graphql(query, { first: sizer.size, after: cursor, filter })
           .then((data) => ({ data, ms: performance.now() - t0 }));
-        promise.catch(() => undefined); // awaited later; never an unhandled rejection meanwhile
+        promise.then(
+          () => {
+            arrived = true;
+          },
+          () => {
+            arrived = true;
+          },
+        );
         return promise;
       };
       let inflight = fetchPage(after);
@@ -284,6 +293,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
           now(),
         );
         const storeMs = performance.now() - storeStart;
+        // The next page is not here yet: use the wait for the store's housekeeping.
+        if (next && !arrived) await store.sync.idle();
         for (const [stream, c] of Object.entries(counts)) {
           const total = totals.get(stream as StreamName);
           if (!total) continue;

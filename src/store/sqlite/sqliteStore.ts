@@ -55,6 +55,11 @@ export class SqliteStore implements Store {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      // A sync copies the log into the database between pages (`sync.idle`), while it waits for the
+      // network; the automatic checkpoint, inside a commit, is the fallback when no wait comes. Then the
+      // log file is cut back to 64 MiB.
+      db.pragma('wal_autocheckpoint = 4000');
+      db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
       db.pragma('foreign_keys = ON');
       migrate(db, sqliteMigrations);
     } catch (error) {

@@ -148,11 +148,14 @@ export class StreamTable {
       const bucket = this.#known.get(row[positions[0]!]);
       let id: number | undefined;
       if (bucket)
-        for (const entry of bucket)
-          if (positions.every((p, k) => entry.values[k] === row[p])) {
+        for (const entry of bucket) {
+          let k = 1; // the bucket's key is the first value
+          while (k < positions.length && entry.values[k] === row[positions[k]!]) k++;
+          if (k === positions.length) {
             id = entry.id;
             break;
           }
+        }
       refs[r] = id ?? this.#lookup(row);
     }
     return refs;

@@ -246,6 +246,13 @@ export class SqliteSync implements SyncRepository {
     );
   }
 
+  idle(): Promise<void> {
+    return this.run(() => {
+      // PASSIVE: never waits for readers or writers; whatever it cannot copy now waits for the next one.
+      this.#stmt('PRAGMA wal_checkpoint(PASSIVE)').run();
+    });
+  }
+
   /** Posture lookups by address: every IP and MAC of a changed asset, replaced as a set. */
   #writeAddresses(connection: string, rows: unknown[][]): void {
     const columns = STREAMS.assets.columns.map((c) => c.name);

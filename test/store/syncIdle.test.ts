@@ -1,0 +1,61 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { tempDir } from '../helpers/emulatorHarness.js';
+
+const NOW = '2026-11-23T12:00:00Z';
+
+/**
+ * `sync.idle()` runs while the runner waits for the next page: it copies committed pages from the
+ * write-ahead log into the database file, work that would otherwise land inside a later commit.
+ */
+it('idle copies committed pages from the log into the database file', async () => {
+  const file = join(tempDir(), 'bridge.db');
+  const store = SqliteStore.open(file);
+  try {
+    const runId = await store.sync.startRun('default', 'full', ['compliance'], NOW);
+    const generation = await store.sync.beginPass(
+      'default',
+      ['compliance'],
+      { mode: 'full', since: null, runId, pageSize: 100 },
+      NOW,
+    );
+    const rows = Array.from({ length: 2000 }, (_, i) => [
+      `e${Math.floor(i / 20)}`,
+      `check-${i % 20}`,
+      'rule',
+      'text',
+      'cat',
+      'pass',
+      'CIS',
+      '1',
+      'L1',
+      '1',
+      NOW,
+      NOW,
+      0,
+    ]);
+    const replaced = [...new Set(rows.map((r) => r[0] as string))].map((e) => [e]);
+    await store.sync.writePage(
+      {
+        connection: 'default',
+        runId,
+        generation,
+        streams: [{ name: 'compliance', batch: { rows, replaced, kept: [], quarantined: [] } }],
+        quarantined: [],
+        cursor: 'next',
+        passMaxSeen: NOW,
+        pageSize: 100,
+        pages: 1,
+      },
+      NOW,
+    );
+    const before = statSync(file).size;
+    await store.sync.idle();
+    expect(statSync(file).size).toBeGreaterThan(before);
+    expect(await store.sync.count('default', 'compliance')).toBe(2000);
+  } finally {
+    await store.close();
+  }
+});
