@@ -153,21 +153,18 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
         streamOptions,
       );
       const filter = pass.since ? { path: 'eidLastSeen', op: 'GT', value: pass.since } : null;
-      let arrived = false;
+      /** The last fetch that has settled: the next page is here when it is `inflight`. */
+      let settled: Promise<Fetched> | undefined;
       const fetchPage = (cursor: string | null): Promise<Fetched> => {
         const t0 = performance.now();
-        arrived = false;
         const promise = client
           .graphql(query, { first: sizer.size, after: cursor, filter })
           .then((data) => ({ data, ms: performance.now() - t0 }));
-        promise.then(
-          () => {
-            arrived = true;
-          },
-          () => {
-            arrived = true;
-          },
-        );
+        // Awaited later (never an unhandled rejection meanwhile).
+        const mark = () => {
+          settled = promise;
+        };
+        promise.then(mark, mark);
         return promise;
       };
       let inflight = fetchPage(after);
@@ -294,7 +291,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
         );
         const storeMs = performance.now() - storeStart;
         // The next page is not here yet: use the wait for the store's housekeeping.
-        if (next && !arrived) await store.sync.idle();
+        if (next && settled !== inflight) await store.sync.idle();
         for (const [stream, c] of Object.entries(counts)) {
           const total = totals.get(stream as StreamName);
           if (!total) continue;

@@ -21,9 +21,8 @@ export interface TableWrite {
  * rows with one query per page instead of `RETURNING` on every row (a quarter of the write time).
  */
 export class StreamTable {
-  readonly #def: StreamDefinition;
   /** Where rows are stored: the stream's table, or its rows table when columns are shared. */
-  readonly table: string;
+  readonly #table: string;
   /** Stream column positions stored in the rows table, in order. */
   readonly #own: number[];
   /** Stream column positions stored in the shared table, in order. */
@@ -41,10 +40,9 @@ export class StreamTable {
   #knownCount = 0;
 
   constructor(db: Database, def: StreamDefinition) {
-    this.#def = def;
     const names = def.columns.map((c) => c.name);
     const shared = def.shared;
-    this.table = shared?.rowsTable ?? def.table;
+    this.#table = shared?.rowsTable ?? def.table;
     const sharedSet = new Set(shared?.columns ?? []);
     this.#own = names.flatMap((n, i) => (!sharedSet.has(n) || def.primaryKey.includes(n) ? [i] : []));
     this.#shared = shared ? shared.columns.map((n) => names.indexOf(n)) : [];
@@ -53,7 +51,7 @@ export class StreamTable {
     const changed = nonKey.map((c) => `t.${c} IS NOT excluded.${c}`).join(' OR ') || '0';
     const byEndpoint = def.scopeColumns.length === 1 && def.scopeColumns[0] === 'endpoint_id';
     const upsert = db.prepare(
-      `INSERT INTO ${this.table} AS t (connection, ${own.join(', ')}, seen_gen, created_run, changed_run)
+      `INSERT INTO ${this.#table} AS t (connection, ${own.join(', ')}, seen_gen, created_run, changed_run)
        VALUES (${['?', ...own.map(() => '?'), '?', '?', '?'].join(', ')})
        ON CONFLICT (${['connection', ...def.primaryKey].join(', ')}) DO UPDATE SET
          ${[...nonKey.map((c) => `${c} = excluded.${c}`), 'seen_gen = excluded.seen_gen'].join(', ')},
@@ -66,18 +64,18 @@ export class StreamTable {
           .prepare(
             `SELECT count(*) FILTER (WHERE created_run = @run),
                     count(*) FILTER (WHERE changed_run = @run AND created_run <> @run)
-             FROM ${this.table} WHERE connection = @connection AND endpoint_id IN (SELECT value FROM json_each(@ids))`,
+             FROM ${this.#table} WHERE connection = @connection AND endpoint_id IN (SELECT value FROM json_each(@ids))`,
           )
           .raw(true)
       : undefined;
     const scope = def.scopeColumns.map((c) => `${c} = ?`).join(' AND ');
     this.#removeScope = scope
-      ? db.prepare(`DELETE FROM ${this.table} WHERE connection = ? AND ${scope} AND seen_gen < ?`)
+      ? db.prepare(`DELETE FROM ${this.#table} WHERE connection = ? AND ${scope} AND seen_gen < ?`)
       : undefined;
     this.#keepScope = scope
-      ? db.prepare(`UPDATE ${this.table} SET seen_gen = ? WHERE connection = ? AND ${scope}`)
+      ? db.prepare(`UPDATE ${this.#table} SET seen_gen = ? WHERE connection = ? AND ${scope}`)
       : undefined;
-    this.#sweep = db.prepare(`DELETE FROM ${this.table} WHERE connection = ? AND seen_gen < ?`);
+    this.#sweep = db.prepare(`DELETE FROM ${this.#table} WHERE connection = ? AND seen_gen < ?`);
     if (shared) {
       this.#findShared = db.prepare(`SELECT id FROM ${shared.table} WHERE key = ?`).pluck();
       this.#addShared = db
@@ -87,7 +85,7 @@ export class StreamTable {
         )
         .pluck();
       this.#sweepShared = db.prepare(
-        `DELETE FROM ${shared.table} WHERE id NOT IN (SELECT ${shared.ref} FROM ${this.table})`,
+        `DELETE FROM ${shared.table} WHERE id NOT IN (SELECT ${shared.ref} FROM ${this.#table})`,
       );
     }
   }
@@ -102,7 +100,7 @@ export class StreamTable {
   ): TableWrite {
     const counts: StreamCounts = { added: 0, updated: 0, removed: 0, quarantined: 0, rows: 0 };
     const changed: unknown[][] = [];
-    const refs = this.#def.shared ? this.#refs(batch.rows) : undefined;
+    const refs = this.#shared.length > 0 ? this.#refs(batch.rows) : undefined;
     const own = this.#own;
     const args: unknown[] = [];
     for (let r = 0; r < batch.rows.length; r++) {
@@ -194,8 +192,10 @@ export class StreamTable {
   }
 }
 
-const tables = new WeakMap<Database, { version: number; byStream: Map<string, StreamTable> }>();
-const versionStatement = new WeakMap<Database, Statement>();
+const tables = new WeakMap<
+  Database,
+  { version: Statement; seen: number; byStream: Map<string, StreamTable> }
+>();
 
 /**
  * The stream tables of one database handle, shared by every repository on it so that remembered shared
@@ -206,18 +206,17 @@ export function streamTables(
   db: Database,
   definitions: readonly StreamDefinition[],
 ): Map<string, StreamTable> {
-  let statement = versionStatement.get(db);
-  if (!statement) {
-    statement = db.prepare('PRAGMA data_version').pluck();
-    versionStatement.set(db, statement);
-  }
-  const version = statement.get() as number;
   let entry = tables.get(db);
   if (!entry) {
-    entry = { version, byStream: new Map(definitions.map((d) => [d.name, new StreamTable(db, d)])) };
+    const version = db.prepare('PRAGMA data_version').pluck();
+    const byStream = new Map(definitions.map((d) => [d.name, new StreamTable(db, d)]));
+    entry = { version, seen: version.get() as number, byStream };
     tables.set(db, entry);
-  } else if (entry.version !== version) {
-    entry.version = version;
+    return byStream;
+  }
+  const now = entry.version.get() as number;
+  if (now !== entry.seen) {
+    entry.seen = now;
     for (const table of entry.byStream.values()) table.forget();
   }
   return entry.byStream;

@@ -56,9 +56,9 @@ export class SqliteSync implements SyncRepository {
     return statement;
   }
 
-  /** Call inside a transaction (see `streamTables`). */
-  #table(stream: StreamName): StreamTable {
-    return streamTables(this.db, Object.values(STREAMS)).get(stream)!;
+  /** Once per transaction, at its start (see `streamTables`). */
+  #tables(): Map<string, StreamTable> {
+    return streamTables(this.db, Object.values(STREAMS));
   }
 
   /** Forgets remembered shared ids when a page transaction rolls back: ids it added are gone. */
@@ -66,7 +66,7 @@ export class SqliteSync implements SyncRepository {
     try {
       return work();
     } catch (error) {
-      for (const table of streamTables(this.db, Object.values(STREAMS)).values()) table.forget();
+      for (const table of this.#tables().values()) table.forget();
       throw error;
     }
   }
@@ -213,9 +213,10 @@ export class SqliteSync implements SyncRepository {
         immediate(this.db, () => {
           const result: Record<string, StreamCounts> = {};
           const { connection, runId, generation } = page;
+          const tables = this.#tables();
           for (const { name, batch } of page.streams) {
             const assets = name === 'assets';
-            const { counts, changed } = this.#table(name).write(connection, batch, generation, runId, assets);
+            const { counts, changed } = tables.get(name)!.write(connection, batch, generation, runId, assets);
             if (changed.length > 0) this.#writeAddresses(connection, changed);
             counts.quarantined += this.#quarantine(connection, batch.quarantined, runId, now);
             result[name] = counts;
@@ -304,6 +305,7 @@ export class SqliteSync implements SyncRepository {
       this.#forgetOnRollback(() =>
         immediate(this.db, () => {
           const removed: Record<string, number> = {};
+          const tables = this.#tables();
           const read = this.#stmt(
             'SELECT watermark, incrementals, last_full_at FROM sync_checkpoints WHERE connection = ? AND stream = ?',
           );
@@ -314,7 +316,7 @@ export class SqliteSync implements SyncRepository {
           for (const stream of streams) {
             removed[stream] = 0;
             if (pass.mode === 'full') {
-              removed[stream] = this.#table(stream).sweep(connection, pass.generation);
+              removed[stream] = tables.get(stream)!.sweep(connection, pass.generation);
               if (stream === 'assets')
                 this.#stmt(
                   `DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id NOT IN
