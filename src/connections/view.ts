@@ -16,8 +16,32 @@ export interface ConnectionView {
   url: string | null;
   token: { masked: string | null; error: string | null };
   rotation: RotationSummary;
+  /** The newest sync run, or null before the first. */
+  lastSync: LastSync | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface LastSync {
+  runId: number;
+  mode: string;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+async function lastSync(ctx: ConnectionContext, name: string): Promise<LastSync | null> {
+  const [run] = await ctx.store.sync.runs(name, 1);
+  if (!run) return null;
+  return {
+    runId: run.id,
+    mode: run.mode,
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    error: run.error,
+  };
 }
 
 export async function viewConnection(
@@ -31,6 +55,7 @@ export async function viewConnection(
     url: record.kind === 'server' ? record.address : null,
     token: await maskedToken(ctx, record.name),
     rotation: await rotationSummary(ctx.store, record.name, ctx.now?.() ?? new Date()),
+    lastSync: await lastSync(ctx, record.name),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
