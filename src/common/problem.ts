@@ -7,6 +7,8 @@
 export type ProblemKind =
   /** The input is wrong: a value, a name, a format. */
   | 'invalid'
+  /** The request itself cannot be read (a cursor or parameter that is not ours, broken syntax). */
+  | 'malformed'
   /** A named thing does not exist. */
   | 'not_found'
   /** The request is valid but clashes with the current state (a lease held, a name taken). */

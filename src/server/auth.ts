@@ -1,5 +1,3 @@
-import '@fastify/cookie';
-import '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from '../common/problem.js';
 import type { Store } from '../store/store.js';

@@ -11,6 +11,7 @@ export interface ErrorBody {
 
 const STATUS: Record<ProblemKind, number> = {
   invalid: 422,
+  malformed: 400,
   not_found: 404,
   conflict: 409,
   unauthorized: 401,
@@ -33,12 +34,11 @@ export function errorBody(
 /** Fastify's own errors: schema validation, body parsing, size and media type. */
 function fastifyError(error: FastifyError): { status: number; body: ErrorBody } | undefined {
   if (error.validation) {
-    const where = error.validationContext ?? 'request';
     return {
       status: 400,
       body: errorBody(
         'invalid_request',
-        `Invalid ${where}: ${error.message.replace(/^(body|querystring|params|headers)\/?\s*/, '')}.`,
+        `Invalid request: the ${error.message}.`,
         'Send the fields and types the OpenAPI document (/v1/openapi.json) describes.',
       ),
     };

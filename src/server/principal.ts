@@ -1,3 +1,7 @@
+import '@fastify/swagger';
+import '@fastify/rate-limit';
+import '@fastify/cookie';
+import '@fastify/csrf-protection';
 import type { Role } from '../store/apiKeys.js';
 
 /** Who is calling: an API key (by name) or the web UI's admin session. */

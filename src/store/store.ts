@@ -4,6 +4,7 @@ import type { JobRepository } from './jobs.js';
 import type { LeaseRepository } from './leases.js';
 import type { RequestAuditRepository } from './requestAudit.js';
 import type { RotationRepository } from './rotation.js';
+import type { RowQueryRepository } from './rowQuery.js';
 import type { SecretRepository } from './secrets.js';
 import type { SyncRepository } from './sync.js';
 import type { WebAuthRepository } from './webAuth.js';
@@ -31,6 +32,8 @@ export interface Repositories {
   readonly requestAudit: RequestAuditRepository;
   /** The scheduler's jobs per connection. */
   readonly jobs: JobRepository;
+  /** Filtered, sorted, paged reads of the stream tables (the API's data routes). */
+  readonly rowQuery: RowQueryRepository;
 }
 
 /** A unit of work inside `Store.transaction`: the same repositories, bound to the open transaction. */

@@ -41,6 +41,8 @@ export interface RunSyncOptions {
   maxRestarts?: number;
   /** Consecutive failed pages (after the SDK's own retries) before the run fails. */
   maxPageFailures?: number;
+  /** Stops the run after the page being stored commits (SIGTERM, a cancel): the next run resumes. */
+  signal?: AbortSignal;
 }
 
 interface Fetched {
@@ -61,6 +63,14 @@ function asPage(data: unknown): GatewayPage {
       kind: 'invalid-json',
     });
   return page as GatewayPage;
+}
+
+/** The run was asked to stop (shutdown, cancel) after a committed page: the next run resumes there. */
+export class SyncInterrupted extends Error {
+  override readonly name = 'AbortError';
+  constructor(readonly pages: number) {
+    super(`sync interrupted after page ${pages}; the next run resumes from there`);
+  }
 }
 
 function retryable(error: unknown): boolean {
@@ -321,6 +331,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
           etaSeconds: total === null ? null : Math.max(0, Math.round((total - collectionDone) / rate)),
         });
         if (!next) break;
+        if (options.signal?.aborted) throw new SyncInterrupted(pages);
         after = next;
       }
     }

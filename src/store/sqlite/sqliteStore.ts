@@ -9,6 +9,7 @@ import { migrate } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { SqliteRequestAudit } from './requestAudit.js';
 import { SqliteRotation } from './rotation.js';
+import { SqliteRowQuery } from './rowQuery.js';
 import { SqliteSecrets } from './secrets.js';
 import { direct, type Runner, Serial } from './serial.js';
 import { SqliteSync } from './sync.js';
@@ -35,6 +36,7 @@ export class SqliteStore implements Store {
   readonly webAuth: SqliteWebAuth;
   readonly requestAudit: SqliteRequestAudit;
   readonly jobs: SqliteJobs;
+  readonly rowQuery: SqliteRowQuery;
   readonly #serial = new Serial();
   readonly #tx: StoreTx;
 
@@ -49,6 +51,7 @@ export class SqliteStore implements Store {
     this.webAuth = new SqliteWebAuth(db, queued);
     this.requestAudit = new SqliteRequestAudit(db, queued);
     this.jobs = new SqliteJobs(db, queued);
+    this.rowQuery = new SqliteRowQuery(db, queued);
     this.#tx = {
       connections: new SqliteConnections(db, direct),
       secrets: new SqliteSecrets(db, direct),
@@ -59,6 +62,7 @@ export class SqliteStore implements Store {
       webAuth: new SqliteWebAuth(db, direct),
       requestAudit: new SqliteRequestAudit(db, direct),
       jobs: new SqliteJobs(db, direct),
+      rowQuery: new SqliteRowQuery(db, direct),
     };
   }
 

@@ -1,0 +1,40 @@
+import type { RowQuery } from '../store/rowQuery.js';
+import type { Store } from '../store/store.js';
+import { STREAMS } from './index.js';
+
+export type ExportFormat = 'ndjson' | 'csv';
+
+/** A CSV field: quoted when it holds a comma, quote, line break or outer spaces; quotes doubled. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * Every row a query selects, as NDJSON lines or CSV (header first), a page at a time: memory stays
+ * bounded by one page whatever the size of the result. The caller writes the chunks with
+ * back-pressure.
+ */
+export async function* exportRows(
+  store: Store,
+  query: Omit<RowQuery, 'after' | 'limit'>,
+  format: ExportFormat,
+  pageSize = 1000,
+): AsyncGenerator<string> {
+  const columns = STREAMS[query.stream].columns.map((c) => c.name);
+  if (format === 'csv') yield `${columns.join(',')}\r\n`;
+  let after: unknown[] | undefined;
+  for (;;) {
+    const page = await store.rowQuery.page({ ...query, limit: pageSize, ...(after ? { after } : {}) });
+    let chunk = '';
+    for (const row of page.rows)
+      chunk +=
+        format === 'csv'
+          ? `${columns.map((c) => csvField(row[c])).join(',')}\r\n`
+          : `${JSON.stringify(row)}\n`;
+    if (chunk) yield chunk;
+    if (page.next === null) return;
+    after = page.next;
+  }
+}
