@@ -7,7 +7,12 @@ import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastif
  * types. Fastify's default shares one coercing, field-removing Ajv for every part.
  */
 const Ajv = AjvModule.default;
-const common = { removeAdditional: false, useDefaults: true, allErrors: false, allowUnionTypes: true } as const;
+const common = {
+  removeAdditional: false,
+  useDefaults: true,
+  allErrors: false,
+  allowUnionTypes: true,
+} as const;
 const strict = new Ajv({ ...common, coerceTypes: false });
 const coercing = new Ajv({ ...common, coerceTypes: 'array' });
 for (const ajv of [strict, coercing]) ajv.addKeyword('example');

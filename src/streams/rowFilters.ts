@@ -121,7 +121,14 @@ export const STREAM_QUERIES: Record<StreamName, StreamQueryDefinition> = {
         columns: ['state'],
         op: 'in',
       },
-      { param: 'category', description: 'rule category', type: 'string', columns: ['category'], op: 'eq', caseless: true },
+      {
+        param: 'category',
+        description: 'rule category',
+        type: 'string',
+        columns: ['category'],
+        op: 'eq',
+        caseless: true,
+      },
       {
         param: 'standard',
         description: 'benchmark standard',

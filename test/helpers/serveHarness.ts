@@ -58,7 +58,10 @@ export async function serve(home: string, key: string | null, extra: string[] = 
 }
 
 /** A home with the connection `default` to the emulator and an admin and a viewer API key. */
-export async function homeWithKeys(h: Harness, token = h.token): Promise<{ home: string; admin: string; viewer: string }> {
+export async function homeWithKeys(
+  h: Harness,
+  token = h.token,
+): Promise<{ home: string; admin: string; viewer: string }> {
   const home = tempHome();
   const saved = await runCli(['connect', '--server', h.url], { home, input: `${token}\n` });
   if (saved.code !== 0) throw new Error(`connect failed: ${saved.stderr}`);
@@ -81,7 +84,10 @@ export async function readEvents(
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const events: { event: string; [k: string]: unknown }[] = [];
   try {
-    const response = await request(url, { headers: { authorization: `Bearer ${key}` }, signal: controller.signal });
+    const response = await request(url, {
+      headers: { authorization: `Bearer ${key}` },
+      signal: controller.signal,
+    });
     let buffer = '';
     for await (const chunk of response.body) {
       buffer += chunk.toString();

@@ -36,14 +36,23 @@ describe('serve: connections', () => {
     expect(list.status).toBe(200);
     expect(list.json.connections.map((c: { name: string }) => c.name)).toEqual(['default']);
     const one = await api.call('GET', '/v1/connections/default');
-    expect(one.json).toMatchObject({ name: 'default', kind: 'server', url: h.url, token: { masked: expect.stringMatching(/^•+\w{4}$/) } });
+    expect(one.json).toMatchObject({
+      name: 'default',
+      kind: 'server',
+      url: h.url,
+      token: { masked: expect.stringMatching(/^•+\w{4}$/) },
+    });
 
     const extra = await createToken(h);
     const created = await api.call('POST', '/v1/connections', {
       body: { name: 'second', server: h.url, token: extra.token_string },
     });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ created: true, tokenReplaced: true, connection: { name: 'second' } });
+    expect(created.json).toMatchObject({
+      created: true,
+      tokenReplaced: true,
+      connection: { name: 'second' },
+    });
     const masked = created.json.connection.token.masked;
     expect(masked.endsWith(String(extra.token_string).slice(-4))).toBe(true);
 
@@ -55,7 +64,9 @@ describe('serve: connections', () => {
     const cleared = await api.call('PATCH', '/v1/connections/second', { body: { domain: '' } });
     expect(cleared.status).toBe(422);
     expect(cleared.json.error.message).toBe('This field is required');
-    const dup = await api.call('POST', '/v1/connections', { body: { name: 'second', server: h.url, token: 'x' } });
+    const dup = await api.call('POST', '/v1/connections', {
+      body: { name: 'second', server: h.url, token: 'x' },
+    });
     expect(dup.status).toBe(409);
     expect(dup.json.error.code).toBe('connection_exists');
 
@@ -77,15 +88,64 @@ describe('serve: connections', () => {
 describe('serve: bad input answers one error shape', () => {
   it.each([
     ['wrong type', 'POST', '/v1/connections', { name: 'x', domain: 5 }, 400, 'invalid_request'],
-    ['unknown field', 'POST', '/v1/connections', { name: 'x', server: 'http://127.0.0.1:1', token: 't', extra: 1 }, 400, 'invalid_request'],
+    [
+      'unknown field',
+      'POST',
+      '/v1/connections',
+      { name: 'x', server: 'http://127.0.0.1:1', token: 't', extra: 1 },
+      400,
+      'invalid_request',
+    ],
     ['bad connection name', 'GET', '/v1/connections/Bad%20Name', undefined, 400, 'invalid_request'],
-    ['invalid domain', 'POST', '/v1/connections', { name: 'x', domain: 'https://acme.cloud.tanium.com', token: 't' }, 422, 'invalid_input'],
-    ['unknown query parameter', 'GET', '/v1/connections/default/assets?bogus=1', undefined, 400, 'invalid_request'],
-    ['limit above 1000', 'GET', '/v1/connections/default/assets?limit=1001', undefined, 400, 'invalid_request'],
-    ['bad cursor', 'GET', '/v1/connections/default/assets?cursor=bm90LW91cnM', undefined, 400, 'invalid_cursor'],
-    ['bad filter value', 'GET', '/v1/connections/default/vulnerabilities?scoreAbove=high', undefined, 422, 'invalid_filter'],
+    [
+      'invalid domain',
+      'POST',
+      '/v1/connections',
+      { name: 'x', domain: 'https://acme.cloud.tanium.com', token: 't' },
+      422,
+      'invalid_input',
+    ],
+    [
+      'unknown query parameter',
+      'GET',
+      '/v1/connections/default/assets?bogus=1',
+      undefined,
+      400,
+      'invalid_request',
+    ],
+    [
+      'limit above 1000',
+      'GET',
+      '/v1/connections/default/assets?limit=1001',
+      undefined,
+      400,
+      'invalid_request',
+    ],
+    [
+      'bad cursor',
+      'GET',
+      '/v1/connections/default/assets?cursor=bm90LW91cnM',
+      undefined,
+      400,
+      'invalid_cursor',
+    ],
+    [
+      'bad filter value',
+      'GET',
+      '/v1/connections/default/vulnerabilities?scoreAbove=high',
+      undefined,
+      422,
+      'invalid_filter',
+    ],
     ['unknown route', 'GET', '/v1/nope', undefined, 404, 'route_not_found'],
-    ['unknown module', 'POST', '/v1/connections/default/modules/nope/request', { method: 'GET', path: '/x' }, 400, 'invalid_request'],
+    [
+      'unknown module',
+      'POST',
+      '/v1/connections/default/modules/nope/request',
+      { method: 'GET', path: '/x' },
+      400,
+      'invalid_request',
+    ],
   ])('%s → %i', async (_label, method, path, body, status, code) => {
     const reply = await api.call(method, path, body === undefined ? {} : { body });
     expect(reply.status, reply.text).toBe(status);
@@ -94,7 +154,9 @@ describe('serve: bad input answers one error shape', () => {
   });
 
   it('refuses an oversize body with 413 and a JSON error', async () => {
-    const reply = await api.call('POST', '/v1/connections', { rawBody: JSON.stringify({ name: 'x', token: 'a'.repeat(2_000_000) }) });
+    const reply = await api.call('POST', '/v1/connections', {
+      rawBody: JSON.stringify({ name: 'x', token: 'a'.repeat(2_000_000) }),
+    });
     expect(reply.status).toBe(413);
     expect(reply.json.error.code).toBe('body_too_large');
   });
@@ -135,7 +197,10 @@ describe('serve: authentication', () => {
   it('the admin session: cookie HttpOnly and SameSite=Strict, CSRF on changes, sign-out ends it', async () => {
     const set = await runCli(['admin', 'set-password'], { home, input: 'a long enough passphrase\n' });
     expect(set.code, set.stderr).toBe(0);
-    const login = await api.call('POST', '/v1/session', { key: null, body: { password: 'a long enough passphrase' } });
+    const login = await api.call('POST', '/v1/session', {
+      key: null,
+      body: { password: 'a long enough passphrase' },
+    });
     expect(login.status).toBe(200);
     const cookies = ([] as string[]).concat(login.headers['set-cookie'] as string | string[]);
     const session = cookies.find((c) => c.startsWith('tb_session='))!;
@@ -145,7 +210,11 @@ describe('serve: authentication', () => {
     const csrf = login.json.csrfToken as string;
 
     expect((await api.call('GET', '/v1/connections', { key: null, headers: { cookie } })).status).toBe(200);
-    const noCsrf = await api.call('PATCH', '/v1/connections/default', { key: null, headers: { cookie }, body: { token: '' } });
+    const noCsrf = await api.call('PATCH', '/v1/connections/default', {
+      key: null,
+      headers: { cookie },
+      body: { token: '' },
+    });
     expect(noCsrf.status).toBe(403);
     expect(noCsrf.json.error.code).toBe('csrf_token_invalid');
     const withCsrf = await api.call('PATCH', '/v1/connections/default', {
@@ -164,7 +233,9 @@ describe('serve: authentication', () => {
   it('rate-limits sign-in attempts: the sixth wrong password in a minute is 429', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++)
-      statuses.push((await api.call('POST', '/v1/session', { key: null, body: { password: 'wrong password!' } })).status);
+      statuses.push(
+        (await api.call('POST', '/v1/session', { key: null, body: { password: 'wrong password!' } })).status,
+      );
     expect(statuses.slice(0, 4).every((s) => s === 401)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
   });
@@ -172,17 +243,29 @@ describe('serve: authentication', () => {
 
 describe('serve: sync, data and live progress', () => {
   it('starts a sync, streams its events over SSE, records the run', async () => {
-    const events = readEvents(`${api.url}/v1/connections/default/sync/events`, admin, (e) => e.event === 'done' || e.event === 'error' || e.event === 'idle');
+    const events = readEvents(
+      `${api.url}/v1/connections/default/sync/events`,
+      admin,
+      (e) => e.event === 'done' || e.event === 'error' || e.event === 'idle',
+    );
     // The events stream may open after the run started: it then begins with `running`.
     const started = await api.call('POST', '/v1/connections/default/sync', { body: { full: true } });
     expect(started.status, started.text).toBe(202);
     expect(started.json.runId).toEqual(expect.any(Number));
     const again = await api.call('POST', '/v1/connections/default/sync', { body: {} });
     // Either the first is still running (409 names it) or it finished already (202 for a new one).
-    if (again.status === 409) expect(again.json.error).toMatchObject({ code: 'sync_running', details: { runId: started.json.runId } });
+    if (again.status === 409)
+      expect(again.json.error).toMatchObject({
+        code: 'sync_running',
+        details: { runId: started.json.runId },
+      });
     let seen = await events;
     if (seen.at(-1)?.event === 'idle')
-      seen = await readEvents(`${api.url}/v1/connections/default/sync/events`, admin, (e) => e.event === 'done' || e.event === 'idle');
+      seen = await readEvents(
+        `${api.url}/v1/connections/default/sync/events`,
+        admin,
+        (e) => e.event === 'done' || e.event === 'idle',
+      );
     const runs = await api.call('GET', '/v1/connections/default/runs');
     expect(runs.json.runs[0].status).not.toBe('running');
     const run = await api.call('GET', `/v1/connections/default/runs/${started.json.runId}`);
@@ -195,7 +278,9 @@ describe('serve: sync, data and live progress', () => {
     await waitIdle();
     const started = await api.call('POST', '/v1/connections/default/sync', { body: { full: true } });
     expect(started.status).toBe(202);
-    const seen = await readEvents(`${api.url}/v1/connections/default/sync/events`, admin, (e) => ['done', 'error', 'idle'].includes(e.event));
+    const seen = await readEvents(`${api.url}/v1/connections/default/sync/events`, admin, (e) =>
+      ['done', 'error', 'idle'].includes(e.event),
+    );
     const kinds = seen.map((e) => e.event);
     if (kinds[0] === 'running') {
       expect(kinds.at(-1)).toBe('done');
@@ -211,7 +296,10 @@ describe('serve: sync, data and live progress', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const reply: ApiReply = await api.call('GET', `/v1/connections/default/assets?limit=25${cursor ? `&cursor=${cursor}` : ''}`);
+      const reply: ApiReply = await api.call(
+        'GET',
+        `/v1/connections/default/assets?limit=25${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(reply.status).toBe(200);
       for (const row of reply.json.rows) all.add(row.endpoint_id);
       cursor = reply.json.nextCursor;
@@ -221,17 +309,24 @@ describe('serve: sync, data and live progress', () => {
     expect(all.size).toBe(truth.endpoints);
     expect(pages).toBe(Math.ceil(truth.endpoints / 25));
 
-    const critical = await api.call('GET', '/v1/connections/default/vulnerabilities?severity=critical&sort=cvss_score_v3&order=desc&limit=1000');
+    const critical = await api.call(
+      'GET',
+      '/v1/connections/default/vulnerabilities?severity=critical&sort=cvss_score_v3&order=desc&limit=1000',
+    );
     expect(critical.status).toBe(200);
     const scores = critical.json.rows.map((r: { cvss_score_v3: number | null }) => r.cvss_score_v3);
     expect(critical.json.rows.length).toBeGreaterThan(0);
-    for (const row of critical.json.rows) expect(String(row.severity_v3 ?? row.severity).toLowerCase()).toBe('critical');
+    for (const row of critical.json.rows)
+      expect(String(row.severity_v3 ?? row.severity).toLowerCase()).toBe('critical');
     expect([...scores].sort((a, b) => (b ?? -1) - (a ?? -1))).toEqual(scores);
 
     const above = await api.call('GET', '/v1/connections/default/vulnerabilities?scoreAbove=9&limit=1000');
     for (const row of above.json.rows) expect(row.cvss_score_v3 ?? row.cvss_score).toBeGreaterThan(9);
     const endpoint = all.values().next().value as string;
-    const mine = await api.call('GET', `/v1/connections/default/compliance?endpoint=${endpoint}&state=fail&limit=1000`);
+    const mine = await api.call(
+      'GET',
+      `/v1/connections/default/compliance?endpoint=${endpoint}&state=fail&limit=1000`,
+    );
     for (const row of mine.json.rows) {
       expect(row.endpoint_id).toBe(endpoint);
       expect(String(row.state).toLowerCase()).toBe('fail');
@@ -241,8 +336,12 @@ describe('serve: sync, data and live progress', () => {
   });
 
   it('streams the whole filtered set as NDJSON and CSV', async () => {
-    const count = (await api.call('GET', '/v1/connections/default/vulnerabilities?limit=1000&severity=high')).json.rows.length;
-    const ndjson = await api.call('GET', '/v1/connections/default/vulnerabilities?format=ndjson&severity=high');
+    const count = (await api.call('GET', '/v1/connections/default/vulnerabilities?limit=1000&severity=high'))
+      .json.rows.length;
+    const ndjson = await api.call(
+      'GET',
+      '/v1/connections/default/vulnerabilities?format=ndjson&severity=high',
+    );
     expect(ndjson.status).toBe(200);
     expect(ndjson.headers['content-type']).toMatch(/ndjson/);
     const lines = ndjson.text.trimEnd().split('\n');
@@ -296,15 +395,24 @@ describe('serve: rotation, modules, audit, jobs, operations', () => {
     });
     expect(JSON.stringify(audit.json)).not.toContain('secretish');
     expect(audit.json.nextCursor).toEqual(expect.any(String));
-    const next = await api.call('GET', `/v1/audit?connection=default&limit=2&cursor=${audit.json.nextCursor}`);
+    const next = await api.call(
+      'GET',
+      `/v1/audit?connection=default&limit=2&cursor=${audit.json.nextCursor}`,
+    );
     expect(next.json.entries[0].id).toBeLessThan(audit.json.entries[1].id + 1);
   });
 
   it('jobs, health, readiness, metrics and the OpenAPI document', async () => {
     const jobs = await api.call('GET', '/v1/jobs');
     expect(jobs.status).toBe(200);
-    expect(jobs.json.jobs[0]).toMatchObject({ connection: 'default', job: 'rotate', effectiveEveryMs: 86_400_000 });
-    const schedule = await api.call('PATCH', '/v1/connections/default/schedule', { body: { rotateEvery: '2h' } });
+    expect(jobs.json.jobs[0]).toMatchObject({
+      connection: 'default',
+      job: 'rotate',
+      effectiveEveryMs: 86_400_000,
+    });
+    const schedule = await api.call('PATCH', '/v1/connections/default/schedule', {
+      body: { rotateEvery: '2h' },
+    });
     expect(schedule.status).toBe(200);
     expect(schedule.json.jobs[0]).toMatchObject({ everyMs: 7_200_000, effectiveEveryMs: 7_200_000 });
     expect((await api.call('GET', '/healthz', { key: null })).status).toBe(200);
@@ -314,7 +422,9 @@ describe('serve: rotation, modules, audit, jobs, operations', () => {
     expect(metrics.text).toMatch(/tanium_bridge_token_expiry_seconds\{connection="default"\} \d+/);
     expect(metrics.text).toMatch(/tanium_bridge_rows\{connection="default",stream="assets"\} \d+/);
     expect(metrics.text).toMatch(/tanium_bridge_seconds_since_last_sync\{connection="default"\}/);
-    expect(metrics.text).toMatch(/tanium_bridge_http_request_duration_seconds_bucket\{.*route="\/v1\/connections"/);
+    expect(metrics.text).toMatch(
+      /tanium_bridge_http_request_duration_seconds_bucket\{.*route="\/v1\/connections"/,
+    );
     const openapi = await api.call('GET', '/v1/openapi.json', { key: null });
     expect(openapi.json.openapi).toBe('3.1.0');
     for (const path of ['/v1/connections', '/v1/connections/{name}/sync/events', '/v1/audit', '/v1/jobs'])
