@@ -1,4 +1,5 @@
 import { Problem } from '../common/problem.js';
+import type { ConnectionRecord } from '../store/connections.js';
 import { type ConnectionContext, noSuchConnection, removeConnection, saveConnection } from './connections.js';
 import { validateCloudDomain } from './domain.js';
 import { validateConnectionName } from './name.js';
@@ -85,6 +86,14 @@ export async function updateConnection(
 export async function deleteConnection(ctx: ConnectionContext, name: string): Promise<void> {
   validateConnectionName(name);
   await removeConnection(ctx, name);
+}
+
+/** The connection's record, or the not-found problem: the cheap existence check of every route. */
+export async function requireConnection(ctx: ConnectionContext, name: string): Promise<ConnectionRecord> {
+  validateConnectionName(name);
+  const record = await ctx.store.connections.get(name);
+  if (!record) throw noSuchConnection(name);
+  return record;
 }
 
 export async function getConnection(ctx: ConnectionContext, name: string): Promise<ConnectionView> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Problem } from '../../common/problem.js';
-import { getConnection } from '../../connections/editConnection.js';
+import { requireConnection } from '../../connections/editConnection.js';
 import type { RowQuery } from '../../store/rowQuery.js';
 import { STREAM_NAMES, type StreamName } from '../../streams/index.js';
 import { exportRows } from '../../streams/rowExport.js';
@@ -95,7 +95,7 @@ export function dataRoutes(app: FastifyInstance, deps: ServerDeps): void {
         },
       },
       async (request, reply) => {
-        const name = (await getConnection(deps.ctx, request.params.name)).name;
+        const name = (await requireConnection(deps.ctx, request.params.name)).name;
         const { limit = 100, cursor, sort, order, q, format = 'json' } = request.query;
         const def = STREAM_QUERIES[stream];
         const base: Omit<RowQuery, 'after' | 'limit'> = {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../../common/duration.js';
 import { Problem } from '../../common/problem.js';
-import { getConnection } from '../../connections/editConnection.js';
+import { requireConnection } from '../../connections/editConnection.js';
 import type { JobKind } from '../../store/jobs.js';
 import type { ServerDeps } from '../deps.js';
 import { errors, nameParams } from '../schemas.js';
@@ -75,7 +75,7 @@ export function jobRoutes(app: FastifyInstance, deps: ServerDeps): void {
     },
     async (request) => {
       if (!deps.scheduler) throw noScheduler();
-      const name = (await getConnection(deps.ctx, request.params.name)).name;
+      const name = (await requireConnection(deps.ctx, request.params.name)).name;
       const changes: [JobKind, number | null | undefined][] = [
         ['sync', every(request.body.syncEvery, 'sync')],
         ['reconcile', every(request.body.fullEvery, 'full')],

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { getConnection } from '../../connections/editConnection.js';
+import { getConnection, requireConnection } from '../../connections/editConnection.js';
 import { rotateConnection } from '../../rotation/service.js';
 import type { ServerDeps } from '../deps.js';
 import { errors, nameParams } from '../schemas.js';
@@ -43,7 +43,7 @@ export function rotationRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request) => {
-      const name = (await getConnection(ctx, request.params.name)).name;
+      const name = (await requireConnection(ctx, request.params.name)).name;
       const body = request.body ?? {};
       const report = await rotateConnection(ctx, name, {
         ...(body.via === undefined ? {} : { method: body.via }),
@@ -70,7 +70,7 @@ export function rotationRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request) => {
-      const name = (await getConnection(ctx, request.params.name)).name;
+      const name = (await requireConnection(ctx, request.params.name)).name;
       return { rotations: await ctx.store.rotation.history(name, request.query.limit ?? 50) };
     },
   );

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Problem } from '../../common/problem.js';
-import { getConnection } from '../../connections/editConnection.js';
+import { requireConnection } from '../../connections/editConnection.js';
 import { STREAM_NAMES } from '../../streams/index.js';
 import type { StreamedEvent } from '../../sync/activeSyncs.js';
 import type { ServerDeps } from '../deps.js';
@@ -49,7 +49,7 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request, reply) => {
-      const name = (await getConnection(ctx, request.params.name)).name;
+      const name = (await requireConnection(ctx, request.params.name)).name;
       const body = request.body ?? {};
       const started = await syncs.start(
         name,
@@ -72,7 +72,7 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request, reply) => {
-      const name = (await getConnection(ctx, request.params.name)).name;
+      const name = (await requireConnection(ctx, request.params.name)).name;
       if (!syncs.cancel(name)) throw notRunning(name);
       reply.status(202);
       return { cancelling: true };
@@ -90,7 +90,7 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request, reply) => {
-      const name = (await getConnection(ctx, request.params.name)).name;
+      const name = (await requireConnection(ctx, request.params.name)).name;
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -139,7 +139,7 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request) => {
-      const name = (await getConnection(ctx, request.params.name)).name;
+      const name = (await requireConnection(ctx, request.params.name)).name;
       return { runs: await ctx.store.sync.runs(name, request.query.limit ?? 50) };
     },
   );
@@ -159,7 +159,7 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
     },
     async (request) => {
-      const name = (await getConnection(ctx, request.params.name)).name;
+      const name = (await requireConnection(ctx, request.params.name)).name;
       // Runs are few per connection compared to rows; a by-id read joins the repository when needed.
       const run = (await ctx.store.sync.runs(name, 100_000)).find((r) => r.id === request.params.id);
       if (!run)
