@@ -3,7 +3,7 @@ import { clientForConnection } from '../connections/client.js';
 import { readToken } from '../connections/connections.js';
 import { type Diagnosis, diagnose, redactDiagnosis } from '../connections/diagnosis.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
-import { rotationHealth } from '../rotation/index.js';
+import { forecastFor, forecastLine, type MethodForecast, rotationHealth } from '../rotation/index.js';
 import { PermissionError, type ProbeResult, redactSecrets, type TaniumClient } from '../sdk/index.js';
 import { withConnections } from './context.js';
 import { type GlobalOptions, printJson } from './output.js';
@@ -61,9 +61,10 @@ export function registerCheck(program: Command): void {
         let token: string | undefined;
         try {
           let failure: unknown;
+          let permissions: unknown;
           try {
             token = await readToken(ctx, name);
-            await client.session.current();
+            permissions = (await client.session.current()).user.permissions;
           } catch (error) {
             failure = error;
           }
@@ -82,7 +83,10 @@ export function registerCheck(program: Command): void {
             return;
           }
           const modules = options.modules ? await probe(client, secrets) : undefined;
-          reportSuccess(global, modules, rotation);
+          const method = options.modules
+            ? await forecastFor(ctx.store, name, permissions, ctx.now?.() ?? new Date())
+            : undefined;
+          reportSuccess(global, modules, rotation, method);
         } finally {
           await client.close();
         }
@@ -106,12 +110,14 @@ function reportSuccess(
   global: GlobalOptions,
   modules: ModuleReport[] | undefined,
   rotation: RotationWarning,
+  method: MethodForecast | undefined,
 ): void {
   if (global.json) {
     printJson({
       ok: true,
       message: CHECK_OK,
       ...(modules === undefined ? {} : { modules }),
+      ...(method === undefined ? {} : { rotationMethod: method }),
       ...(rotation ? { rotation } : {}),
     });
     return;
@@ -126,6 +132,7 @@ function reportSuccess(
       const label = m.name.padEnd(width);
       lines.push(m.ok ? `  ok       ${label}`.trimEnd() : `  refused  ${label}  ${m.reason ?? ''}`.trimEnd());
     }
+    if (method !== undefined) lines.push(forecastLine(method));
     lines.push(MODULES_TIP);
   }
   process.stdout.write(`${lines.join('\n')}\n`);

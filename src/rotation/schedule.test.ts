@@ -10,7 +10,7 @@ import {
   UnexpectedResponseError,
 } from '../sdk/index.js';
 import { DAY_MS, dueness, pickToken } from './schedule.js';
-import { classifyProbeError, classifyRotateError } from './service.js';
+import { classifyProbeError, classifyRotateError } from './errorClassification.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -10,7 +10,8 @@
  */
 import type { ConnectionContext } from '../connections/connections.js';
 import { readSlot } from './secrets.js';
-import { isRefusal, leaseKey } from './service.js';
+import { isRefusal } from './errorClassification.js';
+import { leaseKey } from './lease.js';
 
 export interface StoredTokenSource {
   /** The token to send now: the stored active token (or, after a refusal, a pending one). */
