@@ -23,7 +23,9 @@ export type RotateResult =
 export type ProbeResult = { kind: 'ok' } | { kind: 'refused' | 'unreachable'; error: string };
 
 /** The orphan search of grant-then-revoke: the ids of this attempt's tokens it revoked. */
-export type OrphanResult = { kind: 'ok'; revoked: string[] } | { kind: 'refused' | 'unreachable'; error: string };
+export type OrphanResult =
+  | { kind: 'ok'; revoked: string[] }
+  | { kind: 'refused' | 'unreachable'; error: string };
 
 export type RevokeResult =
   | { kind: 'revoked' | 'gone' }
@@ -114,7 +116,11 @@ async function perform(
       const at = ports.now();
       if (result.kind === 'ok') await ports.checkpoint?.('verified');
       if (result.kind === 'ok') return { type: 'verified', at };
-      return { type: result.kind === 'refused' ? 'verify_refused' : 'verify_unreachable', error: result.error, at };
+      return {
+        type: result.kind === 'refused' ? 'verify_refused' : 'verify_unreachable',
+        error: result.error,
+        at,
+      };
     }
     case 'probe_old': {
       const result = await ports.probeOld();

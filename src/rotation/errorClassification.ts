@@ -69,7 +69,8 @@ const definiteRest = (error: unknown): boolean =>
 export function classifyRotateError(error: unknown, operation = 'apiTokenRotate'): Failure {
   const transport = transportKind(error);
   if (transport !== undefined) return transport;
-  if (error instanceof GraphQLError) return isDefinitePayloadError(error, operation) ? 'rejected' : 'no_answer';
+  if (error instanceof GraphQLError)
+    return isDefinitePayloadError(error, operation) ? 'rejected' : 'no_answer';
   return definiteRest(error) ? 'rejected' : 'no_answer';
 }
 
@@ -81,7 +82,8 @@ export function classifyGrantError(error: unknown): Failure {
   const kind = classifyRotateError(error, 'apiTokenGrant');
   if (kind !== 'rejected') return kind;
   if (error instanceof PermissionError) return 'forbidden';
-  if (error instanceof GraphQLError && error.messages.some((m) => PERMISSION_WORDS.test(m))) return 'forbidden';
+  if (error instanceof GraphQLError && error.messages.some((m) => PERMISSION_WORDS.test(m)))
+    return 'forbidden';
   return 'rejected';
 }
 

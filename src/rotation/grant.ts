@@ -11,12 +11,7 @@ import type { ConnectionRecord } from '../store/connections.js';
 import type { RotationMethod } from '../store/rotation.js';
 import { rotationClient } from './client.js';
 import type { OrphanResult, RevokeResult, RotateResult } from './driver.js';
-import {
-  classifyGrantError,
-  classifyRevokeError,
-  describeError,
-  isRefusal,
-} from './errorClassification.js';
+import { classifyGrantError, classifyRevokeError, describeError, isRefusal } from './errorClassification.js';
 import { issuedResult } from './exchange.js';
 import { learnToken } from './learnToken.js';
 import { hasMarker, markedNotes } from './notesMarker.js';
@@ -51,11 +46,17 @@ export async function grant(
       learned = await learnToken(client, attempt.knownId, now);
     } catch (error) {
       // Nothing was created yet: a failed look-up is "not sent", a refused token is refused.
-      return { kind: isRefusal(error) ? 'refused' : 'not_sent', error: `learning the current token: ${describeError(error, [token])}` };
+      return {
+        kind: isRefusal(error) ? 'refused' : 'not_sent',
+        error: `learning the current token: ${describeError(error, [token])}`,
+      };
     }
     const current = learned.token;
     if (current === null)
-      return { kind: 'not_sent', error: 'Tanium lists no token of this user, so its settings cannot be copied' };
+      return {
+        kind: 'not_sent',
+        error: 'Tanium lists no token of this user, so its settings cannot be copied',
+      };
     const spec = {
       notes: markedNotes(current.notes, attempt.attemptId),
       expireInDays: current.lifetimeDays,
@@ -122,7 +123,9 @@ export async function findOrphans(
   return withClient(connection, token, async (client) => {
     let marked: string[];
     try {
-      marked = (await client.tokens.mine()).filter((t) => hasMarker(t.notes ?? '', attemptId)).map((t) => String(t.id));
+      marked = (await client.tokens.mine())
+        .filter((t) => hasMarker(t.notes ?? '', attemptId))
+        .map((t) => String(t.id));
     } catch (error) {
       return { kind: isRefusal(error) ? 'refused' : 'unreachable', error: describeError(error, [token]) };
     }
@@ -134,7 +137,10 @@ export async function findOrphans(
         if (kind === 'refused') return { kind, error: describeError(error, [token]) };
         // Not revoked (unreachable, or refused for another reason): keep looking next run.
         if (kind !== 'gone')
-          return { kind: 'unreachable', error: `revoking the orphan token id ${id}: ${describeError(error, [token])}` };
+          return {
+            kind: 'unreachable',
+            error: `revoking the orphan token id ${id}: ${describeError(error, [token])}`,
+          };
       }
     }
     return { kind: 'ok', revoked: marked };

@@ -225,7 +225,10 @@ export function next(record: RotationRecord, event: RotationEvent): Step {
       return stay(record, { kind: 'done', outcome: 'blocked' });
     case 'intent_recorded':
       if (event.type === 'sending')
-        return step(record, { phase: 'sent' }, event.at, [], { kind: 'send_rotate', method: methodOf(record) });
+        return step(record, { phase: 'sent' }, event.at, [], {
+          kind: 'send_rotate',
+          method: methodOf(record),
+        });
       if (event.type === 'recover') return toUnknown(record, INTERRUPTED, event.at);
       throw invalid();
     case 'sent':
@@ -237,7 +240,9 @@ export function next(record: RotationRecord, event: RotationEvent): Step {
     case 'verifying':
       return fromVerifying(record, event, invalid);
     case 'unknown':
-      return isGrant(record.method) ? fromGrantUnknown(record, event, invalid) : fromUnknown(record, event, invalid);
+      return isGrant(record.method)
+        ? fromGrantUnknown(record, event, invalid)
+        : fromUnknown(record, event, invalid);
     case 'revoking':
       return fromRevoking(record, event, invalid);
   }
@@ -473,10 +478,16 @@ function fromGrantUnknown(record: RotationRecord, event: RotationEvent, invalid:
       );
     }
     case 'orphans_unreachable':
-      return step(record, { lastOutcome: 'unknown', lastError: `${record.lastError ?? 'no answer'}; ${event.error}` }, event.at, [], {
-        kind: 'done',
-        outcome: 'unknown',
-      });
+      return step(
+        record,
+        { lastOutcome: 'unknown', lastError: `${record.lastError ?? 'no answer'}; ${event.error}` },
+        event.at,
+        [],
+        {
+          kind: 'done',
+          outcome: 'unknown',
+        },
+      );
     case 'old_refused': {
       const error = `${record.lastError ?? 'no answer'}; Tanium now refuses the stored token (expired or revoked elsewhere: grant-then-revoke never touches it before the new one is verified); a token this attempt may have created is listed in the Tanium console with the notes marker [tanium-bridge ${record.attemptId ?? '?'}]`;
       return step(

@@ -66,7 +66,9 @@ export function forecastMethod(
       ? undefined
       : permissions.includes('*') || permissions.includes(CREATE_TOKEN_PERMISSION);
   if (refusalIsFresh(record, now)) {
-    const hint = mayCreate ? '; the persona now holds the permission: `rotate --via grant` checks at once' : '';
+    const hint = mayCreate
+      ? '; the persona now holds the permission: `rotate --via grant` checks at once'
+      : '';
     return {
       method: 'rest',
       source: 'detection',
@@ -113,6 +115,7 @@ export async function forecastFor(
 
 /** The forecast in words, for one line of `check --modules`. */
 export function forecastLine(forecast: MethodForecast): string {
-  const method = forecast.method === 'grant' ? 'grant-then-revoke' : 'the exchange (PATCH /api/v2/api_tokens)';
+  const method =
+    forecast.method === 'grant' ? 'grant-then-revoke' : 'the exchange (PATCH /api/v2/api_tokens)';
   return `Token rotation will use ${method}: ${forecast.reason}.`;
 }

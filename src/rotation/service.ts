@@ -61,8 +61,7 @@ async function checkDue(
     try {
       const learned = await learnToken(client, current.tokenId, now);
       current = await saveLearned(ctx, name, learned, now().toISOString());
-      if (learned.token)
-        due = dueness(learned.token, learned.serverNowMs, options.policy ?? DEFAULT_POLICY);
+      if (learned.token) due = dueness(learned.token, learned.serverNowMs, options.policy ?? DEFAULT_POLICY);
     } finally {
       await client.close();
     }

@@ -35,7 +35,8 @@ export function storePorts(
       await commitRecord(ctx, name, record, effects, owner);
     },
     async rotate(method, attemptId) {
-      if (method === 'rest' || method === 'graphql') return exchange(connection, await active(), method, options.now);
+      if (method === 'rest' || method === 'graphql')
+        return exchange(connection, await active(), method, options.now);
       const knownId = (await ctx.store.rotation.get(name))?.oldTokenId ?? null;
       return grant(connection, await active(), method, { attemptId, knownId }, options.now);
     },
