@@ -99,7 +99,9 @@ async function resetEmulator(): Promise<void> {
   await h.call('DELETE', '/__emulator/stats', { token: null });
 }
 
-describe('rotate --via rest|graphql: the exchange (CLI against the emulator)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
+describe('rotate --via rest|graphql: the exchange (CLI against the emulator)', {
+  timeout: CLI_SUITE_TIMEOUT_MS,
+}, () => {
   it.each(['rest', 'graphql'])(
     'rotates via %s: the stored token works, the old one is refused',
     async (via) => {
