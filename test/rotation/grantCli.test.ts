@@ -62,7 +62,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
       const user = nextUser('grant');
       const { home, token } = await personaConnection(f, user, ['Token - Create']);
       const [before] = await userTokens(f, user);
-      const result = await rotate(f, home, [...args]);
+      const result = await rotate(home, [...args]);
       expect(result.code, result.report.message).toBe(0);
       expect(result.report).toMatchObject({ outcome: 'rotated', method, fellBack: false, phase: 'idle' });
       expect(result.report.oldTokenId).toBe(String(before?.id));
@@ -79,7 +79,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
         persona: before?.persona,
       });
       // A second rotation replaces the marker instead of adding one.
-      const again = await rotate(f, home, [...args]);
+      const again = await rotate(home, [...args]);
       expect(again.report).toMatchObject({ outcome: 'rotated', oldTokenId: result.report.tokenId });
       await expectOneWorkingToken(user, home);
       const [last] = await userTokens(f, user);
@@ -111,7 +111,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
       await resetEmulator(f);
       const user = nextUser(`crash-${point}`);
       const { home, token } = await personaConnection(f, user, ['Token - Create']);
-      const crashed = await rotate(f, home, [], { TANIUM_BRIDGE_ROTATION_CRASH_AT: point });
+      const crashed = await rotate(home, [], { TANIUM_BRIDGE_ROTATION_CRASH_AT: point });
       expect(crashed.code).toBe(137);
       // Whatever the crash left, a stored token works.
       const left = await storedToken(f, home);
@@ -122,7 +122,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
         const status = await runCli(['status'], { home });
         expect(status.stdout).toContain('is not revoked yet');
       }
-      const next = await rotate(f, home);
+      const next = await rotate(home);
       expect(next.code, next.report.message).toBe(0);
       expect(next.report).toMatchObject({ outcome: 'rotated', recovered });
       await expectOneWorkingToken(user, home);
@@ -148,7 +148,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
       const user = nextUser('drop-grant');
       const { home, token } = await personaConnection(f, user, ['Token - Create']);
       await faults(f, [{ ...match, fault: 'drop-response-after-commit', count: 1 }]);
-      const first = await rotate(f, home, [...args]);
+      const first = await rotate(home, [...args]);
       expect(first.code).toBe(1);
       expect(first.report).toMatchObject({ outcome: 'not_granted', phase: 'idle' });
       expect(first.report.error).toMatch(/was found by its notes marker and revoked/);
@@ -156,7 +156,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
       expect(await expectOneWorkingToken(user, home)).toBe(token);
       const audit = await auditOf(home);
       expect(audit[0]).toMatchObject({ outcome: 'not_granted' });
-      const second = await rotate(f, home, [...args]);
+      const second = await rotate(home, [...args]);
       expect(second.report.outcome).toBe('rotated');
       await expectOneWorkingToken(user, home);
       expect(await works(f, token)).toBe(false);
@@ -173,7 +173,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
       const user = nextUser('drop-revoke');
       const { home, token } = await personaConnection(f, user, ['Token - Create']);
       await faults(f, [{ ...match, fault: 'status:503', count: 1 }]);
-      const first = await rotate(f, home, [...args]);
+      const first = await rotate(home, [...args]);
       expect(first.code).toBe(1);
       expect(first.report).toMatchObject({ outcome: 'revoke_pending', phase: 'revoking' });
       expect(first.report.message).toContain('the old token is not revoked yet');
@@ -181,7 +181,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
       expect(fresh).not.toBe(token);
       expect(await works(f, fresh)).toBe(true);
       expect(await works(f, token)).toBe(true);
-      const second = await rotate(f, home, [...args]);
+      const second = await rotate(home, [...args]);
       expect(second.report).toMatchObject({ outcome: 'rotated', recovered: 'rotated' });
       expect(await expectOneWorkingToken(user, home)).toBe(fresh);
       expect(await works(f, token)).toBe(false);
@@ -194,7 +194,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
     const { home, token } = await personaConnection(f, user, ['Token - Create']);
     const [before] = await userTokens(f, user);
     await faults(f, [{ ...REVOKE_REST, fault: 'status:403', count: 1 }]);
-    const result = await rotate(f, home);
+    const result = await rotate(home);
     expect(result.code).toBe(0);
     expect(result.report.outcome).toBe('old_not_revoked');
     expect(result.report.message).toContain(`it stays valid until it expires at ${before?.expiration}`);
@@ -217,7 +217,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
       'Token rotation will use the exchange (PATCH /api/v2/api_tokens): the persona may not create tokens',
     );
 
-    const first = await rotate(f, home);
+    const first = await rotate(home);
     expect(first.code, first.report.message).toBe(0);
     expect(first.report).toMatchObject({ outcome: 'rotated', method: 'rest', fellBack: true });
     expect(first.report.message).toContain('Tanium refused to create a token for this persona');
@@ -228,7 +228,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
     expect(await requests(f, 'POST /api/v2/api_tokens')).toBe(1);
     await expectOneWorkingToken(user, home);
 
-    const second = await rotate(f, home);
+    const second = await rotate(home);
     expect(second.report).toMatchObject({ outcome: 'rotated', method: 'rest', fellBack: false });
     expect(await requests(f, 'POST /api/v2/api_tokens')).toBe(1);
     expect(await requests(f, 'PATCH /api/v2/api_tokens')).toBe(2);
@@ -241,7 +241,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
 
     // Forcing grant-then-revoke fails cleanly: nothing changed, the stored token still works.
     const token = await storedToken(f, home);
-    const forced = await rotate(f, home, ['--via', 'grant']);
+    const forced = await rotate(home, ['--via', 'grant']);
     expect(forced.code).toBe(1);
     expect(forced.report.outcome).toBe('grant_refused');
     expect(forced.report.message).toContain('tanium-bridge rotate --via rest');

@@ -81,7 +81,6 @@ export async function userTokens(f: Fixture, user: string): Promise<RestToken[]>
 }
 
 export async function rotate(
-  f: Fixture,
   home: string,
   args: string[] = [],
   env?: Record<string, string>,
