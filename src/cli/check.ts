@@ -6,6 +6,7 @@ import {
   MODULES_TIP,
 } from '../connections/check.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
+import { forecastLine } from '../rotation/index.js';
 import { withConnections } from './context.js';
 import { type GlobalOptions, printJson } from './output.js';
 import { parseSeconds } from './parseNumber.js';
@@ -72,6 +73,7 @@ function print(global: GlobalOptions, result: CheckResult): void {
       const label = m.name.padEnd(width);
       lines.push(m.ok ? `  ok       ${label}`.trimEnd() : `  refused  ${label}  ${m.reason ?? ''}`.trimEnd());
     }
+    if (result.rotationMethod !== undefined) lines.push(forecastLine(result.rotationMethod));
     lines.push(MODULES_TIP);
   }
   process.stdout.write(`${lines.join('\n')}\n`);

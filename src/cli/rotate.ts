@@ -3,9 +3,9 @@ import { parseDuration } from '../common/duration.js';
 import { UserError } from '../common/userError.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
 import { CRASH_POINTS, type CrashPoint } from '../rotation/driver.js';
+import { METHOD_CHOICES, type MethodChoice } from '../rotation/method.js';
 import { DEFAULT_POLICY, validateShare } from '../rotation/schedule.js';
 import { exitCodeOf, rotateConnection } from '../rotation/service.js';
-import type { RotationMethod } from '../store/rotation.js';
 import { withConnections } from './context.js';
 import { type GlobalOptions, printResult } from './output.js';
 
@@ -17,7 +17,7 @@ export const CRASH_ENV = 'TANIUM_BRIDGE_ROTATION_CRASH_AT';
 
 interface RotateCliOptions {
   name: string;
-  via: RotationMethod;
+  via: MethodChoice;
   ifDue?: boolean;
   every?: string;
   share?: string;
@@ -33,16 +33,19 @@ function crashHook(): ((point: CrashPoint) => void) | undefined {
   };
 }
 
-/** `tanium-bridge rotate`: exchange the connection's token now, or with --if-due when due (cron). */
+/** `tanium-bridge rotate`: rotate the connection's token now, or with --if-due when due (cron). */
 export function registerRotate(program: Command): void {
   program
     .command('rotate')
     .description("rotate the connection's API token (recovering an interrupted rotation first)")
     .option('--name <name>', 'connection name', DEFAULT_CONNECTION)
     .addOption(
-      new Option('--via <method>', 'REST PATCH /api/v2/api_tokens, or the Gateway apiTokenRotate')
-        .choices(['rest', 'graphql'])
-        .default('rest'),
+      new Option(
+        '--via <method>',
+        'auto: grant-then-revoke where the persona may create tokens, else the exchange; grant, grant-graphql: grant-then-revoke over REST or the Gateway; rest, graphql: the exchange (PATCH /api/v2/api_tokens, apiTokenRotate)',
+      )
+        .choices([...METHOD_CHOICES])
+        .default('auto'),
     )
     .option('--if-due', "rotate only when due by the server's clock (for cron); say why not otherwise")
     .option('--every <duration>', 'with --if-due: rotate when the token is this old', '1d')

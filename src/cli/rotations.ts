@@ -19,7 +19,7 @@ export function registerRotations(program: Command): void {
         const entries = await ctx.store.rotation.history(name, limit);
         const lines = entries.map((e) => {
           const ids = `${e.oldTokenId ?? '?'} → ${e.newTokenId ?? '?'}`;
-          const head = `${e.startedAt}  ${e.connectionName}  ${e.method.padEnd(7)}  ${ids.padEnd(13)}  ${e.outcome}`;
+          const head = `${e.startedAt}  ${e.connectionName}  ${e.method.padEnd(13)}  ${ids.padEnd(13)}  ${e.outcome}`;
           return e.error === null ? head : `${head}\n    ${e.error}`;
         });
         const human =

@@ -1,4 +1,4 @@
-import { rotationHealth } from '../rotation/index.js';
+import { forecastFor, type MethodForecast, rotationHealth } from '../rotation/index.js';
 import { PermissionError, type ProbeResult, redactSecrets, type TaniumClient } from '../sdk/index.js';
 import { clientForConnection } from './client.js';
 import { type ConnectionContext, readToken } from './connections.js';
@@ -40,6 +40,8 @@ export interface CheckResult {
   diagnosis?: Diagnosis;
   /** The per-module permission matrix, when asked for and the token authenticates. */
   modules?: ModuleReport[];
+  /** With `modules`: which rotation method will be used and why (from the persona's permissions). */
+  rotationMethod?: MethodForecast;
   /** Rotation's own view (store only): a lost token, or an expiry near with rotation not working. */
   rotation?: RotationWarning;
 }
@@ -69,9 +71,10 @@ export async function checkConnection(
   let token: string | undefined;
   try {
     let failure: unknown;
+    let permissions: unknown;
     try {
       token = await readToken(ctx, name);
-      await client.session.current();
+      permissions = (await client.session.current()).user.permissions;
     } catch (error) {
       failure = error;
     }

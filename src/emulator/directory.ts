@@ -21,6 +21,14 @@ export interface User {
 
 export const ADMIN_PERMISSION = '*';
 
+/**
+ * The permission to create API tokens (REST `POST /api/v2/api_tokens`, Gateway `apiTokenGrant`).
+ * An ASSUMPTION (docs/emulator.md): Tanium's public documentation names "Token - Use" and "Token -
+ * View" (older releases: View, Use and Revoke Token) but no name for creating; rotating and revoking
+ * one's own token need no named permission here.
+ */
+export const TOKEN_CREATE_PERMISSION = 'Token - Create';
+
 export class Directory {
   constructor(readonly users: User[]) {}
 

@@ -1,5 +1,5 @@
 import type { Principal } from './authenticate.js';
-import { isAdmin } from './directory.js';
+import { hasPermission, isAdmin, TOKEN_CREATE_PERMISSION } from './directory.js';
 import type { EmulatorState } from './emulatorState.js';
 import { badBody, HttpError } from './httpError.js';
 import type { TokenRecord } from './tokens.js';
@@ -14,7 +14,18 @@ export interface GrantInput {
   persona?: unknown;
 }
 
+/** Creating a token needs the Administrator role or the create permission; a refusal creates nothing. */
+function requireCreate(principal: Principal): void {
+  if (!hasPermission(principal.persona, TOKEN_CREATE_PERMISSION))
+    throw new HttpError(
+      403,
+      'RBACInsufficientPrivilege',
+      `this persona lacks the "${TOKEN_CREATE_PERMISSION}" permission needed to create API tokens`,
+    );
+}
+
 export function grantToken(state: EmulatorState, principal: Principal, input: GrantInput) {
+  requireCreate(principal);
   const settings = state.settings;
   const max = settings.number('api_token_max_expiration_in_days');
   const days = input.expireInDays ?? settings.number('api_token_expiration_in_days');

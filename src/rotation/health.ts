@@ -3,7 +3,12 @@
  * offset measured at the last contact), days left, the last rotation and its outcome, and, when
  * rotation is stuck, the problem in plain words with the fix. Reads the store only: no network.
  */
-import { initialRotationRecord, type RotationPhase, type RotationRecord } from '../store/rotation.js';
+import {
+  initialRotationRecord,
+  isGrant,
+  type RotationPhase,
+  type RotationRecord,
+} from '../store/rotation.js';
 import type { Store } from '../store/store.js';
 import { DAY_MS } from './schedule.js';
 
@@ -25,10 +30,15 @@ export function lostMessage(name: string, record: RotationRecord): string {
   );
 }
 
-export function refusedMessage(name: string): string {
+export function refusedMessage(name: string, record?: RotationRecord): string {
+  // Grant-then-revoke: a token the interrupted attempt may have created is named by its notes marker.
+  const orphan =
+    record?.lastError?.includes('[tanium-bridge ') === true
+      ? ` A token created by the interrupted attempt may be listed with the notes marker [tanium-bridge ${record.attemptId ?? '?'}]: revoke it in the console.`
+      : '';
   return (
     `Tanium refuses the stored token of "${name}" (expired, revoked, or exchanged by something else), ` +
-    `so it cannot be rotated. Rotation has stopped and will not retry. Fix: ${replaceFix(name)}.`
+    `so it cannot be rotated. Rotation has stopped and will not retry. Fix: ${replaceFix(name)}.${orphan}`
   );
 }
 
@@ -52,8 +62,12 @@ function problemOf(name: string, record: RotationRecord, daysLeft: number | null
     case 'lost':
       return lostMessage(name, record);
     case 'refused':
-      return refusedMessage(name);
+      return refusedMessage(name, record);
+    case 'revoking':
+      return `The token of "${name}" was rotated and the new one is in use, but the old token (id ${record.oldTokenId ?? '?'}) is not revoked yet; the next \`tanium-bridge rotate${nameFlag(name)}\` revokes it.`;
     case 'unknown':
+      if (isGrant(record.method))
+        return `A grant of a new token for "${name}" got no usable answer; the stored token still works. The next \`tanium-bridge rotate${nameFlag(name)}\` looks for the token this attempt may have created and revokes it before anything else.`;
       return `A rotation of "${name}" got no answer and whether Tanium exchanged the token is not known yet; the next \`tanium-bridge rotate${nameFlag(name)}\` checks with the old token before anything else.`;
     case 'received':
     case 'verifying':
@@ -64,6 +78,8 @@ function problemOf(name: string, record: RotationRecord, daysLeft: number | null
     case 'idle':
       if (daysLeft !== null && daysLeft <= 0)
         return `The token of "${name}" has expired. Fix: ${replaceFix(name)}.`;
+      if (record.lastOutcome === 'old_not_revoked')
+        return `The token of "${name}" was rotated, but ${record.lastError ?? 'the old token was not revoked'}.`;
       return null;
   }
 }
@@ -115,7 +131,9 @@ export async function rotationHealth(
   const { phase, daysLeft } = summary;
   if (phase === 'lost' || phase === 'refused' || (daysLeft !== null && daysLeft <= 0))
     return { level: 'error', message: summary.problem ?? 'rotation needs attention', summary };
-  const working = phase === 'idle' && summary.lastOutcome === 'rotated';
+  const working =
+    (phase === 'idle' && (summary.lastOutcome === 'rotated' || summary.lastOutcome === 'old_not_revoked')) ||
+    phase === 'revoking';
   if (daysLeft !== null && daysLeft < warnDays && !working) {
     const never = summary.lastOutcome === null || summary.lastOutcome === 'token_replaced';
     const why =

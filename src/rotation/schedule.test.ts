@@ -9,8 +9,8 @@ import {
   TimeoutError,
   UnexpectedResponseError,
 } from '../sdk/index.js';
+import { classifyProbeError, classifyRotateError } from './errorClassification.js';
 import { DAY_MS, dueness, pickToken } from './schedule.js';
-import { classifyProbeError, classifyRotateError } from './service.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -9,8 +9,9 @@
  *   const me = await withRotationRetry(source, () => client.session.current());
  */
 import type { ConnectionContext } from '../connections/connections.js';
+import { isRefusal } from './errorClassification.js';
+import { leaseKey } from './lease.js';
 import { readSlot } from './secrets.js';
-import { isRefusal, leaseKey } from './service.js';
 
 export interface StoredTokenSource {
   /** The token to send now: the stored active token (or, after a refusal, a pending one). */

@@ -1,7 +1,8 @@
 /**
- * API token calls for the rotation feature to build on. Rotation is an exchange: the old token dies
- * at once, so these are mutations, never retried, and the SDK never logs their answers. A caller must
- * persist the new token before doing anything else with it.
+ * API token calls for the rotation feature to build on: the exchange (rotate: the old token dies at
+ * once), and grant and revoke (create a new token, later revoke the old one by id). All are mutations,
+ * never retried, and the SDK never logs their answers. A caller must persist a new token before doing
+ * anything else with it.
  */
 import { GraphQLError } from './errors.js';
 
@@ -42,7 +43,7 @@ export interface SystemError {
 /** What tokens.ts needs from the client. */
 export interface TokenCalls {
   rest<T>(
-    method: 'GET' | 'PATCH',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
     options?: { data?: unknown; secrets?: readonly string[] },
   ): Promise<T>;
@@ -61,6 +62,27 @@ export const ROTATE_MUTATION = `mutation RotateToken($tokenString: String!) {
     error { message retryable timedOut }
   }
 }`;
+
+export const GRANT_MUTATION = `mutation GrantToken($input: APITokenGrantInput!) {
+  apiTokenGrant(input: $input) {
+    token { ${TOKEN_FIELDS} }
+    error { message retryable timedOut }
+  }
+}`;
+
+export const REVOKE_MUTATION = `mutation RevokeToken($id: ID!) {
+  apiTokenRevoke(input: { id: $id }) {
+    error { message retryable timedOut }
+  }
+}`;
+
+/** What a new token is created with (the caller's persona is the one the request authenticates as). */
+export interface GrantSpec {
+  notes: string;
+  expireInDays: number;
+  /** IP addresses and CIDR ranges. */
+  trustedIpAddresses: readonly string[];
+}
 
 export const MY_TOKENS_QUERY = `query MyApiTokens {
   myAPITokens {
@@ -103,6 +125,49 @@ export function tokenApi(client: TokenCalls) {
       if (failure !== undefined) throw failure;
       if (!payload?.token?.tokenString) throw new GraphQLError(['apiTokenRotate returned no token'], {});
       return payload.token;
+    },
+
+    /** POST /api/v2/api_tokens: create a token for the calling user and persona (REST). */
+    async grantRest(spec: GrantSpec): Promise<ApiToken> {
+      return client.rest<ApiToken>('POST', '/api_tokens', {
+        data: {
+          notes: spec.notes,
+          expire_in_days: spec.expireInDays,
+          trusted_ip_addresses: spec.trustedIpAddresses.join(','),
+        },
+      });
+    },
+
+    /** Gateway `apiTokenGrant`: create a token for the calling user and persona. Payload errors throw GraphQLError. */
+    async grantGraphql(spec: GrantSpec): Promise<GatewayApiToken> {
+      const data = await client.graphql<{
+        apiTokenGrant: { token: GatewayApiToken | null; error: SystemError | null };
+      }>(GRANT_MUTATION, {
+        input: {
+          notes: spec.notes,
+          expiresInDays: spec.expireInDays,
+          trustedIPAddresses: [...spec.trustedIpAddresses],
+        },
+      });
+      const payload = data.apiTokenGrant;
+      const failure = payloadError('apiTokenGrant', payload?.error);
+      if (failure !== undefined) throw failure;
+      if (!payload?.token?.tokenString) throw new GraphQLError(['apiTokenGrant returned no token'], {});
+      return payload.token;
+    },
+
+    /** DELETE /api/v2/api_tokens/{id}: revoke a token (REST). A token already gone is a NotFoundError. */
+    async revokeRest(id: string): Promise<ApiToken> {
+      return client.rest<ApiToken>('DELETE', `/api_tokens/${encodeURIComponent(id)}`);
+    },
+
+    /** Gateway `apiTokenRevoke`. Payload errors throw GraphQLError. */
+    async revokeGraphql(id: string): Promise<void> {
+      const data = await client.graphql<{ apiTokenRevoke: { error: SystemError | null } }>(REVOKE_MUTATION, {
+        id,
+      });
+      const failure = payloadError('apiTokenRevoke', data.apiTokenRevoke?.error);
+      if (failure !== undefined) throw failure;
     },
 
     /** GET /api/v2/api_tokens: active tokens (no token strings). */

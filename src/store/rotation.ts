@@ -10,10 +10,24 @@ export type RotationPhase =
   | 'received'
   | 'verifying'
   | 'unknown'
+  | 'revoking'
   | 'lost'
   | 'refused';
 
-export type RotationMethod = 'rest' | 'graphql';
+/**
+ * How a token is rotated: the exchange over REST (`rest`, PATCH /api/v2/api_tokens) or the Gateway
+ * (`graphql`, apiTokenRotate), or grant-then-revoke over REST (`grant`, POST and DELETE
+ * /api/v2/api_tokens) or the Gateway (`grant-graphql`, apiTokenGrant and apiTokenRevoke).
+ */
+export type RotationMethod = 'rest' | 'graphql' | 'grant' | 'grant-graphql';
+
+export const ROTATION_METHODS: readonly RotationMethod[] = ['grant', 'grant-graphql', 'rest', 'graphql'];
+
+export const isGrant = (method: RotationMethod | null): boolean =>
+  method === 'grant' || method === 'grant-graphql';
+
+/** Whether the persona may create tokens, as the last grant attempt found out (null: not known). */
+export type GrantCapability = 'allowed' | 'refused';
 
 export interface RotationRecord {
   phase: RotationPhase;
@@ -21,9 +35,11 @@ export interface RotationRecord {
   attemptId: string | null;
   method: RotationMethod | null;
   attemptStartedAt: string | null;
-  /** Token ids (Tanium's, as strings) of the attempt: the token exchanged and the one received. */
+  /** Token ids (Tanium's, as strings) of the attempt: the token exchanged (or to revoke) and the one received. */
   oldTokenId: string | null;
   newTokenId: string | null;
+  /** Grant-then-revoke: when the old token expires (server clock), for "it stays valid until". */
+  oldTokenExpiration: string | null;
   /** Server times of the pending token, promoted with it. */
   pendingCreated: string | null;
   pendingExpiration: string | null;
@@ -38,6 +54,9 @@ export interface RotationRecord {
   lastOutcome: string | null;
   /** Redacted: never a token string. */
   lastError: string | null;
+  /** What the last grant attempt learned about the persona, and when (local clock, ISO). */
+  grantCapability: GrantCapability | null;
+  grantCheckedAt: string | null;
   updatedAt: string;
 }
 
@@ -49,7 +68,7 @@ export interface RotationAuditEntry {
   method: RotationMethod;
   oldTokenId: string | null;
   newTokenId: string | null;
-  /** `in_progress` until the attempt ends; then `rotated`, `failed`, `not_exchanged`, `lost`, `refused`… */
+  /** `in_progress` until the attempt ends; then `rotated`, `failed`, `not_exchanged`, `not_granted`, `grant_refused`, `lost`, `refused`… */
   outcome: string;
   error: string | null;
 }
@@ -73,6 +92,7 @@ export function initialRotationRecord(now: string): RotationRecord {
     attemptStartedAt: null,
     oldTokenId: null,
     newTokenId: null,
+    oldTokenExpiration: null,
     pendingCreated: null,
     pendingExpiration: null,
     tokenId: null,
@@ -83,6 +103,8 @@ export function initialRotationRecord(now: string): RotationRecord {
     lastSuccessAt: null,
     lastOutcome: null,
     lastError: null,
+    grantCapability: null,
+    grantCheckedAt: null,
     updatedAt: now,
   };
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,14 +31,25 @@ export const transcript: string[] = [];
 
 /** Runs the built CLI to completion as a real child process with `--home`, feeding `input` on stdin. */
 export function runCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
+  return startCli(args, options).done;
+}
+
+/**
+ * Starts the built CLI as a real child process and answers at once: `child` (to kill it) and `done`
+ * (its result once it has exited; a killed process resolves with code -1). Output joins `transcript`.
+ */
+export function startCli(
+  args: readonly string[],
+  options: CliOptions,
+): { child: ChildProcess; done: Promise<CliResult> } {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   if (!options.env?.['TANIUM_BRIDGE_MASTER_KEY']) delete env['TANIUM_BRIDGE_MASTER_KEY'];
   delete env['TANIUM_BRIDGE_HOME'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--home', options.home], {
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+  const child = spawn(process.execPath, [BIN, ...args, '--home', options.home], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -54,6 +65,7 @@ export function runCli(args: readonly string[], options: CliOptions): Promise<Cl
     });
     child.stdin.end(options.input ?? '');
   });
+  return { child, done };
 }
 
 export function tempHome(): string {

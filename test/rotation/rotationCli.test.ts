@@ -21,6 +21,9 @@ interface Report {
   message: string;
 }
 
+/** These tests are about the exchange (`--via rest`); grant-then-revoke has its own (grantCli.test.ts). */
+const EXCHANGE = ['--via', 'rest'];
+
 let h: Harness;
 const homes: string[] = [];
 /** Every token string this suite saw, for the final search. */
@@ -96,7 +99,9 @@ async function resetEmulator(): Promise<void> {
   await h.call('DELETE', '/__emulator/stats', { token: null });
 }
 
-describe('rotate (CLI against the emulator)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
+describe('rotate --via rest|graphql: the exchange (CLI against the emulator)', {
+  timeout: CLI_SUITE_TIMEOUT_MS,
+}, () => {
   it.each(['rest', 'graphql'])(
     'rotates via %s: the stored token works, the old one is refused',
     async (via) => {
@@ -155,9 +160,9 @@ describe('rotate (CLI against the emulator)', { timeout: CLI_SUITE_TIMEOUT_MS },
     async (point, outcome, recovered, code, exchanges) => {
       await resetEmulator();
       const { home, token } = await connection();
-      const crashed = await rotate(home, [], { TANIUM_BRIDGE_ROTATION_CRASH_AT: point });
+      const crashed = await rotate(home, EXCHANGE, { TANIUM_BRIDGE_ROTATION_CRASH_AT: point });
       expect(crashed.code).toBe(137);
-      const next = await rotate(home);
+      const next = await rotate(home, EXCHANGE);
       expect(next.code).toBe(code);
       expect(next.report).toMatchObject({ outcome, recovered });
       expect((await stats()).patch).toBe(exchanges);
@@ -221,13 +226,13 @@ describe('rotate (CLI against the emulator)', { timeout: CLI_SUITE_TIMEOUT_MS },
     await resetEmulator();
     const { home, token } = await connection();
     await faults([{ method: 'PATCH', path: '/api/v2/api_tokens', fault: 'status:503', count: 1 }]);
-    const first = await rotate(home);
+    const first = await rotate(home, EXCHANGE);
     expect(first.code).toBe(1);
     expect(first.report).toMatchObject({ outcome: 'not_exchanged', phase: 'idle' });
     expect(first.report.message).toContain('Nothing was exchanged and the stored token still works');
     expect(await stored(home)).toBe(token);
     expect(await works(token)).toBe(true);
-    const second = await rotate(home);
+    const second = await rotate(home, EXCHANGE);
     expect(second.report.outcome).toBe('rotated');
     expect(await works((await stored(home)) as string)).toBe(true);
   });
@@ -236,12 +241,12 @@ describe('rotate (CLI against the emulator)', { timeout: CLI_SUITE_TIMEOUT_MS },
     await resetEmulator();
     const { home } = await connection();
     await faults([{ method: 'PATCH', path: '/api/v2/api_tokens', fault: 'status:503', count: 1 }]);
-    const crashed = await rotate(home, [], { TANIUM_BRIDGE_ROTATION_CRASH_AT: 'unknown' });
+    const crashed = await rotate(home, EXCHANGE, { TANIUM_BRIDGE_ROTATION_CRASH_AT: 'unknown' });
     expect(crashed.code).toBe(137);
     const status = JSON.parse((await runCli(['status', '--json'], { home })).stdout).connections[0].rotation;
     expect(status.phase).toBe('unknown');
     expect(status.problem).toContain('checks with the old token before anything else');
-    const next = await rotate(home);
+    const next = await rotate(home, EXCHANGE);
     expect(next.report).toMatchObject({ outcome: 'rotated', recovered: 'not_exchanged' });
     expect(await works((await stored(home)) as string)).toBe(true);
   });
@@ -251,7 +256,7 @@ describe('rotate (CLI against the emulator)', { timeout: CLI_SUITE_TIMEOUT_MS },
     const { home } = await connection();
     // Hold the first exchange open so the second process surely arrives while it runs.
     await faults([{ method: 'PATCH', path: '/api/v2/api_tokens', fault: 'latency:1500', count: 1 }]);
-    const [a, b] = await Promise.all([rotate(home), rotate(home)]);
+    const [a, b] = await Promise.all([rotate(home, EXCHANGE), rotate(home, EXCHANGE)]);
     expect([a.code, b.code]).toEqual([0, 0]);
     expect([a.report.outcome, b.report.outcome].sort()).toEqual(['done_elsewhere', 'rotated']);
     expect((await stats()).patch).toBe(1);
@@ -267,7 +272,7 @@ describe('rotate (CLI against the emulator)', { timeout: CLI_SUITE_TIMEOUT_MS },
       const source = storedTokenSource(ctx, 'default', { waitMs: 5_000 });
       const stale = await source.token();
       expect(stale).toBe(token);
-      expect((await rotate(home)).report.outcome).toBe('rotated');
+      expect((await rotate(home, EXCHANGE)).report.outcome).toBe('rotated');
       // The first attempt uses the copy read before the rotation (as a request in flight would).
       let attempts = 0;
       const me = await withRotationRetry(source, async () => {

@@ -33,11 +33,13 @@ async function ifDue(home: string, extra: string[] = []) {
   };
 }
 
+/** Token-issuing requests: the grant (POST, the default method) and the exchange (PATCH). */
 async function patches(): Promise<number> {
   const s = await h.call<{ requests: { byRoute: Record<string, number> } }>('GET', '/__emulator/stats', {
     token: null,
   });
-  return s.json.requests.byRoute['PATCH /api/v2/api_tokens'] ?? 0;
+  const routes = s.json.requests.byRoute;
+  return (routes['POST /api/v2/api_tokens'] ?? 0) + (routes['PATCH /api/v2/api_tokens'] ?? 0);
 }
 
 async function health(home: string) {
@@ -95,11 +97,12 @@ describe('rotate --if-due follows the server clock', { timeout: CLI_SUITE_TIMEOU
     );
     await h.call('POST', '/__emulator/faults', {
       token: null,
-      body: { rules: [{ method: 'PATCH', path: '/api/v2/api_tokens', fault: 'status:503', count: 1 }] },
+      body: { rules: [{ method: 'POST', path: '/api/v2/api_tokens', fault: 'status:503', count: 1 }] },
     });
+    // The grant (the default method) gets no usable answer; no token of the attempt exists.
     const failed = await ifDue(home);
-    expect(failed.report.outcome).toBe('not_exchanged');
-    expect((await health(home)).message).toContain('the last rotation ended "not_exchanged"');
+    expect(failed.report.outcome).toBe('not_granted');
+    expect((await health(home)).message).toContain('the last rotation ended "not_granted"');
     await h.call('DELETE', '/__emulator/faults', { token: null });
     await h.advance('3d');
     const expired = await ifDue(home);

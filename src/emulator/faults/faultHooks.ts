@@ -13,6 +13,8 @@ export interface RequestFaults {
   kind: Fault['kind'];
   /** True when an `expire-cursor` rule chose this request: treat the presented cursor as expired. */
   expireCursor: boolean;
+  /** `latency-after-commit`: how long the answer waits after the handler ran. */
+  afterCommitMs?: number;
 }
 
 declare module 'fastify' {
@@ -42,8 +44,9 @@ export function countRequests(app: FastifyInstance, faults: EmulatorFaults): voi
 /**
  * Decides and applies faults. The decision runs in `preHandler`: after authentication (a refused
  * request neither gets a fault nor uses up a `count`) and after the body is parsed (so a rule can
- * match a Gateway operation). Status, graphql-error and latency act there; reset, truncate and
- * drop-response-after-commit let the handler run and act on the serialized answer in `onSend`.
+ * match a Gateway operation). Status, graphql-error and latency act there; reset, truncate,
+ * latency-after-commit and drop-response-after-commit let the handler run and act on the serialized
+ * answer in `onSend`.
  */
 export function injectFaults(app: FastifyInstance, faults: EmulatorFaults): void {
   app.decorateRequest('faults', null);
@@ -63,7 +66,12 @@ export function injectFaults(app: FastifyInstance, faults: EmulatorFaults): void
     });
     if (!decision) return;
     const { fault, rule } = decision;
-    request.faults = { fault: rule.fault, kind: fault.kind, expireCursor: fault.kind === 'expire-cursor' };
+    request.faults = {
+      fault: rule.fault,
+      kind: fault.kind,
+      expireCursor: fault.kind === 'expire-cursor',
+      ...(fault.kind === 'latency-after-commit' ? { afterCommitMs: fault.ms } : {}),
+    };
     switch (fault.kind) {
       case 'status':
         return sendStatusFault(reply, fault, gateway);
@@ -85,6 +93,10 @@ export function injectFaults(app: FastifyInstance, faults: EmulatorFaults): void
     const kind = request.faults?.kind;
     if (kind === 'reset' || kind === 'truncate') return cutResponse(reply, payload, kind);
     if (kind === 'drop-response-after-commit') return dropResponse(reply);
+    if (kind === 'latency-after-commit') {
+      setTimeout(() => done(null, payload), request.faults?.afterCommitMs ?? 0);
+      return;
+    }
     done(null, payload);
   });
 }

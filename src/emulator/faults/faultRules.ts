@@ -20,6 +20,8 @@ export interface FaultRule {
 export type Fault =
   | { kind: 'status'; status: number; retryAfter: number | undefined }
   | { kind: 'latency'; ms: number }
+  /** The handler runs (a change is applied), then the answer waits `ms` before it is sent. */
+  | { kind: 'latency-after-commit'; ms: number }
   | { kind: 'reset' }
   | { kind: 'truncate' }
   | { kind: 'graphql-error' }
@@ -31,7 +33,7 @@ export class FaultRuleError extends Error {
 }
 
 export const FAULT_KINDS =
-  'status:CODE (400-599), latency:MS, reset, truncate, graphql-error, expire-cursor, drop-response-after-commit';
+  'status:CODE (400-599), latency:MS, latency-after-commit:MS, reset, truncate, graphql-error, expire-cursor, drop-response-after-commit';
 export const METHODS = ['*', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 const RULE_FIELDS = ['method', 'path', 'operation', 'fault', 'rate', 'count', 'retryAfter'] as const;
 /** The longest injected delay: long enough for any client timeout test, short enough to not wedge a run. */
@@ -145,13 +147,14 @@ export function parseFault(text: string, at = 'fault'): Fault {
         );
       return { kind: 'status', status, retryAfter: undefined };
     }
-    case 'latency': {
+    case 'latency':
+    case 'latency-after-commit': {
       const ms = wholeNumber(argument);
       if (ms === undefined || ms > MAX_LATENCY_MS)
         throw new FaultRuleError(
-          `${at} "${text}": the delay must be whole milliseconds from 0 to ${MAX_LATENCY_MS}, e.g. "latency:250"`,
+          `${at} "${text}": the delay must be whole milliseconds from 0 to ${MAX_LATENCY_MS}, e.g. "${name}:250"`,
         );
-      return { kind: 'latency', ms };
+      return { kind: name, ms };
     }
     case 'reset':
     case 'truncate':

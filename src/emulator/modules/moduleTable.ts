@@ -1,3 +1,5 @@
+import { TOKEN_CREATE_PERMISSION } from '../directory.js';
+
 /**
  * The ten Tanium modules the emulator serves: where each lives, the permission a token's persona
  * needs to use it, and a cheap GET a health check can call to learn whether the token may use it.
@@ -124,5 +126,6 @@ export function moduleInfo(key: ModuleKey): ModuleInfo {
 /** Every permission a persona made through `/__emulator/personas` may hold. */
 export const KNOWN_PERMISSIONS: readonly string[] = [
   '*',
+  TOKEN_CREATE_PERMISSION,
   ...MODULE_PERMISSIONS.flatMap((m) => (m.permission ? [m.permission] : [])),
 ];

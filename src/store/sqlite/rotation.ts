@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type {
+  GrantCapability,
   RotationAuditEntry,
   RotationMethod,
   RotationPhase,
@@ -15,6 +16,7 @@ interface StateRow {
   attempt_started_at: string | null;
   old_token_id: string | null;
   new_token_id: string | null;
+  old_token_expiration: string | null;
   pending_created: string | null;
   pending_expiration: string | null;
   token_id: string | null;
@@ -25,6 +27,8 @@ interface StateRow {
   last_success_at: string | null;
   last_outcome: string | null;
   last_error: string | null;
+  grant_capability: GrantCapability | null;
+  grant_checked_at: string | null;
   updated_at: string;
 }
 
@@ -47,6 +51,7 @@ const STATE_COLUMNS = [
   'attempt_started_at',
   'old_token_id',
   'new_token_id',
+  'old_token_expiration',
   'pending_created',
   'pending_expiration',
   'token_id',
@@ -57,6 +62,8 @@ const STATE_COLUMNS = [
   'last_success_at',
   'last_outcome',
   'last_error',
+  'grant_capability',
+  'grant_checked_at',
   'updated_at',
 ] as const;
 
@@ -68,6 +75,7 @@ function toRecord(row: StateRow): RotationRecord {
     attemptStartedAt: row.attempt_started_at,
     oldTokenId: row.old_token_id,
     newTokenId: row.new_token_id,
+    oldTokenExpiration: row.old_token_expiration,
     pendingCreated: row.pending_created,
     pendingExpiration: row.pending_expiration,
     tokenId: row.token_id,
@@ -78,6 +86,8 @@ function toRecord(row: StateRow): RotationRecord {
     lastSuccessAt: row.last_success_at,
     lastOutcome: row.last_outcome,
     lastError: row.last_error,
+    grantCapability: row.grant_capability,
+    grantCheckedAt: row.grant_checked_at,
     updatedAt: row.updated_at,
   };
 }
@@ -90,6 +100,7 @@ function toRow(record: RotationRecord): StateRow {
     attempt_started_at: record.attemptStartedAt,
     old_token_id: record.oldTokenId,
     new_token_id: record.newTokenId,
+    old_token_expiration: record.oldTokenExpiration,
     pending_created: record.pendingCreated,
     pending_expiration: record.pendingExpiration,
     token_id: record.tokenId,
@@ -100,6 +111,8 @@ function toRow(record: RotationRecord): StateRow {
     last_success_at: record.lastSuccessAt,
     last_outcome: record.lastOutcome,
     last_error: record.lastError,
+    grant_capability: record.grantCapability,
+    grant_checked_at: record.grantCheckedAt,
     updated_at: record.updatedAt,
   };
 }
