@@ -1,3 +1,4 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BLANK_DOMAINS, HOSTILE_DOMAINS, VALID_DOMAINS } from '../../test/fixtures/domains.js';
@@ -45,11 +46,24 @@ describe('validateCloudDomain', () => {
     );
   });
 
-  it('accepts every DNS-label customer (property)', () => {
-    const customer = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,57}[a-z0-9])?$/);
+  it('accepts every DNS-label customer that is not punycode (property)', () => {
+    const customer = fc
+      .stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,57}[a-z0-9])?$/)
+      .filter((name) => !name.startsWith('xn--'));
     fc.assert(
       fc.property(customer, (name) => {
         expect(validateCloudDomain(`${name}-api.cloud.tanium.com`)).toBe(`${name}-api.cloud.tanium.com`);
+      }),
+    );
+  });
+
+  it('accepts a punycode customer only when IDNA decodes it and encodes it back (property)', () => {
+    const host = fc.stringMatching(/^[a-z0-9]{0,12}$/).map((code) => `xn--${code}-api.cloud.tanium.com`);
+    fc.assert(
+      fc.property(host, (host) => {
+        const roundTrips = domainToASCII(host) !== '' && domainToASCII(domainToUnicode(host)) === host;
+        if (roundTrips) expect(validateCloudDomain(host)).toBe(host);
+        else expect(thrownMessage(() => validateCloudDomain(host))).toBe(INVALID_DOMAIN_MESSAGE);
       }),
     );
   });

@@ -1,4 +1,5 @@
 import { UserError } from '../common/userError.js';
+import { isValidIdnaHost } from '../sdk/index.js';
 import { requiredError } from './required.js';
 
 /** Seed 001's exact message for anything that is not a bare Tanium Cloud API hostname. */
@@ -16,7 +17,8 @@ const CLOUD_HOST = /^[a-z0-9](?:[a-z0-9-]{0,57}[a-z0-9])?-api\.cloud\.tanium\.co
  *
  * Empty or blank input gives "This field is required". Everything else must be exactly a bare
  * hostname `<customer>-api.cloud.tanium.com`: no scheme, path, trailing slash or dot, port,
- * credentials, query, surrounding spaces or non-ASCII characters. Hostnames are case-insensitive, so
+ * credentials, query, surrounding spaces or non-ASCII characters, and a punycode (`xn--`) customer
+ * label must be valid IDNA (decode and encode back to itself). Hostnames are case-insensitive, so
  * `ACME-API.Cloud.Tanium.com` is accepted and stored as `acme-api.cloud.tanium.com`.
  */
 export function validateCloudDomain(input: string): string {
@@ -24,7 +26,7 @@ export function validateCloudDomain(input: string): string {
   // ASCII check before lower-casing: some non-ASCII letters lower-case to ASCII (U+212A KELVIN SIGN → k).
   if (!/^[\x21-\x7e]+$/.test(input)) throw invalidDomain();
   const host = input.toLowerCase();
-  if (!CLOUD_HOST.test(host)) throw invalidDomain();
+  if (!CLOUD_HOST.test(host) || !isValidIdnaHost(host)) throw invalidDomain();
   return host;
 }
 

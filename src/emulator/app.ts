@@ -7,7 +7,9 @@ import { truthRoutes } from './control/truthRoutes.js';
 import type { EmulatorState } from './emulatorState.js';
 import { countRequests, EmulatorFaults, injectFaults } from './faults/index.js';
 import { GATEWAY_PATH, graphqlRoute } from './gateway/graphqlRoute.js';
+import { type GatewayLimits, resolveGatewayLimits } from './gateway/queryLimits.js';
 import { HttpError } from './httpError.js';
+import { parseJsonBody, UNSUPPORTED_MEDIA_TYPE_TEXT } from './jsonBody.js';
 import { CONNECT_PATH, CONNECT_UNAUTHORIZED, moduleRoutes } from './modules/index.js';
 import { apiTokenRoutes } from './rest/apiTokenRoutes.js';
 import { inventoryRoutes } from './rest/inventoryRoutes.js';
@@ -32,7 +34,12 @@ export const UNAUTHORIZED_TEXT =
 const isOpenRoute = (method: string, url: string) =>
   url.startsWith('/__emulator/') || (method === 'POST' && url.startsWith('/api/v2/session/login'));
 
-export type Surface = (app: FastifyInstance, state: EmulatorState) => void;
+/** What surfaces may read of the app's options (resolved: every limit has its value). */
+export interface SurfaceOptions {
+  gatewayLimits: GatewayLimits;
+}
+
+export type Surface = (app: FastifyInstance, state: EmulatorState, options: SurfaceOptions) => void;
 
 /** Each surface of the emulator registers its routes; later surfaces append here. */
 export const SURFACES: readonly Surface[] = [
@@ -50,6 +57,8 @@ export const SURFACES: readonly Surface[] = [
 export interface EmulatorAppOptions {
   /** Fault rules and request statistics (see docs/emulator-faults.md); a fresh, empty set by default. */
   faults?: EmulatorFaults;
+  /** Gateway request limits (docs/emulator.md); each one not given keeps its default. */
+  gatewayLimits?: Partial<GatewayLimits>;
 }
 
 export function buildEmulatorApp(
@@ -59,23 +68,13 @@ export function buildEmulatorApp(
 ): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, return503OnClosing: false });
   const faults = options.faults ?? new EmulatorFaults();
+  const surfaceOptions: SurfaceOptions = { gatewayLimits: resolveGatewayLimits(options.gatewayLimits) };
   app.decorateRequest('principal', null);
 
-  // One JSON parser for every content type: Tanium clients do not all send Content-Type, and an
-  // empty body means "no fields" (Tanium's create-token accepts an empty body).
+  // One JSON parser for every content type, so that a missing or wrong Content-Type is answered by
+  // the emulator (415 for text/plain or a form), not by Fastify.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, text, done) => {
-    const source = String(text);
-    if (source.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(source));
-    } catch (error) {
-      done(
-        new HttpError(400, 'InvalidJSONBody', `the body is not valid JSON (${(error as Error).message})`),
-        undefined,
-      );
-    }
-  });
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
 
   // Faults and stats: count every request before authentication, decide faults after it.
   countRequests(app, faults);
@@ -117,7 +116,7 @@ export function buildEmulatorApp(
     reply.code(404).send({ text: `NotFound: no route for ${request.method} ${request.url.split('?')[0]}` }),
   );
 
-  for (const surface of surfaces) surface(app, state);
+  for (const surface of surfaces) surface(app, state, surfaceOptions);
   return app;
 }
 
@@ -131,7 +130,7 @@ function describe(error: FastifyError | HttpError): {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, text: `RequestTooLarge: the body exceeds ${BODY_LIMIT} bytes`, headers: {} };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, text: 'UnsupportedMediaType: send the body as application/json', headers: {} };
+      return { status: 415, text: `UnsupportedMediaType: ${UNSUPPORTED_MEDIA_TYPE_TEXT}`, headers: {} };
     default: {
       const status =
         error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;

@@ -1,4 +1,10 @@
 export { buildEmulatorApp } from './app.js';
 export { EmulatorClock, taniumTime } from './clock.js';
 export { EmulatorState } from './emulatorState.js';
+export {
+  DEFAULT_GATEWAY_LIMITS,
+  type GatewayLimits,
+  type LimitCode,
+  resolveGatewayLimits,
+} from './gateway/queryLimits.js';
 export { type EmulatorOptions, type RunningEmulator, startEmulator } from './startEmulator.js';

@@ -1,6 +1,7 @@
 import { buildEmulatorApp } from './app.js';
 import { EmulatorState } from './emulatorState.js';
 import { EmulatorFaults, type FaultRule } from './faults/index.js';
+import type { GatewayLimits } from './gateway/queryLimits.js';
 
 export interface EmulatorOptions {
   /** Address to listen on; loopback by default, since the emulator hands out admin tokens. */
@@ -15,6 +16,8 @@ export interface EmulatorOptions {
   seed?: number;
   /** Fault rules to install at start (validated with `parseFaultRules`); none by default. */
   faultRules?: readonly FaultRule[];
+  /** Gateway request limits: document size, depth, aliases, fields (defaults in docs/emulator.md). */
+  gatewayLimits?: Partial<GatewayLimits>;
 }
 
 export interface RunningEmulator {
@@ -36,7 +39,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // Fault rates draw from the same seed as the fleet (the stored one under --state).
   const faults = new EmulatorFaults(state.fleetSettings.seed);
   if (options.faultRules) faults.install(options.faultRules);
-  const app = buildEmulatorApp(state, undefined, { faults });
+  const app = buildEmulatorApp(state, undefined, {
+    faults,
+    ...(options.gatewayLimits === undefined ? {} : { gatewayLimits: options.gatewayLimits }),
+  });
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();

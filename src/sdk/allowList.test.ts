@@ -4,7 +4,10 @@ import {
   assertAllowedUrl,
   ClientConfigError,
   ConnectionError,
+  checkResolvedHost,
   createTaniumClient,
+  embeddedIPv4,
+  isLoopbackAddress,
   isNonPublicAddress,
   type LookupFunction,
   pinTarget,
@@ -43,6 +46,8 @@ describe('targets', () => {
       'acme.cloud.tanium.com',
       'acme-api.cloud.tanium.com.evil.example',
       'evil.example',
+      'xn--80ak6aa92e-api.cloud.tanium.com', // punycode that does not decode: never resolves
+      'xn--acme-api.cloud.tanium.com',
       '',
     ]) {
       expect(() => pinTarget({ kind: 'cloud', domain }), domain).toThrow(ClientConfigError);
@@ -113,12 +118,115 @@ describe('address classification', () => {
     expect(isNonPublicAddress(address)).toBe(true);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8'])(
-    '%s is public',
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700::1111',
+    '::ffff:8.8.8.8',
+    '::ffff:808:808',
+    '64:ff9b::8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+    '::8.8.8.8',
+    '2001:0:4136:e378:8000:63bf:f7f7:f7f7', // Teredo, client 8.8.8.8
+  ])('%s is public', (address) => {
+    expect(isNonPublicAddress(address)).toBe(false);
+  });
+});
+
+/**
+ * IPv6 forms that carry an IPv4 address: each is judged by the address it carries, for every IPv4
+ * range the allow-list refuses. Written both dotted and in hex, as DNS answers and URL parsing give them.
+ */
+const CARRIED_IPV4: readonly (readonly [string, string])[] = [
+  ['loopback', '127.0.0.1'],
+  ['private 10/8', '10.0.0.1'],
+  ['private 172.16/12', '172.16.5.4'],
+  ['private 192.168/16', '192.168.1.1'],
+  ['link-local / metadata', '169.254.169.254'],
+  ['CGNAT', '100.64.0.1'],
+  ['this network', '0.0.0.0'],
+  ['IETF protocol assignments', '192.0.0.8'],
+  ['benchmarking', '198.18.0.1'],
+  ['multicast', '224.0.0.1'],
+  ['reserved', '240.0.0.1'],
+  ['broadcast', '255.255.255.255'],
+];
+
+function hex(ipv4: string): [string, string] {
+  const [a, b, c, d] = ipv4.split('.').map(Number) as [number, number, number, number];
+  return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+}
+
+function teredo(ipv4: string): string {
+  const [high, low] = hex(ipv4).map((group) => (Number.parseInt(group, 16) ^ 0xffff).toString(16));
+  return `2001:0:4136:e378:8000:63bf:${high}:${low}`;
+}
+
+const EMBEDDINGS: readonly (readonly [string, (ipv4: string) => string])[] = [
+  ['IPv4-mapped', (v4) => `::ffff:${v4}`],
+  ['IPv4-mapped (hex)', (v4) => `::ffff:${hex(v4).join(':')}`],
+  ['IPv4-mapped (bracketed, long form)', (v4) => `[0:0:0:0:0:ffff:${v4}]`],
+  ['IPv4-compatible', (v4) => `::${v4}`],
+  ['IPv4-compatible (hex)', (v4) => `::${hex(v4).join(':')}`],
+  ['NAT64 64:ff9b::/96', (v4) => `64:ff9b::${v4}`],
+  ['NAT64 (hex, upper case)', (v4) => `64:FF9B::${hex(v4).join(':').toUpperCase()}`],
+  ['6to4 2002::/16', (v4) => `2002:${hex(v4).join(':')}::1`],
+  ['6to4 (full form)', (v4) => `2002:${hex(v4).join(':')}:0:0:0:0:1`],
+  ['Teredo 2001::/32', teredo],
+];
+
+describe('IPv6 forms of non-public IPv4 addresses', () => {
+  const table = EMBEDDINGS.flatMap(([form, write]) =>
+    CARRIED_IPV4.map(([range, v4]) => [form, range, write(v4)] as const),
+  );
+
+  it.each(table)('%s of %s (%s) is not public', (_form, _range, address) => {
+    expect(isNonPublicAddress(address)).toBe(true);
+  });
+
+  it.each(['64:ff9b:1::a00:1', '64:ff9b:1::808:808', '2001:db8::1', 'fec0::1', '100::1', 'fe80::1%eth0'])(
+    '%s is a non-public IPv6 range in itself',
     (address) => {
-      expect(isNonPublicAddress(address)).toBe(false);
+      expect(isNonPublicAddress(address)).toBe(true);
     },
   );
+
+  it('decodes which IPv4 address each form carries', () => {
+    expect(embeddedIPv4('::ffff:7f00:1')).toEqual({ embedding: 'mapped', ipv4: '127.0.0.1' });
+    expect(embeddedIPv4('::a00:1')).toEqual({ embedding: 'compatible', ipv4: '10.0.0.1' });
+    expect(embeddedIPv4('64:ff9b::c0a8:101')).toEqual({ embedding: 'nat64', ipv4: '192.168.1.1' });
+    expect(embeddedIPv4('2002:a9fe:a9fe::')).toEqual({ embedding: '6to4', ipv4: '169.254.169.254' });
+    expect(embeddedIPv4(teredo('10.1.2.3'))).toEqual({ embedding: 'teredo', ipv4: '10.1.2.3' });
+    expect(embeddedIPv4('2606:4700::1111')).toBeUndefined();
+    expect(embeddedIPv4('::1')).toBeUndefined();
+    expect(embeddedIPv4('10.0.0.1')).toBeUndefined();
+  });
+
+  it('counts only real and IPv4-mapped loopback as loopback (NAT64 and 6to4 forms leave the machine)', () => {
+    for (const address of [
+      '127.0.0.1',
+      '::1',
+      '[::1]',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '0:0:0:0:0:0:0:1',
+    ]) {
+      expect(isLoopbackAddress(address), address).toBe(true);
+    }
+    for (const address of [
+      '::127.0.0.1',
+      '64:ff9b::127.0.0.1',
+      '2002:7f00:1::',
+      '::2',
+      '10.0.0.1',
+      'localhost',
+    ]) {
+      expect(isLoopbackAddress(address), address).toBe(false);
+    }
+  });
 });
 
 describe('connect-time DNS check', () => {
@@ -137,18 +245,43 @@ describe('connect-time DNS check', () => {
     expect(asked).toContain('acme-api.cloud.tanium.com');
   });
 
-  it.each(['10.0.0.7', '169.254.169.254', 'fd00::7'])(
-    'refuses a cloud name resolving to %s',
-    async (address) => {
-      client = createTaniumClient({
-        target: { kind: 'cloud', domain: 'acme-api.cloud.tanium.com' },
-        token: TOKEN,
-        lookup: fixedLookup(address),
-      });
-      const error = await client.rest('GET', '/session/current').catch((e: unknown) => e);
-      expect((error as ConnectionError).code).toBe('BLOCKED_ADDRESS');
-    },
-  );
+  it.each([
+    '10.0.0.7',
+    '169.254.169.254',
+    'fd00::7',
+    '::ffff:127.0.0.1',
+    '::ffff:a00:7',
+    '::10.0.0.7',
+    '64:ff9b::10.0.0.7',
+    '64:ff9b::a9fe:a9fe',
+    '2002:a00:7::1',
+    '2002:7f00:1::',
+  ])('refuses a cloud name resolving to %s', async (address) => {
+    client = createTaniumClient({
+      target: { kind: 'cloud', domain: 'acme-api.cloud.tanium.com' },
+      token: TOKEN,
+      lookup: fixedLookup(address),
+    });
+    const error = await client.rest('GET', '/session/current').catch((e: unknown) => e);
+    expect((error as ConnectionError).code).toBe('BLOCKED_ADDRESS');
+  });
+
+  it('checks the proxied path (the proxy resolves the name) the same way', async () => {
+    for (const address of ['64:ff9b::a00:1', '2002:c0a8:101::1', '::ffff:169.254.169.254']) {
+      const error = await checkResolvedHost(
+        'acme-api.cloud.tanium.com',
+        'public-only',
+        fixedLookup(address),
+      ).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((error as NodeJS.ErrnoException).code, address).toBe('BLOCKED_ADDRESS');
+    }
+    await expect(
+      checkResolvedHost('acme-api.cloud.tanium.com', 'public-only', fixedLookup('64:ff9b::808:808')),
+    ).resolves.toBeUndefined();
+  });
 
   it('lets localhost reach the emulator only when it resolves to loopback', async () => {
     fake = await startFake((_req, res) => json(res, 200, { data: 'hello' }));

@@ -6,8 +6,12 @@
  * - server: exactly the origin the admin entered, HTTPS, except plain HTTP to loopback (emulator).
  */
 import dns from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { isLoopbackAddress, isNonPublicAddress } from './addresses.js';
 import { ClientConfigError, ConnectionError } from './errors.js';
+import { isValidIdnaHost } from './idna.js';
+
+export { isLoopbackAddress, isNonPublicAddress } from './addresses.js';
 
 export type Target = { kind: 'cloud'; domain: string } | { kind: 'server'; url: string };
 
@@ -24,61 +28,6 @@ export interface PinnedOrigin {
 
 const CLOUD_DOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,57}[a-z0-9])?-api\.cloud\.tanium\.com$/;
 
-/** Private, loopback, link-local, CGNAT, unique-local, multicast, reserved and unspecified ranges. */
-const NON_PUBLIC = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], // "this network", includes the unspecified 0.0.0.0
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // CGNAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata services
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved and broadcast
-] as const) {
-  NON_PUBLIC.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128],
-  ['fc00::', 7], // unique-local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-] as const) {
-  NON_PUBLIC.addSubnet(net, prefix, 'ipv6');
-}
-
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-
-/** `::ffff:10.0.0.1` carries an IPv4 address; classify that instead. */
-function embeddedIPv4(address: string): string | undefined {
-  const match = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return match?.[1];
-}
-
-function check(list: BlockList, address: string): boolean {
-  const v4 = embeddedIPv4(address);
-  if (v4 !== undefined) return list.check(v4, 'ipv4');
-  const family = isIP(address);
-  if (family === 4) return list.check(address, 'ipv4');
-  if (family === 6) return list.check(address, 'ipv6');
-  return false;
-}
-
-/** True for any address a Cloud host must never resolve to (or for text that is not an address). */
-export function isNonPublicAddress(address: string): boolean {
-  return isIP(address.replace(/^\[|\]$/g, '')) === 0 || check(NON_PUBLIC, address.replace(/^\[|\]$/g, ''));
-}
-
-export function isLoopbackAddress(address: string): boolean {
-  return check(LOOPBACK, address.replace(/^\[|\]$/g, ''));
-}
-
 function violates(policy: AddressPolicy, address: string): boolean {
   if (policy === 'public-only') return isNonPublicAddress(address);
   if (policy === 'loopback-only') return !isLoopbackAddress(address);
@@ -89,7 +38,7 @@ function violates(policy: AddressPolicy, address: string): boolean {
 export function pinTarget(target: Target): PinnedOrigin {
   if (target.kind === 'cloud') {
     const domain = target.domain.trim().toLowerCase();
-    if (!CLOUD_DOMAIN.test(domain)) {
+    if (!CLOUD_DOMAIN.test(domain) || !isValidIdnaHost(domain)) {
       throw new ClientConfigError(
         `Invalid Tanium Cloud domain "${target.domain}": expected a bare host name like acme-api.cloud.tanium.com (no https://, path or port).`,
       );

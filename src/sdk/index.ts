@@ -1,4 +1,6 @@
 /** Public surface of the tanium-bridge SDK. Imports nothing from the rest of src/. */
+
+export { type EmbeddedIPv4, type Embedding, embeddedIPv4 } from './addresses.js';
 export {
   type AddressPolicy,
   assertAllowedUrl,
@@ -49,6 +51,7 @@ export {
   UnknownModuleError,
 } from './errors.js';
 export { isSafeToRetry, type OperationType, operationType } from './graphqlOperation.js';
+export { isValidIdnaHost } from './idna.js';
 export { ModuleClient, type ProbeResult, type QueryValue, type RequestOptions } from './moduleClient.js';
 export { resolveModulePath } from './modulePath.js';
 export {

@@ -61,10 +61,58 @@ const HOSTILE: string[] = [
   '',
 ];
 
+/** Dot segments in every spelling some server reads as `.` or `..`: all get the same message. */
+const DOT_SEGMENTS: string[] = [
+  '/..;/api/v2/api_tokens',
+  '/v1/..;/..;/x',
+  '/v1/..;jsessionid=1/x',
+  '/v1/.;/assets',
+  '/%2e%2e;/x',
+  '/%2E%2E;/x',
+  '/..%3b/x',
+  '/..%3B/x',
+  '/%2e%2e%3b/x',
+  '/.%2e;/x',
+  '/%252e%252e;/x',
+  '/..%253b/x',
+  '/%25252e%25252e/x',
+  '/v1\\..\\..\\x',
+  '/v1/..\\x',
+  '/v1%5c..%5cx',
+  '/v1%255c..%255cx',
+  '/v1/..%20/x',
+  '/v1/...',
+  '/v1/%ef%bc%8e%ef%bc%8e/x',
+  '/v1/\uff0e\uff0e/x',
+  '/v1/.',
+  '..',
+];
+
 describe('module path validation', () => {
+  it.each(DOT_SEGMENTS.map((path) => [path]))('refuses the dot segment %j with one message', (path) => {
+    expect(() => resolveModulePath('https://a-api.cloud.tanium.com', '/plugin/products/patch', path)).toThrow(
+      /^Invalid request path ".+": it has a dot segment \(\. or \.\.,.*\), which could leave the module base\. Write the path without dot segments, e\.g\. \/v1\/assets\/1\.$/,
+    );
+  });
+
+  it('still accepts ; and dots inside ordinary segments', () => {
+    for (const path of [
+      '/v1/assets;v=2',
+      '/v1/file.tar.gz',
+      '/v1/.well-known',
+      '/v1/a..b',
+      '/v1/assets?x=..',
+    ]) {
+      expect(
+        resolveModulePath('https://a-api.cloud.tanium.com', '/plugin/products/patch', path).pathname,
+        path,
+      ).toMatch(/^\/plugin\/products\/patch\/v1\//);
+    }
+  });
+
   it(`refuses ${HOSTILE.length} hostile paths before any request`, async () => {
     expect(HOSTILE.length).toBeGreaterThanOrEqual(25);
-    for (const path of HOSTILE) {
+    for (const path of [...HOSTILE, ...DOT_SEGMENTS]) {
       const error = await client
         .module('patch')
         .request('GET', path)

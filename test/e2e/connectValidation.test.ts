@@ -74,6 +74,33 @@ describe('connect validates the address before anything else (CLI)', {
     });
   });
 
+  it('refuses the allow-list corners (invalid punycode, a trailing dot the URL parser would drop) with one line', async () => {
+    const home = tempHome();
+    const cases: readonly (readonly [string[], RegExp])[] = [
+      [
+        ['--domain', 'xn--80ak6aa92e-api.cloud.tanium.com'],
+        /^Failed to install integration: Invalid API domain: /,
+      ],
+      [
+        ['--server', 'http://127.0.0.1.:8443'],
+        /^Invalid server URL: the host name ends with a dot; remove the trailing dot/,
+      ],
+      [['--server', 'https://xn--a.example.com'], /^Invalid server URL: the host name has a punycode/],
+      [
+        ['--server', 'http://[64:ff9b::7f00:1]:8443'],
+        /^Invalid server URL: plain http:\/\/ is allowed only to a loopback/,
+      ],
+    ];
+    for (const [args, pattern] of cases) {
+      const result = await runCli(['connect', ...args, '--name', 'corner'], { home, input: TOKEN });
+      expect({ args, code: result.code, stdout: result.stdout }).toEqual({ args, code: 1, stdout: '' });
+      expect(result.stderr).toMatch(pattern);
+      expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
+    }
+    const status = await runCli(['status', '--json'], { home });
+    expect(JSON.parse(status.stdout)).toEqual({ connections: [] });
+  });
+
   it('refuses --domain and --server together', async () => {
     const result = await runCli(
       ['connect', '--domain', 'acme-api.cloud.tanium.com', '--server', 'https://tanium.example.com'],

@@ -38,6 +38,71 @@ describe('emulator: bad input gets a 4xx that names the problem, and changes not
     expect(await tokenCount()).toBe(before);
   });
 
+  it.each([
+    ['text/plain', '{}'],
+    ['text/plain; charset=utf-8', '{"notes": "x"}'],
+    ['application/x-www-form-urlencoded', 'notes=x'],
+    ['text/plain', ''],
+  ])('create token with a %s body %j: 415 UnsupportedMediaType, nothing created', async (type, rawBody) => {
+    const before = await tokenCount();
+    const reply = await h.call<{ text: string }>('POST', '/api/v2/api_tokens', {
+      rawBody,
+      headers: { 'content-type': type },
+    });
+    expect(reply.status).toBe(415);
+    expect(reply.json.text).toMatch(
+      /^UnsupportedMediaType: send the body as JSON with Content-Type: application\/json \(got [\w/-]+\)$/,
+    );
+    expect(await tokenCount()).toBe(before);
+  });
+
+  it.each([
+    ['JSON null', { body: null }],
+    ['{}', { body: {} }],
+    ['an empty body', { rawBody: '' }],
+    ['no body and no Content-Type', {}],
+    [
+      'application/json; charset=utf-8',
+      { rawBody: '{}', headers: { 'content-type': 'application/json; charset=utf-8' } },
+    ],
+  ])(
+    "create token with %s: a token with the defaults (Tanium's API takes an empty body, {} or null)",
+    async (_label, options) => {
+      const before = await tokenCount();
+      const reply = await h.call<{ data: { token_string: string; expire_in_days: number } }>(
+        'POST',
+        '/api/v2/api_tokens',
+        options,
+      );
+      expect(reply.status).toBe(200);
+      expect(reply.json.data.token_string).toMatch(/^token-[0-9a-f]+$/);
+      expect(reply.json.data.expire_in_days).toBe(7);
+      expect(await tokenCount()).toBe(before + 1);
+    },
+  );
+
+  it.each([
+    ['a JSON string', '"notes"'],
+    ['a JSON number', '42'],
+    ['JSON true', 'true'],
+  ])('create token with %s: 400, nothing created', async (_label, rawBody) => {
+    const before = await tokenCount();
+    const reply = await h.call<{ text: string }>('POST', '/api/v2/api_tokens', { rawBody });
+    expect(reply.status).toBe(400);
+    expect(reply.json.text).toBe('InvalidJSONBody: the request body must be a JSON object');
+    expect(await tokenCount()).toBe(before);
+  });
+
+  it.each([
+    ['JSON null', { body: null }],
+    ['an empty body', { rawBody: '' }],
+    ['{}', { body: {} }],
+  ])('rotate (PATCH) with %s: 400 InvalidJSONBody naming token_string', async (_label, options) => {
+    const reply = await h.call<{ text: string }>('PATCH', '/api/v2/api_tokens', options);
+    expect(reply.status).toBe(400);
+    expect(reply.json.text).toMatch(/^InvalidJSONBody: .*token_string/);
+  });
+
   it('refuses an oversize body with 413 before reading it', async () => {
     const reply = await h.call<{ text: string }>('POST', '/api/v2/api_tokens', {
       rawBody: JSON.stringify({ notes: 'x'.repeat(2 * 1024 * 1024) }),

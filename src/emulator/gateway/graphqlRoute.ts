@@ -1,25 +1,29 @@
 import type { FastifyInstance } from 'fastify';
-import { type DocumentNode, type ExecutionResult, type GraphQLError, parse, validate } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
+import type { SurfaceOptions } from '../app.js';
 import type { EmulatorState } from '../emulatorState.js';
 import { cursorExpiryInjected } from '../faults/index.js';
+import { CheckedDocuments } from './checkedDocuments.js';
 import { CompiledQueries } from './compiledQueries.js';
 import { CollectionStore } from './endpoints/collections.js';
 import { buildGatewaySchema } from './gatewaySchema.js';
+import { checkPages, checkVariables } from './requestGuard.js';
 
 export const GATEWAY_PATH = '/plugin/products/gateway/graphql';
-/** Checked documents kept at once, by query text. */
-const MAX_DOCUMENTS = 256;
 
 /**
  * The Gateway endpoint. Parse and validation failures (such as `Cannot query field "x" on type
  * "Endpoint".`) answer HTTP 400, as observed on real tenants; execution errors answer 200 with
- * `errors[]` and whatever data resolved, as GraphQL specifies.
+ * `errors[]` and whatever data resolved, as GraphQL specifies. A document over one of the request
+ * limits (size, depth, aliases, fields) is refused like a validation failure, before it is validated:
+ * graphql-js validation is itself quadratic in some documents.
  */
-export function graphqlRoute(app: FastifyInstance, state: EmulatorState): void {
+export function graphqlRoute(app: FastifyInstance, state: EmulatorState, options: SurfaceOptions): void {
+  const limits = options.gatewayLimits;
   const gateway = buildGatewaySchema();
   const collections = new CollectionStore();
   const compiled = new CompiledQueries(gateway.schema);
-  const documents = new Map<string, DocumentNode>();
+  const documents = new CheckedDocuments(gateway.schema, limits);
 
   app.post(GATEWAY_PATH, async (request, reply) => {
     const body = request.body as
@@ -34,26 +38,15 @@ export function graphqlRoute(app: FastifyInstance, state: EmulatorState): void {
       return reply.code(400).send({ errors: [{ message: '"variables" must be a JSON object' }], data: null });
     }
     const text = body.query;
+    const deepVariables = checkVariables(body.variables, limits);
+    if (deepVariables) return reply.code(400).send({ errors: [toJson(deepVariables)], data: null });
     const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
-    // Parse and validate once per distinct document text; later requests reuse the checked document.
-    let document = documents.get(text);
-    if (!document) {
-      try {
-        document = parse(text);
-      } catch (error) {
-        return reply.code(400).send({ errors: [toJson(error as GraphQLError)], data: null });
-      }
-      const invalid = validate(gateway.schema, document);
-      if (invalid.length > 0) return reply.code(400).send({ errors: invalid.map(toJson), data: null });
-      if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value as string);
-      documents.set(text, document);
-    }
-    const prepared = compiled.prepare(
-      text,
-      operationName,
-      document,
-      (body.variables ?? {}) as Record<string, unknown>,
-    );
+    const variables = (body.variables ?? {}) as Record<string, unknown>;
+    const checked = documents.check(text);
+    if ('errors' in checked) return reply.code(400).send({ errors: checked.errors.map(toJson), data: null });
+    const tooManyItems = checkPages(checked.pages, variables, limits);
+    if (tooManyItems) return reply.code(400).send({ errors: [toJson(tooManyItems)], data: null });
+    const prepared = compiled.prepare(text, operationName, checked.document, variables);
     const context = {
       state,
       principal: request.principal!,
@@ -70,6 +63,8 @@ export function graphqlRoute(app: FastifyInstance, state: EmulatorState): void {
   });
 }
 
-function toJson(error: GraphQLError) {
-  return error.toJSON();
+/** Any error as a GraphQL error object: a non-GraphQL error (a bug) must not break the answer itself. */
+function toJson(error: unknown) {
+  if (error instanceof GraphQLError) return error.toJSON();
+  return { message: `Internal error: ${error instanceof Error ? error.message : String(error)}` };
 }

@@ -23,6 +23,7 @@ export function apiTokenRoutes(app: FastifyInstance, state: EmulatorState): void
     return data(restToken(state, findVisibleToken(state, request.principal!, id)));
   });
 
+  // Tanium's platform API: create takes an empty body (`{}` or `null`) or any of the creation fields.
   app.post('/api/v2/api_tokens', async (request) => {
     const body = objectBody(request.body);
     // Seed 002 rotates with POST and a body holding only token_string; Tanium's spec uses PATCH.
@@ -51,9 +52,8 @@ export function apiTokenRoutes(app: FastifyInstance, state: EmulatorState): void
     }
   });
 
-  app.patch('/api/v2/api_tokens', async (request) =>
-    rotate(objectBody(request.body, false), request.principal!),
-  );
+  // An empty or null body lacks token_string, which is how Tanium names the failure (InvalidJSONBody).
+  app.patch('/api/v2/api_tokens', async (request) => rotate(objectBody(request.body), request.principal!));
 
   app.delete<{ Params: { id: string } }>('/api/v2/api_tokens/:id', async (request) => {
     const id = idParam(request.params.id, 'APITokenNotFound', 'API token');
