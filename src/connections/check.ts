@@ -90,10 +90,14 @@ export async function checkConnection(
       return { ok: false, message: CHECK_FAILED, diagnosis, ...(rotation ? { rotation } : {}) };
     }
     const modules = options.modules ? await probeModules(client, secrets) : undefined;
+    const rotationMethod = options.modules
+      ? await forecastFor(ctx.store, name, permissions, ctx.now?.() ?? new Date())
+      : undefined;
     return {
       ok: true,
       message: CHECK_OK,
       ...(modules ? { modules } : {}),
+      ...(rotationMethod ? { rotationMethod } : {}),
       ...(rotation ? { rotation } : {}),
     };
   } finally {
