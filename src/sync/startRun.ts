@@ -92,7 +92,7 @@ export async function startRun(
       return result.run;
     }
     const waited = Date.now() - started;
-    if (waited >= waitMs) throw new SyncRunningError(result.holder, waited);
+    if (waited >= waitMs) throw new SyncRunningError(result.holder, waitMs > 0 ? waited : 0);
     if (!told) onWait?.(result.holder);
     told = true;
     await sleep(Math.min(1_000, Math.max(50, waitMs - waited)));
