@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
-import { BIN, runCli, tempHome } from '../helpers/runCli.js';
+import { BIN, type CliResult, runCli, tempHome } from '../helpers/runCli.js';
 import { counts, freezeClock, truth } from '../helpers/syncHarness.js';
 
 const TRIALS = 30;
@@ -34,6 +35,52 @@ async function storeState() {
   } finally {
     await store.close();
   }
+}
+
+/** Starts the CLI; `done` resolves when it exits. */
+function startCli(args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args, '--home', home], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Whether a process has the database file open (it is then waiting for the write lock we hold). */
+function hasOpen(pid: number, path: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === path;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+async function untilBothWaiting(children: ChildProcess[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  const path = realpathSync(file);
+  while (!children.every((c) => hasOpen(c.pid!, path))) {
+    if (Date.now() > deadline) throw new Error('the syncs never opened the database');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  // From opening the file to asking for the write lock (migrations) is a few statements.
+  await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 /** Starts `sync --json` and SIGKILLs it after its first page; resolves with the run id it started. */
@@ -72,8 +119,9 @@ describe('two syncs of one connection from two processes at once', () => {
       // A third connection holds the write lock while both start, so they plan at the same moment.
       const lock = new Database(file, { timeout: 15_000 });
       lock.exec('BEGIN IMMEDIATE');
-      const both = Promise.all([runCli(SYNC, { home }), runCli(SYNC, { home })]);
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const started = [startCli(SYNC), startCli(SYNC)];
+      const both = Promise.all(started.map((s) => s.done));
+      await untilBothWaiting(started.map((s) => s.child));
       lock.exec('COMMIT');
       lock.close();
       const results = await both;
