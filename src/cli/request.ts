@@ -15,6 +15,7 @@ import {
 } from '../sdk/index.js';
 import { withConnections } from './context.js';
 import type { GlobalOptions } from './output.js';
+import { requestTimeouts } from './requestTimeouts.js';
 
 export const REQUEST_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type RequestMethod = (typeof REQUEST_METHODS)[number];
@@ -22,6 +23,7 @@ type RequestMethod = (typeof REQUEST_METHODS)[number];
 interface RequestOptions {
   name: string;
   data?: string;
+  timeout?: string;
 }
 
 /**
@@ -38,6 +40,10 @@ export function registerRequest(program: Command): void {
     .argument('<path>', "relative to the module's base, e.g. /v1/assets?limit=1")
     .option('--data <json>', 'JSON body, or @file to read it from a file')
     .option('--name <name>', 'connection name', DEFAULT_CONNECTION)
+    .option(
+      '--timeout <seconds>',
+      "give up on an answer after this many seconds (default: the connection's, else 30)",
+    )
     .action(async (moduleKey: string, methodText: string, path: string, options: RequestOptions, command) => {
       const global = (command as Command).optsWithGlobals<GlobalOptions>();
       if (!isModuleKey(moduleKey)) {
@@ -50,7 +56,10 @@ export function registerRequest(program: Command): void {
       }
       const name = validateConnectionName(options.name);
       await withConnections(global, async (ctx) => {
-        const { client } = await clientForConnection(ctx, name);
+        const settings = await ctx.store.sync.settings(name);
+        const { client } = await clientForConnection(ctx, name, {
+          timeouts: requestTimeouts(settings, options.timeout),
+        });
         // Only to redact it, should an answer or an error quote it.
         const token = await readToken(ctx, name);
         try {

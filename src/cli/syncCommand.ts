@@ -4,11 +4,20 @@ import { UserError } from '../common/userError.js';
 import { clientForConnection } from '../connections/client.js';
 import { type ConnectionContext, readToken } from '../connections/connections.js';
 import { isTaniumError } from '../sdk/index.js';
+import { LeaseLostError } from '../store/leases.js';
 import type { SyncSettings } from '../store/sync.js';
 import { isStreamName, STREAM_NAMES, type StreamName } from '../streams/index.js';
 import type { SyncEvent, SyncSummary } from '../sync/events.js';
 import { runSync } from '../sync/runner.js';
+import { describeHolder, SyncRunningError } from '../sync/syncStatus.js';
 import { printJson } from './output.js';
+import { parseSeconds } from './parseNumber.js';
+import { requestTimeouts } from './requestTimeouts.js';
+
+/** Exit code of `sync` when another process is syncing the connection (EX_TEMPFAIL: try again later). */
+export const SYNC_RUNNING_EXIT = 75;
+/** `sync --wait` without a duration. */
+export const DEFAULT_WAIT = '10m';
 
 /** `--streams a,b`: known stream names, in the order given. */
 export function parseStreams(text: string | undefined): StreamName[] {
@@ -44,6 +53,13 @@ export interface SyncCommandOptions {
   sensors?: string;
   margin?: string;
   reconcileEvery?: string;
+  /** `--header-timeout` / `--body-timeout` (seconds): saved with the connection. */
+  headerTimeout?: string;
+  bodyTimeout?: string;
+  /** `--timeout` (seconds): both timeouts, this run only. */
+  timeout?: string;
+  /** `--wait [duration]`: wait for a sync of the connection that is running (true: the default wait). */
+  wait?: string | true;
   json: boolean;
 }
 
@@ -51,7 +67,10 @@ export interface SyncCommandOptions {
 export async function updateSettings(
   ctx: ConnectionContext,
   name: string,
-  options: Pick<SyncCommandOptions, 'sensors' | 'margin' | 'reconcileEvery'>,
+  options: Pick<
+    SyncCommandOptions,
+    'sensors' | 'margin' | 'reconcileEvery' | 'headerTimeout' | 'bodyTimeout'
+  >,
 ): Promise<SyncSettings> {
   const settings = await ctx.store.sync.settings(name);
   let changed = false;
@@ -70,6 +89,14 @@ export async function updateSettings(
         `Invalid --reconcile-every "${options.reconcileEvery}": use a whole number from 1 to 10000.`,
       );
     settings.reconcileEvery = every;
+    changed = true;
+  }
+  if (options.headerTimeout !== undefined) {
+    settings.headersTimeoutMs = parseSeconds(options.headerTimeout, '--header-timeout');
+    changed = true;
+  }
+  if (options.bodyTimeout !== undefined) {
+    settings.bodyTimeoutMs = parseSeconds(options.bodyTimeout, '--body-timeout');
     changed = true;
   }
   if (changed) await ctx.store.sync.saveSettings(name, settings, new Date().toISOString());
@@ -117,8 +144,12 @@ export async function syncConnection(
   extra: { onEvent?: (event: SyncEvent) => void } = {},
 ): Promise<SyncSummary> {
   const settings = await updateSettings(ctx, options.name, options);
+  const waitMs =
+    options.wait === undefined ? 0 : parseDuration(options.wait === true ? DEFAULT_WAIT : options.wait);
   await readToken(ctx, options.name); // fails early, with the fix, when the token cannot be read
-  const { client } = await clientForConnection(ctx, options.name);
+  const { client } = await clientForConnection(ctx, options.name, {
+    timeouts: requestTimeouts(settings, options.timeout),
+  });
   const bar = options.json ? undefined : progressBar();
   try {
     return await runSync({
@@ -128,6 +159,7 @@ export async function syncConnection(
       streams: options.streams,
       full: options.full,
       settings,
+      waitMs,
       onEvent: (event) => {
         if (options.json) printJson(event);
         else bar?.onEvent(event);
@@ -135,14 +167,34 @@ export async function syncConnection(
       },
     });
   } catch (error) {
-    if (isTaniumError(error) || error instanceof Error)
-      throw new UserError(
-        `Sync of "${options.name}" failed: ${error.message.replace(/\.$/, '')}. Pages already stored are kept; run sync again to resume.`,
-        { cause: error },
-      );
-    throw error;
+    throw syncFailure(options.name, error);
   } finally {
     bar?.stop();
     await client.close();
   }
+}
+
+/** One line for the user: who holds the lease, the lease lost, or the run's failure. */
+function syncFailure(name: string, error: unknown): unknown {
+  if (error instanceof SyncRunningError) {
+    const line = describeHolder(error.holder);
+    return new UserError(
+      `${line[0]!.toUpperCase()}${line.slice(1)}: wait for it with sync --wait, or try again later.`,
+      {
+        exitCode: SYNC_RUNNING_EXIT,
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof LeaseLostError)
+    return new UserError(
+      `Sync of "${name}" stopped: it stalled past its lease and another sync took the connection over; pages already stored are kept.`,
+      { cause: error },
+    );
+  if (isTaniumError(error) || error instanceof Error)
+    return new UserError(
+      `Sync of "${name}" failed: ${error.message.replace(/\.$/, '')}. Pages already stored are kept; run sync again to resume.`,
+      { cause: error },
+    );
+  return error;
 }

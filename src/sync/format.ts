@@ -9,8 +9,8 @@ export function formatSummary(summary: SyncSummary, totals?: Partial<Record<Stre
     `Synced "${summary.connection}" (${summary.mode} pass${summary.resumed ? ', resumed' : ''}${
       summary.since ? ` since ${summary.since}` : ''
     }): ${n(summary.endpoints)} endpoints in ${summary.pages} pages, ${(summary.durationMs / 1000).toFixed(1)} s${
-      summary.restarts ? `, ${summary.restarts} collection restart(s)` : ''
-    }`,
+      summary.resumes ? `, ${summary.resumes} resume(s) after an expired cursor` : ''
+    }${summary.restarts ? `, ${summary.restarts} collection restart(s)` : ''}`,
   ];
   for (const [stream, s] of Object.entries(summary.streams)) {
     const total = totals?.[stream as StreamName];

@@ -10,6 +10,7 @@ import { countCveFindings, cveFindings, forEachCveFinding } from './cveFindings.
 import { computerGroups, groupsOf, isMember } from './groups.js';
 import {
   disksOf,
+  endpointId,
   identityOf,
   indexOfId,
   installedApplicationsOf,
@@ -59,6 +60,8 @@ export interface FleetView {
   isOnline(i: number): boolean;
   /** eidLastSeen of endpoint i, in ms */
   eidLastSeen(i: number): number;
+  /** the Gateway id of endpoint i (without building the endpoint) */
+  endpointId(i: number): string;
   /** live indices whose eidLastSeen is after `ms` (GT) or at/after it (GTE), in id order */
   seenSince(ms: number, op?: 'GT' | 'GTE'): Int32Array;
   endpoint(i: number): Endpoint;
@@ -126,6 +129,10 @@ function makeView(c: FleetContext, t: number): FleetView {
     eidLastSeen(i) {
       requireLive(i);
       return lastSeen(c, i, t);
+    },
+    endpointId(i) {
+      requireLive(i);
+      return endpointId(c, i);
     },
     seenSince(ms, op = 'GT') {
       const all = live();

@@ -15,6 +15,8 @@ export interface TableWrite {
  * One stream's table in SQLite, written a batch at a time inside the page transaction.
  *
  * Rows are upserted with their generation mark (`seen_gen`) and the run that created or changed them.
+ * A mark only ever grows: a writer of an older pass (one that lost its lease while a page was in flight)
+ * cannot make a row look unseen to a later pass, whose sweep would then remove it.
  * Streams with `shared` columns keep each distinct set of them once (`cve_details`, `compliance_rules`)
  * and store a reference: a compliance row shrinks from about 420 bytes to about 140, which is what the
  * page transaction's time is made of. Streams scoped by endpoint alone count their added and updated
@@ -54,7 +56,7 @@ export class StreamTable {
       `INSERT INTO ${this.#table} AS t (connection, ${own.join(', ')}, seen_gen, created_run, changed_run)
        VALUES (${['?', ...own.map(() => '?'), '?', '?', '?'].join(', ')})
        ON CONFLICT (${['connection', ...def.primaryKey].join(', ')}) DO UPDATE SET
-         ${[...nonKey.map((c) => `${c} = excluded.${c}`), 'seen_gen = excluded.seen_gen'].join(', ')},
+         ${[...nonKey.map((c) => `${c} = excluded.${c}`), 'seen_gen = max(t.seen_gen, excluded.seen_gen)'].join(', ')},
          changed_run = CASE WHEN ${changed} THEN excluded.changed_run ELSE t.changed_run END
        ${byEndpoint ? '' : 'RETURNING created_run, changed_run'}`,
     );
@@ -73,7 +75,7 @@ export class StreamTable {
       ? db.prepare(`DELETE FROM ${this.#table} WHERE connection = ? AND ${scope} AND seen_gen < ?`)
       : undefined;
     this.#keepScope = scope
-      ? db.prepare(`UPDATE ${this.#table} SET seen_gen = ? WHERE connection = ? AND ${scope}`)
+      ? db.prepare(`UPDATE ${this.#table} SET seen_gen = max(seen_gen, ?) WHERE connection = ? AND ${scope}`)
       : undefined;
     this.#sweep = db.prepare(`DELETE FROM ${this.#table} WHERE connection = ? AND seen_gen < ?`);
     if (shared) {

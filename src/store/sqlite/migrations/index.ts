@@ -6,6 +6,7 @@ import { migration004 } from './004_sync.js';
 import { migration005 } from './005_asset_addresses_key.js';
 import { migration006 } from './006_shared_details.js';
 import { migration007 } from './007_rotation_grant.js';
+import { migration008 } from './008_sync_lease.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -16,6 +17,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];
 
 assertOrdered(sqliteMigrations);
