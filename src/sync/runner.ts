@@ -99,7 +99,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     ...options.pageSize,
   });
   const totals = new Map<StreamName, StreamSummary>(
-    active.map((s) => [s, { added: 0, updated: 0, removed: 0, quarantined: 0, rows: 0, durationMs: 0 }]),
+    active.map((s) => [
+      s,
+      { added: 0, updated: 0, removed: 0, quarantined: 0, unknown: 0, rows: 0, durationMs: 0 },
+    ]),
   );
   const summary: SyncSummary = {
     connection,
@@ -299,6 +302,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
           total.updated += c.updated;
           total.removed += c.removed;
           total.quarantined += c.quarantined;
+          total.unknown += c.unknown;
           total.rows += c.rows;
         }
         summary.pages++;

@@ -43,7 +43,13 @@ function rule(endpoint: string, id: string, text = `rule ${id}`): unknown[] {
 
 function batch(rows: unknown[][]): StreamBatch {
   const endpoints = [...new Set(rows.map((r) => r[0] as string))];
-  return { rows, replaced: endpoints.map((e) => [e]), kept: [], quarantined: [] };
+  return {
+    rows,
+    replaced: endpoints.map((e) => ({ scope: [e], status: 'answered', at: NOW })),
+    kept: [],
+    unknown: 0,
+    quarantined: [],
+  };
 }
 
 async function setup() {
@@ -185,7 +191,7 @@ it('migration 6 carries findings of a version-5 database over unchanged', () => 
     v: db.prepare('SELECT * FROM vulnerabilities ORDER BY endpoint_id, cve_id').all(),
     c: db.prepare('SELECT * FROM compliance ORDER BY endpoint_id, finding_id').all(),
   };
-  expect(migrate(db, sqliteMigrations)).toEqual([6]);
+  expect(migrate(db, sqliteMigrations.slice(0, 6))).toEqual([6]);
   expect(db.prepare('SELECT * FROM vulnerabilities ORDER BY endpoint_id, cve_id').all()).toEqual(before.v);
   expect(db.prepare('SELECT * FROM compliance ORDER BY endpoint_id, finding_id').all()).toEqual(before.c);
   expect(db.prepare('SELECT count(*) FROM cve_details').pluck().get()).toBe(2);

@@ -5,6 +5,7 @@ import { migration003 } from './003_rotation.js';
 import { migration004 } from './004_sync.js';
 import { migration005 } from './005_asset_addresses_key.js';
 import { migration006 } from './006_shared_details.js';
+import { migration007 } from './007_scope_answers.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -14,6 +15,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
 
 assertOrdered(sqliteMigrations);
