@@ -71,10 +71,20 @@ export interface Truth {
   complianceFindings: number;
   retired: number;
   enrolled: number;
+  /** what the Gateway's answers hold (realism leaves some lists null) */
+  answers: {
+    realism: number;
+    cveFindingsNull: number;
+    complianceFindingsNull: number;
+    endpointFieldsNull: number;
+    cveFindings: number;
+    complianceFindings: number;
+  };
 }
 
-export async function truth(url: string): Promise<Truth> {
-  const reply = await fetch(`${url}/__emulator/truth`);
+/** The emulator's truth now, or at a past instant `at` (RFC 3339). */
+export async function truth(url: string, at?: string): Promise<Truth> {
+  const reply = await fetch(`${url}/__emulator/truth${at ? `?at=${encodeURIComponent(at)}` : ''}`);
   return (await reply.json()) as Truth;
 }
 

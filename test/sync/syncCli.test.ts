@@ -123,7 +123,7 @@ describe('sync, export and demo from the command line', () => {
     expect(JSON.parse(csv.stdout)).toMatchObject({ rows: expected.compliance });
     const rows = readFileSync(out, 'utf8').split('\r\n').filter(Boolean);
     expect(rows[0]).toBe(
-      'endpoint_id,finding_id,rule_id,rule,category,state,standard,standard_version,profile,profile_version,first_found,last_scan,excepted',
+      'endpoint_id,finding_id,rule_id,rule,category,state,standard,standard_version,profile,profile_version,first_found,last_scan,excepted,answered_at,status',
     );
     expect(rows).toHaveLength(expected.compliance + 1);
     const sensors = await runCli(['export', 'sensors', '--format', 'csv'], { home: undisturbed });
