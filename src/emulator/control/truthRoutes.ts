@@ -72,14 +72,16 @@ function viewAt(state: EmulatorState, query: unknown): FleetView {
   if (typeof at !== 'string' || !RFC3339.test(at) || !Number.isFinite(Date.parse(at)))
     throw new HttpError(400, 'BadRequest', `"at" must be an RFC 3339 time such as 2026-01-01T00:00:00Z`);
   const t = Date.parse(at);
-  if (t > now) throw new HttpError(400, 'BadRequest', `"at" must not be after the emulator's now (${rfc3339(now)})`);
+  if (t > now)
+    throw new HttpError(400, 'BadRequest', `"at" must not be after the emulator's now (${rfc3339(now)})`);
   return state.fleet.view(Math.floor(t / 1000) * 1000);
 }
 
 function sensorNames(query: unknown): string[] {
   const sensors = (query as { sensors?: unknown } | undefined)?.sensors;
   if (sensors === undefined) return [];
-  if (typeof sensors !== 'string') throw new HttpError(400, 'BadRequest', '"sensors" is a comma-separated list');
+  if (typeof sensors !== 'string')
+    throw new HttpError(400, 'BadRequest', '"sensors" is a comma-separated list');
   return sensors
     .split(',')
     .map((s) => s.trim())

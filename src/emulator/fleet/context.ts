@@ -104,7 +104,8 @@ export function makeContext(options: FleetOptions): FleetContext {
     throw new RangeError(`fleet size must be an integer from 1 to 5,000,000, got ${size}`);
   }
   const realism = options.realism ?? 0;
-  if (!(realism >= 0 && realism <= 1)) throw new RangeError(`realism must be a share from 0 to 1, got ${realism}`);
+  if (!(realism >= 0 && realism <= 1))
+    throw new RangeError(`realism must be a share from 0 to 1, got ${realism}`);
   const seed = seedToInt(options.seed);
   const k = Object.fromEntries(Object.entries(SALT).map(([name, salt]) => [name, key(seed, salt)])) as Keys;
   const epoch = Math.floor((options.epoch ?? DEFAULT_EPOCH) / 1000) * 1000;

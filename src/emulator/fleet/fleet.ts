@@ -18,8 +18,8 @@ import {
 } from './identity.js';
 import { enrolledAt, isOnline, lastScan, lastSeen, retiredAt } from './lifecycle.js';
 import { profileOf } from './profile.js';
-import { findingWeight, riskLevel, totalScore } from './risk.js';
 import { type AnswerGaps, answerGaps } from './realism.js';
+import { findingWeight, riskLevel, totalScore } from './risk.js';
 import { answerSensor, readSensor, SENSORS, type SensorDefinition } from './sensors.js';
 import { DAY, rfc3339 } from './time.js';
 import type {
