@@ -71,6 +71,8 @@ export interface StreamCounts {
   updated: number;
   removed: number;
   quarantined: number;
+  /** endpoints whose answer for the stream was (partly) not known this time: what was stored stays */
+  unknown: number;
   /** rows written (added, updated or unchanged) */
   rows: number;
 }
@@ -172,7 +174,10 @@ export interface SyncRepository {
     now: string,
   ): Promise<Record<string, number>>;
   count(connection: string, stream: StreamName): Promise<number>;
-  /** Every row of a stream in key order, a chunk at a time (bounded memory). */
+  /**
+   * Every row of a stream in key order, a chunk at a time (bounded memory), with the columns readers see
+   * (`readColumns`: scoped streams add `answered_at` and `status`).
+   */
   rows(connection: string, stream: StreamName, chunk?: number): AsyncGenerator<Record<string, unknown>>;
   quarantined(connection: string, stream?: StreamName): Promise<QuarantineRecord[]>;
 }

@@ -53,6 +53,7 @@ export function addCounts(
     total.updated += c.updated ?? 0;
     total.removed += c.removed ?? 0;
     total.quarantined += c.quarantined ?? 0;
+    total.unknown += c.unknown ?? 0;
     total.rows += c.rows ?? 0;
   }
 }

@@ -94,7 +94,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
   const summary = newSummary(connection, run, skipped);
   const started = performance.now();
   const totals = new Map<StreamName, StreamSummary>(
-    active.map((s) => [s, { added: 0, updated: 0, removed: 0, quarantined: 0, rows: 0, durationMs: 0 }]),
+    active.map((s) => [
+      s,
+      { added: 0, updated: 0, removed: 0, quarantined: 0, unknown: 0, rows: 0, durationMs: 0 },
+    ]),
   );
   for (const [stream, reason] of Object.entries(skipped))
     emit({ event: 'skipped', stream: stream as StreamName, reason });

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { STREAMS } from '../../streams/index.js';
-import type { Quarantined, StreamName } from '../../streams/stream.js';
+import { type Quarantined, readColumns, type StreamName } from '../../streams/stream.js';
 import { type LeaseClaim, LeaseLostError } from '../leases.js';
 import {
   type Checkpoint,
@@ -339,24 +339,33 @@ export class SqliteSync implements SyncRepository {
     });
   }
 
-  /** Posture lookups by address: every IP and MAC of a changed asset, replaced as a set. */
+  /**
+   * Posture lookups by address: every IP and MAC of a changed asset, replaced as a set per kind. A list
+   * Tanium answered null (not known this time) leaves that kind's stored addresses as they are.
+   */
   #writeAddresses(connection: string, rows: unknown[][]): void {
     const columns = STREAMS.assets.columns.map((c) => c.name);
     const ip = columns.indexOf('ip_address');
     const ips = columns.indexOf('ip_addresses');
     const macs = columns.indexOf('mac_addresses');
-    const clear = this.#stmt('DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id = ?');
+    const clear = this.#stmt(
+      'DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id = ? AND kind = ?',
+    );
     const add = this.#stmt(
       `INSERT INTO asset_addresses (connection, address, endpoint_id, kind) VALUES (?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     );
     for (const row of rows) {
       const id = row[0] as string;
-      clear.run(connection, id);
-      const addresses = new Set<string>(JSON.parse(row[ips] as string) as string[]);
+      const known = (k: number) => (row[k] === null ? null : (JSON.parse(row[k] as string) as string[]));
+      const ipList = known(ips);
+      const macList = known(macs);
+      if (ipList) clear.run(connection, id, 'ip');
+      if (macList) clear.run(connection, id, 'mac');
+      const addresses = new Set<string>(ipList ?? []);
       if (typeof row[ip] === 'string' && row[ip] !== '') addresses.add(row[ip] as string);
       for (const address of addresses) add.run(connection, address, id, 'ip');
-      for (const mac of JSON.parse(row[macs] as string) as string[]) add.run(connection, mac, id, 'mac');
+      for (const mac of macList ?? []) add.run(connection, mac, id, 'mac');
     }
   }
 
@@ -442,7 +451,7 @@ export class SqliteSync implements SyncRepository {
 
   async *rows(connection: string, stream: StreamName, chunk = 1000): AsyncGenerator<Record<string, unknown>> {
     const definition = STREAMS[stream];
-    const columns = definition.columns.map((c) => c.name);
+    const columns = readColumns(definition).map((c) => c.name);
     const key = definition.primaryKey;
     const select = `SELECT ${columns.join(', ')} FROM ${definition.table} WHERE connection = ?`;
     const order = `ORDER BY ${key.join(', ')} LIMIT ?`;
