@@ -6,7 +6,7 @@ import { FaultRuleError } from '../emulator/faults/faultRules.js';
 import { startEmulator } from '../emulator/index.js';
 import type { GlobalOptions } from './output.js';
 import { printJson } from './output.js';
-import { parsePort, parseWhole } from './parseNumber.js';
+import { parsePort, parseShare, parseWhole } from './parseNumber.js';
 
 interface EmulatorCommandOptions extends GlobalOptions {
   port: string;
@@ -15,6 +15,7 @@ interface EmulatorCommandOptions extends GlobalOptions {
   endpoints?: string;
   faults?: string;
   seed?: string;
+  realism?: string;
 }
 
 /** `tanium-bridge emulator`: serves the local Tanium Cloud emulator until stopped. */
@@ -31,6 +32,10 @@ export function registerEmulator(program: Command): void {
       'seed of the fleet and of fault rates: the same seed gives the same fleet and faults (default 1)',
     )
     .option('--faults <file>', 'install fault rules {"rules": [...]} at start (docs/emulator-faults.md)')
+    .option(
+      '--realism <share>',
+      'answer what Tanium may: fields null, TSE-Error and unavailable readings, for this share of endpoints per check-in (default 0; docs/emulator.md)',
+    )
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<EmulatorCommandOptions>();
       const port = parsePort(options.port);
@@ -40,6 +45,7 @@ export function registerEmulator(program: Command): void {
           : parseWhole(options.endpoints, '--endpoints', 1, 500_000);
       const seed =
         options.seed === undefined ? undefined : parseWhole(options.seed, '--seed', 0, 2 ** 31 - 1);
+      const realism = options.realism === undefined ? undefined : parseShare(options.realism, '--realism');
       const faultRules = options.faults === undefined ? undefined : faultFile(options.faults);
       let emulator: Awaited<ReturnType<typeof startEmulator>>;
       try {
@@ -48,6 +54,7 @@ export function registerEmulator(program: Command): void {
           host: options.host,
           ...(endpoints === undefined ? {} : { endpoints }),
           ...(seed === undefined ? {} : { seed }),
+          ...(realism === undefined ? {} : { realism }),
           ...(options.state ? { statePath: resolve(options.state) } : {}),
           ...(faultRules === undefined ? {} : { faultRules }),
         });

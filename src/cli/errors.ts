@@ -9,6 +9,17 @@ import type { GlobalOptions } from './output.js';
 /** Exit codes: 1 a problem the user can act on, 70 a bug (sysexits EX_SOFTWARE). */
 export const EXIT_PROBLEM = 1;
 export const EXIT_BUG = 70;
+/** Problems with an exit code of their own (documented with their command). */
+const EXIT_CODES: Record<string, number> = {
+  // sysexits EX_TEMPFAIL: another process is syncing the connection; try again later (docs/sync.md).
+  sync_running: 75,
+};
+
+/** One line: a message that ends a sentence is followed by the hint; one that does not leads into it. */
+export function problemLine(message: string, hint: string): string {
+  if (hint === '') return message;
+  return /[.!?)]$/.test(message) ? `${message} ${hint}` : `${message}: ${hint}`;
+}
 
 /**
  * The one place where the CLI turns an error into output and an exit code: a problem (bad input, a
@@ -19,9 +30,9 @@ export const EXIT_BUG = 70;
 export function reportError(error: unknown, global: GlobalOptions): number {
   if (error instanceof CommanderError) return error.exitCode; // commander has printed it already
   if (isProblem(error)) {
-    const hint = hintFor(error, global);
-    process.stderr.write(`${oneLine(redactTokens([error.message, hint].filter(Boolean).join(' ')))}\n`);
-    return isUserError(error) ? error.exitCode : EXIT_PROBLEM;
+    const line = problemLine(error.message, hintFor(error, global));
+    process.stderr.write(`${oneLine(redactTokens(line))}\n`);
+    return isUserError(error) ? error.exitCode : (EXIT_CODES[error.code] ?? EXIT_PROBLEM);
   }
   if (isTaniumError(error)) {
     // The SDK's message already names the status, the call and Tanium's own text.

@@ -6,7 +6,7 @@ import { UserError } from '../common/userError.js';
 import { noSuchConnection } from '../connections/connections.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
 import type { Store } from '../store/store.js';
-import { isStreamName, STREAM_NAMES, STREAMS, type StreamName } from '../streams/index.js';
+import { isStreamName, readColumns, STREAM_NAMES, STREAMS, type StreamName } from '../streams/index.js';
 import { withConnections } from './context.js';
 import { type GlobalOptions, printResult } from './output.js';
 
@@ -20,7 +20,7 @@ export function csvField(value: unknown): string {
 /** A row for NDJSON: JSON columns parsed, booleans as true/false. */
 function jsonRow(stream: StreamName, row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const column of STREAMS[stream].columns) {
+  for (const column of readColumns(STREAMS[stream])) {
     const value = row[column.name];
     if (value === null || value === undefined) out[column.name] = null;
     else if (column.type === 'json') out[column.name] = JSON.parse(value as string);
@@ -38,7 +38,7 @@ export async function exportRows(
   format: 'ndjson' | 'csv',
   out: Writable,
 ): Promise<number> {
-  const columns = STREAMS[stream].columns.map((c) => c.name);
+  const columns = readColumns(STREAMS[stream]).map((c) => c.name);
   // A reader that stops early (`| head`) closes the pipe: stop quietly rather than fail.
   let closed = false;
   let failure: unknown;

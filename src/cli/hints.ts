@@ -26,6 +26,10 @@ const HINTS: Record<string, Hint> = {
     `Run \`${commandLine(g, `connect${nameArg(d['name'])} --domain <customer>-api.cloud.tanium.com`)}\` first.`,
   connection_target_required: () => 'Give --domain <customer>-api.cloud.tanium.com or --server URL.',
   token_missing: (d, g) => `Run \`${commandLine(g, `token replace${nameArg(d['name'])}`)}\`.`,
+  sync_running: (d, g) =>
+    `wait for it with \`${commandLine(g, `sync${nameArg(d['connection'])} --wait`)}\`, or try again later.`,
+  sync_failed: (d, g) =>
+    `Pages already stored are kept; run \`${commandLine(g, `sync${nameArg(d['name'])}`)}\` again to resume.`,
   token_unreadable: (d, g) =>
     `Use the original master key, or store a new token with \`${commandLine(g, `token replace${nameArg(d['name'])}`)}\`.`,
 };

@@ -25,3 +25,12 @@ export function parseSeconds(text: string, option: string): number {
   }
   return Math.round(value * 1000);
 }
+
+/** A share from 0 to 1 (`0.05`, `0`, `1`), refused naming the option. */
+export function parseShare(text: string, option: string): number {
+  const value = Number(text);
+  if (!/^(0(\.\d{1,6})?|1(\.0{1,6})?|\.\d{1,6})$/.test(text.trim()) || !(value >= 0 && value <= 1)) {
+    throw new UserError(`Invalid ${option} "${text}": use a share from 0 to 1, such as 0.05.`);
+  }
+  return value;
+}

@@ -7,10 +7,12 @@ import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.
 import { MODULE_KEYS } from '../sdk/index.js';
 import { withConnections } from './context.js';
 import type { GlobalOptions } from './output.js';
+import { parseSeconds } from './parseNumber.js';
 
 interface RequestOptions {
   name: string;
   data?: string;
+  timeout?: string;
 }
 
 /**
@@ -27,18 +29,24 @@ export function registerRequest(program: Command): void {
     .argument('<path>', "relative to the module's base, e.g. /v1/assets?limit=1")
     .option('--data <json>', 'JSON body, or @file to read it from a file')
     .option('--name <name>', 'connection name', DEFAULT_CONNECTION)
+    .option(
+      '--timeout <seconds>',
+      "give up on an answer after this many seconds (default: the connection's, else 30)",
+    )
     .action(async (module: string, method: string, path: string, options: RequestOptions, command) => {
       const global = (command as Command).optsWithGlobals<GlobalOptions>();
       const data = options.data === undefined ? undefined : parseData(options.data);
       if (data !== undefined && method.toUpperCase() === 'GET')
         throw new UserError('--data cannot be sent with GET: use POST, PUT, PATCH or DELETE.');
       const name = validateConnectionName(options.name);
+      const timeoutMs = options.timeout === undefined ? undefined : parseSeconds(options.timeout, '--timeout');
       await withConnections(global, async (ctx) => {
         const answer = await sendModuleRequest(ctx, name, {
           module,
           method,
           path,
           ...(data === undefined ? {} : { body: data.value }),
+          ...(timeoutMs === undefined ? {} : { timeoutMs }),
           actor: 'cli',
         });
         const text = global.json

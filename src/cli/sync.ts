@@ -4,7 +4,7 @@ import type { StreamName } from '../streams/index.js';
 import { formatSummary } from '../sync/format.js';
 import { withConnections } from './context.js';
 import type { GlobalOptions } from './output.js';
-import { parseStreams, syncConnection } from './syncCommand.js';
+import { DEFAULT_WAIT, runSyncCommand, SYNC_RUNNING_EXIT } from './syncCommand.js';
 
 interface SyncOptions {
   name: string;
@@ -13,6 +13,10 @@ interface SyncOptions {
   sensors?: string;
   margin?: string;
   reconcileEvery?: string;
+  headerTimeout?: string;
+  bodyTimeout?: string;
+  timeout?: string;
+  wait?: string | true;
 }
 
 /** `tanium-bridge sync`: assets, vulnerabilities, compliance and sensors into the store (docs/sync.md). */
@@ -26,19 +30,32 @@ export function registerSync(program: Command): void {
     .option('--sensors <names>', 'sensors for the sensors stream, comma-separated; saved with the connection')
     .option('--margin <duration>', 'incremental safety margin before the watermark (default 10m); saved')
     .option('--reconcile-every <n>', 'a full pass after this many incremental ones (default 24); saved')
+    .option(
+      '--header-timeout <seconds>',
+      'give up on a response whose headers take longer (default 30); saved',
+    )
+    .option('--body-timeout <seconds>', 'give up on a response body that stalls longer (default 30); saved')
+    .option('--timeout <seconds>', 'both request timeouts for this run only')
+    .option(
+      '--wait [duration]',
+      `when another sync of this connection is running, wait for it (default ${DEFAULT_WAIT}) instead of exiting ${SYNC_RUNNING_EXIT}`,
+    )
     .action(async (options: SyncOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const name = validateConnectionName(options.name);
-      const streams = parseStreams(options.streams);
       await withConnections(global, async (ctx) => {
-        const summary = await syncConnection(ctx, {
+        const summary = await runSyncCommand(ctx, {
           name,
-          streams,
+          ...(options.streams === undefined ? {} : { streams: options.streams }),
           full: options.full === true,
           json: global.json === true,
           ...(options.sensors === undefined ? {} : { sensors: options.sensors }),
           ...(options.margin === undefined ? {} : { margin: options.margin }),
           ...(options.reconcileEvery === undefined ? {} : { reconcileEvery: options.reconcileEvery }),
+          ...(options.headerTimeout === undefined ? {} : { headerTimeout: options.headerTimeout }),
+          ...(options.bodyTimeout === undefined ? {} : { bodyTimeout: options.bodyTimeout }),
+          ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+          ...(options.wait === undefined ? {} : { wait: options.wait }),
         });
         if (global.json) return; // the last JSON line was the `done` event with the summary
         const totals: Partial<Record<StreamName, number>> = {};

@@ -13,6 +13,7 @@ import {
 import { clientForConnection } from './client.js';
 import { type ConnectionContext, readToken } from './connections.js';
 import { validateConnectionName } from './name.js';
+import { requestTimeouts } from './requestTimeouts.js';
 
 export const REQUEST_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type RequestMethod = (typeof REQUEST_METHODS)[number];
@@ -26,6 +27,8 @@ export interface ModuleRequest {
   body?: unknown;
   /** Who asks, for the audit log: `cli`, `apikey:<name>`, `admin`. */
   actor: string;
+  /** Header and body timeout of this call; default: the connection's saved ones. */
+  timeoutMs?: number | undefined;
 }
 
 export interface ModuleAnswer {
@@ -41,8 +44,8 @@ function parseModule(text: string): ModuleKey {
     throw new Problem({
       code: 'unknown_module',
       kind: 'invalid',
-      message: `Unknown module "${text.slice(0, 40)}".`,
-      fix: `Use one of ${MODULE_KEYS.join(', ')}.`,
+      message: `Unknown module "${text.slice(0, 40)}"`,
+      fix: `use one of ${MODULE_KEYS.join(', ')}.`,
     });
   return text;
 }
@@ -53,8 +56,8 @@ export function parseMethod(text: string): RequestMethod {
     throw new Problem({
       code: 'invalid_method',
       kind: 'invalid',
-      message: `Invalid method "${text.slice(0, 20)}".`,
-      fix: `Use one of ${REQUEST_METHODS.join(', ')}.`,
+      message: `Invalid method "${text.slice(0, 20)}"`,
+      fix: `use one of ${REQUEST_METHODS.join(', ')}.`,
     });
   return found satisfies HttpMethod;
 }
@@ -97,7 +100,10 @@ export async function sendModuleRequest(
       fix: 'Use POST, PUT, PATCH or DELETE, or send no body.',
     });
   const token = await readToken(ctx, name);
-  const { client } = await clientForConnection(ctx, name);
+  const settings = await ctx.store.sync.settings(name);
+  const { client } = await clientForConnection(ctx, name, {
+    timeouts: requestTimeouts(settings, request.timeoutMs),
+  });
   const started = performance.now();
   const at = (ctx.now?.() ?? new Date()).toISOString();
   const audit = async (status: number | null, responseBytes: number | null, error: string | null) =>

@@ -29,6 +29,14 @@ export interface FleetSettings {
 /** What `--endpoints` and `--seed` default to. */
 export const DEFAULT_FLEET = { size: 1_000, seed: 1 } as const;
 
+/** What the fleet is opened with; `realism` is a behaviour, like fault rules, and not kept in `--state`. */
+export interface FleetChoice {
+  size?: number;
+  seed?: number;
+  /** see `FleetOptions.realism`; 0 by default */
+  realism?: number;
+}
+
 export const BOOTSTRAP_NOTES = 'tanium-bridge emulator bootstrap token';
 
 export class EmulatorState {
@@ -45,6 +53,7 @@ export class EmulatorState {
   private constructor(
     snapshot: Snapshot,
     readonly path: string | undefined,
+    realism: number,
   ) {
     this.#nextId = snapshot.nextId;
     this.#bootstrap = snapshot.bootstrap;
@@ -53,14 +62,15 @@ export class EmulatorState {
     this.settings = new Settings(snapshot.settings);
     this.tokens = new TokenStore(snapshot.tokens, () => this.#nextId++);
     this.fleetSettings = snapshot.fleet ?? { ...DEFAULT_FLEET, epoch: Math.floor(Date.now() / 1000) * 1000 };
-    this.fleet = createFleet(this.fleetSettings);
+    this.fleet = createFleet({ ...this.fleetSettings, realism });
   }
 
   /**
    * Loads `path` if it exists, else starts a new tenant with one administrator. A fleet size or seed
    * given now replaces the stored one; the fleet's epoch (the tenant's creation time) is kept.
    */
-  static open(path?: string, fleet: { size?: number; seed?: number } = {}): EmulatorState {
+  static open(path?: string, fleet: FleetChoice = {}): EmulatorState {
+    const realism = fleet.realism ?? 0;
     const now = Date.now();
     if (path && existsSync(path)) {
       const snapshot = JSON.parse(readFileSync(path, 'utf8')) as Snapshot;
@@ -71,7 +81,7 @@ export class EmulatorState {
         seed: fleet.seed ?? stored.seed,
         epoch: stored.epoch,
       };
-      const state = new EmulatorState(snapshot, path);
+      const state = new EmulatorState(snapshot, path, realism);
       state.save();
       return state;
     }
@@ -98,6 +108,7 @@ export class EmulatorState {
         },
       },
       path,
+      realism,
     );
     state.save();
     return state;

@@ -14,6 +14,11 @@ export interface EmulatorOptions {
   endpoints?: number;
   /** The seed of the fleet and of fault rates: the same seed gives the same fleet and faults (default 1). */
   seed?: number;
+  /**
+   * Share of gaps Tanium may give (fields answered null, `TSE-Error` and unavailable readings), per
+   * endpoint, check-in and kind of gap, drawn from the seed; 0 (the default) answers everything.
+   */
+  realism?: number;
   /** Fault rules to install at start (validated with `parseFaultRules`); none by default. */
   faultRules?: readonly FaultRule[];
   /** Gateway request limits: document size, depth, aliases, fields (defaults in docs/emulator.md). */
@@ -35,6 +40,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const state = EmulatorState.open(options.statePath, {
     ...(options.endpoints === undefined ? {} : { size: options.endpoints }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.realism === undefined ? {} : { realism: options.realism }),
   });
   // Fault rates draw from the same seed as the fleet (the stored one under --state).
   const faults = new EmulatorFaults(state.fleetSettings.seed);

@@ -80,6 +80,37 @@ export function graphqlMessages(body: unknown): string[] | undefined {
   );
 }
 
+/**
+ * Gateway `errors[]` worth asking again. Tanium marks a transient failure in its own SystemError
+ * (`retryable`, `timedOut`; carried here when an error's `extensions` has them) or words it as an
+ * execution failure ("Internal server error") or a timeout. Every error of the answer must be so: a
+ * schema or permission error among them answers the same again.
+ */
+export function isTransientGatewayError(body: unknown): boolean {
+  const errors = (body as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return false;
+  return errors.every((e) => {
+    const error = (e ?? {}) as {
+      message?: unknown;
+      extensions?: { retryable?: unknown; timedOut?: unknown };
+    };
+    if (error.extensions?.retryable === true || error.extensions?.timedOut === true) return true;
+    const text = typeof error.message === 'string' ? error.message : '';
+    return /internal server error|timed out|timeout|temporarily unavailable|try again later/i.test(text);
+  });
+}
+
+/** The typed error of a Gateway answer with `errors[]` (HTTP 200 or not), or undefined when it has none. */
+export function gatewayError(
+  body: unknown,
+  details: { status: number; method: string; path: string; text?: string | undefined },
+  secrets: readonly string[] = [],
+): GraphQLError | undefined {
+  const messages = graphqlMessages(body)?.map((m) => redactSecrets(m, secrets));
+  if (messages === undefined) return undefined;
+  return new GraphQLError(messages, { ...details, retryable: isTransientGatewayError(body) });
+}
+
 /** Map a response to an error, or undefined when it is a usable 2xx answer. */
 export function errorFromResponse(res: RawResponse, ctx: RequestContext): TaniumError | undefined {
   const { status } = res;
@@ -140,8 +171,8 @@ export function errorFromResponse(res: RawResponse, ctx: RequestContext): Tanium
     );
   }
   if (ctx.graphql) {
-    const messages = graphqlMessages(parsed);
-    if (messages !== undefined) return new GraphQLError(messages, { ...base, text });
+    const error = gatewayError(parsed, { ...base, text }, ctx.secrets);
+    if (error !== undefined) return error;
   }
   if (status === 401) {
     return new AuthenticationError(

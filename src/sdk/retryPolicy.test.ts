@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isTransientGatewayError } from './errorFactory.js';
 import {
   AuthenticationError,
   ConnectionError,
@@ -34,6 +35,22 @@ describe('retry ladder', () => {
     expect(retry(new AuthenticationError('x', { status: 401 }))).toBe(false);
     expect(retry(new GraphQLError(['x'], {}))).toBe(false);
     expect(retry(new UnexpectedResponseError('x', { kind: 'html' }))).toBe(false);
+  });
+
+  it('classifies Gateway errors[] as transient only when Tanium marks or words every one so', () => {
+    const transient = (errors: unknown[]) => isTransientGatewayError({ errors, data: null });
+    expect(transient([{ message: 'Internal server error' }])).toBe(true);
+    expect(transient([{ message: 'upstream request timed out' }])).toBe(true);
+    expect(transient([{ message: 'busy', extensions: { retryable: true } }])).toBe(true);
+    expect(transient([{ message: 'busy', extensions: { timedOut: true } }])).toBe(true);
+    expect(transient([{ message: 'Cannot query field "x" on type "Endpoint".' }])).toBe(false);
+    expect(
+      transient([{ message: 'The cursor has expired: request the collection again without a cursor.' }]),
+    ).toBe(false);
+    expect(
+      transient([{ message: 'Internal server error' }, { message: 'missing required permissions' }]),
+    ).toBe(false);
+    expect(transient([])).toBe(false);
   });
 
   it('full jitter stays within [0, min(max, base*2^(n-1))) and never below Retry-After', () => {

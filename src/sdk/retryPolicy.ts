@@ -3,7 +3,14 @@
  * Only calls that are safe to repeat ever get here (GET/HEAD, GraphQL queries): a repeated POST,
  * PATCH, DELETE or mutation could deploy twice or burn a token rotation.
  */
-import { ConnectionError, RateLimitError, ServerError, type TaniumError, TimeoutError } from './errors.js';
+import {
+  ConnectionError,
+  GraphQLError,
+  RateLimitError,
+  ServerError,
+  type TaniumError,
+  TimeoutError,
+} from './errors.js';
 
 export interface RetryPolicy {
   /** Total attempts including the first. */
@@ -42,13 +49,15 @@ export function retryReason(error: TaniumError): string | undefined {
   if (error instanceof TimeoutError) return `timed out (${error.code})`;
   // 5xx: transient server or edge failure (maintenance pages, overloaded module servers).
   if (error instanceof ServerError) return `server error (${error.status ?? '5xx'})`;
+  // Gateway errors[] that Tanium marks or words as transient (errorFactory: isTransientGatewayError).
+  if (error instanceof GraphQLError && error.retryable) return 'transient Gateway error';
   // The allow-list refused the address or host: repeating cannot change policy.
   if (error instanceof ConnectionError && error.code.startsWith('BLOCKED_')) return undefined;
   // TLS failures are configuration (CA, hostname), not weather: do not hammer.
   if (error instanceof ConnectionError && /CERT|TLS|SSL/i.test(error.code)) return undefined;
   // Other network errors (reset, refused, DNS hiccup): often a dropped keep-alive socket or a blip.
   if (error instanceof ConnectionError) return `network error (${error.code})`;
-  // Everything else (401/403/404/4xx, GraphQL errors, HTML, redirects) will answer the same again.
+  // Everything else (401/403/404/4xx, other GraphQL errors, HTML, redirects) will answer the same again.
   return undefined;
 }
 

@@ -14,7 +14,7 @@ import {
   pinTarget,
   type Target,
 } from './allowList.js';
-import { errorFromFailure, errorFromResponse, type RequestContext } from './errorFactory.js';
+import { errorFromFailure, errorFromResponse, gatewayError, type RequestContext } from './errorFactory.js';
 import {
   ClientConfigError,
   InvalidRequestPathError,
@@ -235,8 +235,9 @@ export class Transport {
     const error = errorFromResponse({ status, headers: responseHeaders, body: text }, ctx);
     if (error !== undefined) throw error;
     if (text.trim() === '') return { status, body: null };
+    let body: unknown;
     try {
-      return { status, body: JSON.parse(text) };
+      body = JSON.parse(text);
     } catch {
       throw new UnexpectedResponseError(
         `Response to ${req.method} ${redactSecrets(req.url.pathname, ctx.secrets)} is not JSON (HTTP ${status}): wrong host or an incompatible server.`,
@@ -248,6 +249,17 @@ export class Transport {
         },
       );
     }
+    // Gateway errors[] come with HTTP 200: thrown here, inside the retry loop, so transient ones are
+    // asked again like any other transient failure.
+    const failed = req.graphql
+      ? gatewayError(
+          body,
+          { status, method: req.method, path: redactSecrets(req.url.pathname, ctx.secrets) },
+          ctx.secrets,
+        )
+      : undefined;
+    if (failed !== undefined) throw failed;
+    return { status, body };
   }
 
   async close(): Promise<void> {

@@ -6,14 +6,42 @@ export interface Lease {
   expiresAt: number;
 }
 
+/** What a writer shows to prove it still holds a lease: checked, and renewed, inside its transaction. */
+export interface LeaseClaim {
+  key: string;
+  owner: string;
+  /** How long the renewal lasts from `nowMs`. */
+  ttlMs: number;
+  nowMs: number;
+}
+
+/**
+ * A transaction that checked its lease found it held by someone else (or by no one): it wrote nothing.
+ * The holder's process stalled past the lease's expiry and another process took over.
+ */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+  readonly code = 'LEASE_LOST';
+  readonly key: string;
+  readonly fix = 'Nothing was written by this transaction; the process that holds the lease now goes on.';
+
+  constructor(key: string, what: string) {
+    super(`The lease ${key} is no longer ours (it expired and another process took it over): ${what}`);
+    this.key = key;
+  }
+}
+
 /**
  * Named locks shared by every process using the store, e.g. `rotation:<connection>` so only one
- * process rotates a connection's token at a time (issue 5). A lease expires, so a process that dies
- * holding one blocks others only until `ttlMs` has passed; a holder renews by acquiring again.
+ * process rotates a connection's token at a time, `sync:<connection>` so only one syncs it. A lease
+ * expires, so a process that dies holding one blocks others only until `ttlMs` has passed; a holder
+ * renews by acquiring again, or with `renew`, which never takes a lease that is not already its own.
  */
 export interface LeaseRepository {
   /** Takes the lease when free, expired or already ours (renewing it); true when we now hold it. */
   acquire(key: string, owner: string, ttlMs: number, nowMs: number): Promise<boolean>;
+  /** Extends our lease; false when it is no longer ours (taken over, or released by its new owner). */
+  renew(key: string, owner: string, ttlMs: number, nowMs: number): Promise<boolean>;
   /** Gives the lease up if we hold it; false when someone else holds it (ours had expired). */
   release(key: string, owner: string): Promise<boolean>;
   get(key: string): Promise<Lease | undefined>;

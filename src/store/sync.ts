@@ -1,4 +1,5 @@
 import type { Quarantined, StreamBatch, StreamName } from '../streams/stream.js';
+import type { LeaseClaim } from './leases.js';
 
 /** Per-connection sync settings, stored with the connection (`sync --sensors`, `--margin`, `--reconcile-every`). */
 export interface SyncSettings {
@@ -8,6 +9,9 @@ export interface SyncSettings {
   marginMs: number;
   /** Every Nth run after a full pass is a full pass again (reconcile), whatever was asked. */
   reconcileEvery: number;
+  /** Request timeouts for this connection (`sync --header-timeout`, `--body-timeout`); absent: the SDK's. */
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
 }
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = { sensors: [], marginMs: 10 * 60_000, reconcileEvery: 24 };
@@ -23,6 +27,11 @@ export interface Checkpoint {
   status: 'running' | 'complete';
   /** The Gateway cursor after the last committed page (null before the first page). */
   cursor: string | null;
+  /**
+   * The last endpoint id committed by this pass (the pass reads endpoints in id order): when the cursor
+   * is gone, the pass continues with the endpoints after it.
+   */
+  resumeKey: string | null;
   /** The eidLastSeen lower bound of an incremental pass (null for full). */
   since: string | null;
   /** The largest eidLastSeen seen by this pass so far. */
@@ -48,9 +57,13 @@ export interface PageWrite {
   /** Records refused before any stream read them (an endpoint without an id). */
   quarantined: Quarantined[];
   cursor: string | null;
+  /** The last endpoint id of the page (see Checkpoint.resumeKey); null keeps the previous one. */
+  resumeKey?: string | null;
   passMaxSeen: string | null;
   pageSize: number;
   pages: number;
+  /** The sync lease the writer holds: checked and renewed in the page's transaction. */
+  lease?: LeaseClaim;
 }
 
 export interface StreamCounts {
@@ -58,20 +71,31 @@ export interface StreamCounts {
   updated: number;
   removed: number;
   quarantined: number;
+  /** endpoints whose answer for the stream was (partly) not known this time: what was stored stays */
+  unknown: number;
   /** rows written (added, updated or unchanged) */
   rows: number;
 }
+
+/** `interrupted`: the process running it died or lost its lease before it finished. */
+export type RunStatus = 'running' | 'complete' | 'failed' | 'interrupted';
 
 export interface SyncRunRecord {
   id: number;
   connection: string;
   mode: string;
   streams: StreamName[];
-  status: 'running' | 'complete' | 'failed';
+  status: RunStatus;
   startedAt: string;
   finishedAt: string | null;
   summary: unknown;
   error: string | null;
+  /** The sync lease owner that ran it (`host:pid:uuid`); null for runs of older versions. */
+  owner: string | null;
+  /** Pages committed so far (the pass's page number when the run resumed a pass). */
+  pages: number;
+  /** When the run last committed a page or renewed its lease. */
+  heartbeatAt: string | null;
 }
 
 export interface QuarantineRecord {
@@ -92,14 +116,30 @@ export interface SyncRepository {
   settings(connection: string): Promise<SyncSettings>;
   saveSettings(connection: string, settings: SyncSettings, now: string): Promise<void>;
   checkpoints(connection: string): Promise<Checkpoint[]>;
-  startRun(connection: string, mode: string, streams: readonly StreamName[], now: string): Promise<number>;
+  startRun(
+    connection: string,
+    mode: string,
+    streams: readonly StreamName[],
+    now: string,
+    owner?: string,
+  ): Promise<number>;
+  /** Ends a run that is still `running` (a run already marked interrupted keeps that status). */
   finishRun(
     id: number,
-    status: 'complete' | 'failed',
+    status: Exclude<RunStatus, 'running'>,
     summary: unknown,
     error: string | null,
     now: string,
   ): Promise<void>;
+  /**
+   * Marks the connection's runs still `running` as interrupted (call holding the sync lease: none of
+   * them can still be going). Returns their ids.
+   */
+  interruptRuns(connection: string, reason: string, now: string): Promise<number[]>;
+  /** The connection's run marked `running` by `owner` (or the newest running one), if any. */
+  runningRun(connection: string, owner?: string): Promise<SyncRunRecord | undefined>;
+  /** Records that the run is alive (lease renewed while waiting for the Gateway). */
+  heartbeat(id: number, now: string): Promise<void>;
   runs(connection: string, limit: number): Promise<SyncRunRecord[]>;
   /**
    * Starts a pass (a new collection) for these streams: a fresh generation, status running, no cursor.
@@ -111,7 +151,10 @@ export interface SyncRepository {
     pass: { mode: PassMode; since: string | null; runId: number; pageSize: number },
     now: string,
   ): Promise<number>;
-  /** Upserts the page's rows of every stream, its quarantined records and the checkpoints, atomically. */
+  /**
+   * Upserts the page's rows of every stream, its quarantined records and the checkpoints, atomically.
+   * With `lease`, first checks and renews it: a lease no longer ours throws LeaseLostError, nothing written.
+   */
   writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>>;
   /**
    * Spare time: the runner is waiting for the next page. Does housekeeping that would otherwise run
@@ -120,16 +163,21 @@ export interface SyncRepository {
   idle(): Promise<void>;
   /**
    * Ends a pass: for a full pass, removes rows not seen by it (generation below `generation`); moves the
-   * watermark; marks the checkpoints complete. One transaction. Returns rows removed per stream.
+   * watermark; marks the checkpoints complete. One transaction, guarded by `lease` like `writePage`.
+   * Rows of a later generation (a pass begun after this one) are never removed. Returns rows removed
+   * per stream.
    */
   completePass(
     connection: string,
     streams: readonly StreamName[],
-    pass: { mode: PassMode; generation: number; passMaxSeen: string | null },
+    pass: { mode: PassMode; generation: number; passMaxSeen: string | null; lease?: LeaseClaim },
     now: string,
   ): Promise<Record<string, number>>;
   count(connection: string, stream: StreamName): Promise<number>;
-  /** Every row of a stream in key order, a chunk at a time (bounded memory). */
+  /**
+   * Every row of a stream in key order, a chunk at a time (bounded memory), with the columns readers see
+   * (`readColumns`: scoped streams add `answered_at` and `status`).
+   */
   rows(connection: string, stream: StreamName, chunk?: number): AsyncGenerator<Record<string, unknown>>;
   quarantined(connection: string, stream?: StreamName): Promise<QuarantineRecord[]>;
 }

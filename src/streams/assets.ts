@@ -1,5 +1,6 @@
-import type { Column, EndpointNode, StreamBatch, StreamDefinition } from './stream.js';
-import { bool, num, object, stringList, text, time } from './values.js';
+import { keepOnInvalid } from './keepOnInvalid.js';
+import type { Column, EndpointNode, StreamBatch, StreamDefinition, StreamOptions } from './stream.js';
+import { bool, jsonStringList, num, object, text, time } from './values.js';
 
 const COLUMNS: readonly Column[] = [
   { name: 'endpoint_id', type: 'text' },
@@ -32,7 +33,12 @@ const COLUMNS: readonly Column[] = [
   { name: 'risk_score', type: 'integer' },
   { name: 'risk_level', type: 'text' },
   { name: 'asset_criticality', type: 'text' },
+  { name: 'unknown_fields', type: 'json' },
 ];
+
+/** Columns from Tanium's answer: every one but the key and `unknown_fields`. */
+const ANSWERED = COLUMNS.slice(1, -1).map((c) => c.name);
+const RISK = new Set(['risk_score', 'risk_level', 'asset_criticality']);
 
 /** `risk` is module-dependent (reference 4.2: absent from some schema versions); the runner drops it if refused. */
 export const RISK_SELECTION = 'risk { totalScore riskLevel assetCriticality }';
@@ -51,43 +57,55 @@ export const assetsStream: StreamDefinition = {
   primaryKey: ['endpoint_id'],
   cursorField: 'eidLastSeen',
   scopeColumns: [],
+  // Null is "not known this time" (Tanium's schema lets isVirtual, isEncrypted, ipAddresses, risk, …
+  // be null): the stored value stays, and `unknown_fields` names the columns it was kept for.
+  keepWhenNull: ANSWERED,
+  uncompared: ['unknown_fields'],
   selection: (options) => (options.risk === false ? SELECTION : `${SELECTION} ${RISK_SELECTION}`),
-  read(node: EndpointNode, endpointId: string, batch: StreamBatch): void {
-    const os = object(node, 'os');
-    const user = object(node, 'primaryUser');
-    const risk = object(node, 'risk');
-    const lastSeen = time(node, 'eidLastSeen');
-    batch.rows.push([
-      endpointId,
-      text(node, 'computerID'),
-      text(node, 'name'),
-      text(node, 'domainName'),
-      text(node, 'serialNumber'),
-      text(node, 'systemUUID'),
-      text(node, 'manufacturer'),
-      text(node, 'model'),
-      text(node, 'chassisType'),
-      bool(node, 'isVirtual'),
-      bool(node, 'isEncrypted'),
-      text(os, 'name'),
-      text(os, 'generation'),
-      text(os, 'platform'),
-      text(os, 'language'),
-      text(node, 'ipAddress'),
-      JSON.stringify(stringList(node, 'ipAddresses')),
-      JSON.stringify(stringList(node, 'macAddresses')),
-      text(node, 'namespace'),
-      text(node, 'lastLoggedInUser'),
-      text(user, 'name'),
-      text(user, 'email'),
-      text(user, 'department'),
-      text(object(node, 'memory'), 'total'),
-      text(object(node, 'processor'), 'cpu'),
-      time(node, 'eidFirstSeen'),
-      lastSeen,
-      num(risk, 'totalScore'),
-      text(risk, 'riskLevel'),
-      text(risk, 'assetCriticality'),
-    ]);
-  },
+  read: keepOnInvalid('assets', readAsset),
 };
+
+function readAsset(node: EndpointNode, endpointId: string, batch: StreamBatch, options: StreamOptions): void {
+  const os = object(node, 'os');
+  const user = object(node, 'primaryUser');
+  const risk = object(node, 'risk');
+  const row: unknown[] = [
+    endpointId,
+    text(node, 'computerID'),
+    text(node, 'name'),
+    text(node, 'domainName'),
+    text(node, 'serialNumber'),
+    text(node, 'systemUUID'),
+    text(node, 'manufacturer'),
+    text(node, 'model'),
+    text(node, 'chassisType'),
+    bool(node, 'isVirtual'),
+    bool(node, 'isEncrypted'),
+    text(os, 'name'),
+    text(os, 'generation'),
+    text(os, 'platform'),
+    text(os, 'language'),
+    text(node, 'ipAddress'),
+    jsonStringList(node, 'ipAddresses'),
+    jsonStringList(node, 'macAddresses'),
+    text(node, 'namespace'),
+    text(node, 'lastLoggedInUser'),
+    text(user, 'name'),
+    text(user, 'email'),
+    text(user, 'department'),
+    text(object(node, 'memory'), 'total'),
+    text(object(node, 'processor'), 'cpu'),
+    time(node, 'eidFirstSeen'),
+    time(node, 'eidLastSeen'),
+    num(risk, 'totalScore'),
+    text(risk, 'riskLevel'),
+    text(risk, 'assetCriticality'),
+  ];
+  // Risk is not asked for when the tenant has no such field: not asked is not unknown.
+  const unknown = ANSWERED.filter(
+    (name, k) => row[k + 1] === null && !(options.risk === false && RISK.has(name)),
+  );
+  row.push(JSON.stringify(unknown));
+  if (unknown.length > 0) batch.unknown++;
+  batch.rows.push(row);
+}

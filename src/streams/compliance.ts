@@ -1,3 +1,5 @@
+import { keepOnInvalid } from './keepOnInvalid.js';
+import { keepAnswered, keepUnanswered } from './scopes.js';
 import {
   type Column,
   type EndpointNode,
@@ -5,7 +7,7 @@ import {
   type StreamDefinition,
   ValidationError,
 } from './stream.js';
-import { bool, list, object, text, time } from './values.js';
+import { bool, listOrNull, objectOrNull, seenAt, text, time } from './values.js';
 
 const COLUMNS: readonly Column[] = [
   { name: 'endpoint_id', type: 'text' },
@@ -43,43 +45,58 @@ export const complianceStream: StreamDefinition = {
     ref: 'rule_ref',
     columns: ['rule_id', 'rule', 'category', 'standard', 'standard_version', 'profile', 'profile_version'],
   },
+  keepWhenNull: ['excepted'],
   selection: () => SELECTION,
-  read(node: EndpointNode, endpointId: string, batch: StreamBatch): void {
-    const findings = list(object(node, 'compliance'), 'complianceFindings');
-    batch.replaced.push([endpointId]);
-    for (const raw of findings) {
-      try {
-        if (typeof raw !== 'object' || raw === null) throw new ValidationError('finding is not an object');
-        const f = raw as Record<string, unknown>;
-        // The check id is the key; Tanium's `id` is the check, `ruleId` the rule it comes from.
-        const id = text(f, 'id') || text(f, 'ruleId');
-        if (!id) throw new ValidationError('id and ruleId are missing');
-        batch.rows.push([
-          endpointId,
-          id,
-          text(f, 'ruleId'),
-          text(f, 'rule'),
-          text(f, 'category'),
-          text(f, 'state'),
-          text(f, 'standard'),
-          text(f, 'standardVersion'),
-          text(f, 'profile'),
-          text(f, 'profileVersion'),
-          time(f, 'firstFoundDate'),
-          time(f, 'lastScanDate'),
-          bool(f, 'excepted'),
-        ]);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        const f = (raw ?? {}) as { id?: unknown; ruleId?: unknown };
-        const id = typeof f.id === 'string' && f.id ? f.id : typeof f.ruleId === 'string' ? f.ruleId : '?';
-        batch.quarantined.push({
-          stream: 'compliance',
-          key: `${endpointId}/${id || '?'}`,
-          reason: error.message,
-          raw,
-        });
-      }
-    }
-  },
+  read: keepOnInvalid('compliance', readChecks),
 };
+
+/**
+ * `compliance` or `compliance.complianceFindings` null (or absent) means "not known this time": the
+ * endpoint's stored checks stay; `[]` means it has none. A quarantined check keeps the stored ones too.
+ */
+function readChecks(node: EndpointNode, endpointId: string, batch: StreamBatch): void {
+  const at = seenAt(node);
+  const compliance = objectOrNull(node, 'compliance');
+  const findings = compliance === null ? null : listOrNull(compliance, 'complianceFindings');
+  if (findings === null) {
+    keepUnanswered(batch, [endpointId], 'unknown', at);
+    batch.unknown++;
+    return;
+  }
+  const refused = batch.quarantined.length;
+  for (const raw of findings) {
+    try {
+      if (typeof raw !== 'object' || raw === null) throw new ValidationError('finding is not an object');
+      const f = raw as Record<string, unknown>;
+      // The check id is the key; Tanium's `id` is the check, `ruleId` the rule it comes from.
+      const id = text(f, 'id') || text(f, 'ruleId');
+      if (!id) throw new ValidationError('id and ruleId are missing');
+      batch.rows.push([
+        endpointId,
+        id,
+        text(f, 'ruleId'),
+        text(f, 'rule'),
+        text(f, 'category'),
+        text(f, 'state'),
+        text(f, 'standard'),
+        text(f, 'standardVersion'),
+        text(f, 'profile'),
+        text(f, 'profileVersion'),
+        time(f, 'firstFoundDate'),
+        time(f, 'lastScanDate'),
+        bool(f, 'excepted'),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const f = (raw ?? {}) as { id?: unknown; ruleId?: unknown };
+      const id = typeof f.id === 'string' && f.id ? f.id : typeof f.ruleId === 'string' ? f.ruleId : '?';
+      batch.quarantined.push({
+        stream: 'compliance',
+        key: `${endpointId}/${id || '?'}`,
+        reason: error.message,
+        raw,
+      });
+    }
+  }
+  keepAnswered(batch, [endpointId], at, refused);
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assetsStream } from './assets.js';
 import { complianceStream } from './compliance.js';
 import { sensorsStream, snakeCase } from './sensors.js';
-import { type EndpointNode, emptyBatch, ValidationError } from './stream.js';
+import { type EndpointNode, emptyBatch } from './stream.js';
 import { vulnerabilitiesStream } from './vulnerabilities.js';
 
 /** A node as the emulator's Gateway answers it (trimmed). */
@@ -105,19 +105,24 @@ describe('stream mappings', () => {
     });
   });
 
-  it('assets: a malformed time is a validation error (the runner quarantines the record)', () => {
+  it('assets: a malformed time quarantines the record and keeps the stored asset', () => {
     const bad = { ...node(), eidFirstSeen: 'yesterday' };
-    expect(() => assetsStream.read(bad, '1000000011', emptyBatch(), { sensors: [] })).toThrow(
-      ValidationError,
-    );
-    expect(() => assetsStream.read(bad, '1000000011', emptyBatch(), { sensors: [] })).toThrow(/eidFirstSeen/);
+    const batch = emptyBatch();
+    assetsStream.read(bad, '1000000011', batch, { sensors: [] });
+    expect(batch.rows).toEqual([]);
+    expect(batch.quarantined.map((q) => [q.stream, q.key, q.reason])).toEqual([
+      ['assets', '1000000011', 'eidFirstSeen is not an RFC 3339 time: "yesterday"'],
+    ]);
+    expect(batch.kept).toEqual([{ scope: ['1000000011'], status: 'unknown', at: '2026-11-23T09:40:18Z' }]);
   });
 
   it('vulnerabilities: a finding without cveId or with a malformed time is quarantined, the others kept', () => {
     const batch = emptyBatch();
     vulnerabilitiesStream.read(node(), '1000000011', batch, { sensors: [] });
     expect(batch.rows.map((r) => r[1])).toEqual(['CVE-2024-41739']);
-    expect(batch.replaced).toEqual([['1000000011']]);
+    // A refused finding may be a stored one: the scope is answered but nothing is removed.
+    expect(batch.replaced).toEqual([]);
+    expect(batch.kept).toEqual([{ scope: ['1000000011'], status: 'answered', at: '2026-11-23T09:40:18Z' }]);
     expect(batch.quarantined.map((q) => [q.key, q.reason])).toEqual([
       ['1000000011/?', 'cveId is missing'],
       ['1000000011/CVE-2023-47712', 'lastFound is not an RFC 3339 time: "last tuesday"'],
@@ -141,14 +146,17 @@ describe('stream mappings', () => {
       ['1000000011', 'Applicable Patches', 1, '{"title":"KB5034439","kb_articles":null}'],
     ]);
     // [no results] everywhere: the sensor has no rows now; unavailable or absent: keep what we had.
+    const at = '2026-11-23T09:40:18Z';
     expect(batch.replaced).toEqual([
-      ['1000000011', 'Applicable Patches'],
-      ['1000000011', 'Installed Applications'],
+      { scope: ['1000000011', 'Applicable Patches'], status: 'answered', at },
+      { scope: ['1000000011', 'Installed Applications'], status: 'answered', at },
     ]);
     expect(batch.kept).toEqual([
-      ['1000000011', 'Online'],
-      ['1000000011', 'Missing'],
+      { scope: ['1000000011', 'Online'], status: 'unavailable', at },
+      { scope: ['1000000011', 'Broken'], status: 'unknown', at },
+      { scope: ['1000000011', 'Missing'], status: 'unknown', at },
     ]);
+    expect(batch.unknown).toBe(1);
     expect(batch.quarantined.map((q) => [q.key, q.reason])).toEqual([
       ['1000000011/Broken', 'columns have different numbers of rows'],
     ]);

@@ -51,6 +51,38 @@ export function object(record: Record<string, unknown>, field: string): Record<s
   throw new ValidationError(`${field} is not an object`);
 }
 
+/** An object, or null when Tanium answered `null` or left the field out ("not known this time"). */
+export function objectOrNull(record: Record<string, unknown>, field: string): Record<string, unknown> | null {
+  const value = record[field];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new ValidationError(`${field} is not an object`);
+}
+
+/** A list, or null when Tanium answered `null` or left the field out: not known, unlike `[]` (none). */
+export function listOrNull(record: Record<string, unknown>, field: string): unknown[] | null {
+  const value = record[field];
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return value;
+  throw new ValidationError(`${field} is not a list`);
+}
+
+/** A list of strings as JSON text, or null when not known this time. */
+export function jsonStringList(record: Record<string, unknown>, field: string): string | null {
+  return record[field] === undefined || record[field] === null
+    ? null
+    : JSON.stringify(stringList(record, field));
+}
+
+/** The node's `eidLastSeen` when it is a valid time, else null; never throws (assets validates it). */
+export function seenAt(node: Record<string, unknown>): string | null {
+  try {
+    return time(node, 'eidLastSeen');
+  } catch {
+    return null;
+  }
+}
+
 export function list(record: Record<string, unknown>, field: string): unknown[] {
   const value = record[field];
   if (value === undefined || value === null) return [];

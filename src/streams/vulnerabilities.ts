@@ -1,3 +1,5 @@
+import { keepOnInvalid } from './keepOnInvalid.js';
+import { keepAnswered, keepUnanswered } from './scopes.js';
 import {
   type Column,
   type EndpointNode,
@@ -5,7 +7,7 @@ import {
   type StreamDefinition,
   ValidationError,
 } from './stream.js';
-import { bool, list, num, object, requiredText, text, time } from './values.js';
+import { bool, listOrNull, num, objectOrNull, requiredText, seenAt, text, time } from './values.js';
 
 const COLUMNS: readonly Column[] = [
   { name: 'endpoint_id', type: 'text' },
@@ -52,40 +54,56 @@ export const vulnerabilitiesStream: StreamDefinition = {
       'is_cisa_kev',
     ],
   },
+  // Per-endpoint state Tanium may leave null for a while (experimental fields): null keeps the stored value.
+  keepWhenNull: ['epss_score', 'excepted'],
   selection: () => SELECTION,
-  read(node: EndpointNode, endpointId: string, batch: StreamBatch): void {
-    const findings = list(object(node, 'compliance'), 'cveFindings');
-    batch.replaced.push([endpointId]);
-    for (const raw of findings) {
-      try {
-        if (typeof raw !== 'object' || raw === null) throw new ValidationError('finding is not an object');
-        const f = raw as Record<string, unknown>;
-        batch.rows.push([
-          endpointId,
-          requiredText(f, 'cveId'),
-          text(f, 'cveYear'),
-          num(f, 'cvssScore'),
-          num(f, 'cvssScoreV3'),
-          text(f, 'severity'),
-          text(f, 'severityV3'),
-          text(f, 'summary'),
-          time(f, 'firstFound'),
-          time(f, 'lastFound'),
-          time(f, 'absoluteFirstFoundDate'),
-          bool(f, 'isCisaKev'),
-          bool(f, 'excepted'),
-          num(f, 'epssScore'),
-        ]);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        const cve = (raw as { cveId?: unknown } | null)?.cveId;
-        batch.quarantined.push({
-          stream: 'vulnerabilities',
-          key: `${endpointId}/${typeof cve === 'string' && cve !== '' ? cve : '?'}`,
-          reason: error.message,
-          raw,
-        });
-      }
-    }
-  },
+  read: keepOnInvalid('vulnerabilities', readFindings),
 };
+
+/**
+ * `compliance` or `compliance.cveFindings` null (or absent) means "not known this time": the endpoint's
+ * stored findings stay; `[]` means it has none. A quarantined finding keeps the stored ones too.
+ */
+function readFindings(node: EndpointNode, endpointId: string, batch: StreamBatch): void {
+  const at = seenAt(node);
+  const compliance = objectOrNull(node, 'compliance');
+  const findings = compliance === null ? null : listOrNull(compliance, 'cveFindings');
+  if (findings === null) {
+    keepUnanswered(batch, [endpointId], 'unknown', at);
+    batch.unknown++;
+    return;
+  }
+  const refused = batch.quarantined.length;
+  for (const raw of findings) {
+    try {
+      if (typeof raw !== 'object' || raw === null) throw new ValidationError('finding is not an object');
+      const f = raw as Record<string, unknown>;
+      batch.rows.push([
+        endpointId,
+        requiredText(f, 'cveId'),
+        text(f, 'cveYear'),
+        num(f, 'cvssScore'),
+        num(f, 'cvssScoreV3'),
+        text(f, 'severity'),
+        text(f, 'severityV3'),
+        text(f, 'summary'),
+        time(f, 'firstFound'),
+        time(f, 'lastFound'),
+        time(f, 'absoluteFirstFoundDate'),
+        bool(f, 'isCisaKev'),
+        bool(f, 'excepted'),
+        num(f, 'epssScore'),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const cve = (raw as { cveId?: unknown } | null)?.cveId;
+      batch.quarantined.push({
+        stream: 'vulnerabilities',
+        key: `${endpointId}/${typeof cve === 'string' && cve !== '' ? cve : '?'}`,
+        reason: error.message,
+        raw,
+      });
+    }
+  }
+  keepAnswered(batch, [endpointId], at, refused);
+}

@@ -1,5 +1,6 @@
 import type { PassMode, StreamCounts } from '../store/sync.js';
 import type { StreamName } from '../streams/stream.js';
+import type { SyncHolder } from './syncStatus.js';
 
 export interface StreamSummary extends StreamCounts {
   /** Wall time of the pass that fed the stream (streams of one pass share their pages). */
@@ -14,6 +15,9 @@ export interface SyncSummary {
   since: string | null;
   pages: number;
   endpoints: number;
+  /** Times the cursor was gone and the pass went on after the last endpoint id it had committed. */
+  resumes: number;
+  /** Times the pass had to begin again (the tenant refused the id order, or nothing was committed). */
   restarts: number;
   durationMs: number;
   streams: Partial<Record<StreamName, StreamSummary>>;
@@ -32,7 +36,10 @@ export type SyncEvent =
       since: string | null;
       resumed: boolean;
       reason: string;
+      /** Runs left `running` by processes that died, marked interrupted by this start. */
+      interrupted: number[];
     }
+  | { event: 'waiting'; holder: SyncHolder }
   | {
       event: 'page';
       page: number;
@@ -49,6 +56,7 @@ export type SyncEvent =
       endpointsPerSecond: number;
       etaSeconds: number | null;
     }
+  | { event: 'resume'; reason: string; afterId: string }
   | { event: 'restart'; reason: string }
   | { event: 'retry'; reason: string; pageSize: number }
   | { event: 'skipped'; stream: StreamName; reason: string }

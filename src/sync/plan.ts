@@ -10,6 +10,8 @@ export interface PassPlan {
   resume?: {
     generation: number;
     cursor: string | null;
+    /** The last endpoint id committed, where the pass continues when its cursor is gone. */
+    resumeKey: string | null;
     pages: number;
     passMaxSeen: string | null;
   };
@@ -48,6 +50,7 @@ export function planPass(
       resume: {
         generation: first.generation,
         cursor: first.cursor,
+        resumeKey: first.resumeKey,
         pages: first.pages,
         passMaxSeen: first.passMaxSeen,
       },

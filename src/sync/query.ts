@@ -1,6 +1,20 @@
 import type { StreamDefinition, StreamOptions } from '../streams/stream.js';
 
 /**
+ * A pass reads endpoints in id order (Gateway `EndpointFieldSort`, experimental 1.2 in Tanium's schema),
+ * so that a pass whose cursor is gone can continue after the last id it committed (`id GT key`).
+ */
+export const ID_ORDER = [{ path: 'id', order: 'asc' }] as const;
+
+/** The pass's filter: endpoints seen since `since` (incremental), after `afterId` (resumed), or both. */
+export function passFilter(since: string | null, afterId: string | null): Record<string, unknown> | null {
+  const seen = since === null ? null : { path: 'eidLastSeen', op: 'GT', value: since };
+  const after = afterId === null ? null : { path: 'id', op: 'GT', value: afterId };
+  if (seen && after) return { filters: [seen, after] };
+  return seen ?? after;
+}
+
+/**
  * One Gateway `endpoints` query feeding every selected stream: the endpoint identity plus each stream's
  * selection, so one pass over the fleet fills assets, vulnerabilities, compliance and sensors.
  * `compliance { … }` selections of two streams are merged into one field.
@@ -15,8 +29,8 @@ export function endpointsQuery(streams: readonly StreamDefinition[], options: St
     else if (selection) parts.push(selection);
   }
   if (compliance.length > 0) parts.push(`compliance { ${compliance.join(' ')} }`);
-  return `query SyncEndpoints($first: Int, $after: Cursor, $filter: EndpointFieldFilter) {
-  endpoints(first: $first, after: $after, filter: $filter) {
+  return `query SyncEndpoints($first: Int, $after: Cursor, $filter: EndpointFieldFilter, $sort: [EndpointFieldSort!]) {
+  endpoints(first: $first, after: $after, filter: $filter, sort: $sort) {
     totalRecords
     pageInfo { hasNextPage endCursor }
     edges { node { ${parts.join('\n')} } }

@@ -28,6 +28,30 @@ describe('tanium-bridge emulator', () => {
     }
   });
 
+  it('--realism answers with gaps for that share; a share outside 0 to 1 is refused in one line', async () => {
+    const { child, firstLine } = await startCliUntilFirstLine([
+      'emulator',
+      '--json',
+      '--endpoints',
+      '300',
+      '--realism',
+      '0.2',
+    ]);
+    try {
+      const { url } = JSON.parse(firstLine) as { url: string };
+      const truth = (await (await request(`${url}/__emulator/truth`)).body.json()) as {
+        answers: { realism: number; cveFindingsNull: number };
+      };
+      expect(truth.answers.realism).toBe(0.2);
+      expect(truth.answers.cveFindingsNull).toBeGreaterThan(0);
+    } finally {
+      expect(await stopChild(child)).toBe(0);
+    }
+    const bad = spawnSync(process.execPath, [CLI, 'emulator', '--realism', '5'], { encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr.trim()).toBe('Invalid --realism "5": use a share from 0 to 1, such as 0.05.');
+  });
+
   it('refuses a bad port with one clear line and no stack', () => {
     const result = spawnSync(process.execPath, [CLI, 'emulator', '--port', 'eighty'], { encoding: 'utf8' });
     expect(result.status).not.toBe(0);

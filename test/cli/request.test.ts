@@ -128,11 +128,11 @@ describe('request (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
     const cases: [string[], RegExp][] = [
       [
         ['request', 'nope', 'GET', '/x'],
-        /^Unknown module "nope"\. Use one of platform, asset, comply, connect, deploy, enforce, integrity-monitor, patch, reputation, threat-response\.$/,
+        /^Unknown module "nope": use one of platform, asset, comply, connect, deploy, enforce, integrity-monitor, patch, reputation, threat-response\.$/,
       ],
       [
         ['request', 'patch', 'TRACE', '/x'],
-        /^Invalid method "TRACE"\. Use one of GET, POST, PUT, PATCH, DELETE\.$/,
+        /^Invalid method "TRACE": use one of GET, POST, PUT, PATCH, DELETE\.$/,
       ],
       [
         ['request', 'patch', 'POST', '/x', '--data', '{bad'],

@@ -26,8 +26,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * The test profile: the emulator answers what Tanium may (fields null, `TSE-Error` and unavailable
+ * readings) for this share of endpoints per check-in, drawn from the seed. A test that needs complete
+ * answers says so with `realism: 0`.
+ */
+export const TEST_REALISM = 0.03;
+
 export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
-  const emulator = await startEmulator(options);
+  const emulator = await startEmulator({ realism: TEST_REALISM, ...options });
   const call: Harness['call'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     const token = opts.token === undefined ? emulator.token : opts.token;

@@ -27,6 +27,8 @@ export function freezeClock(emulator: RunningEmulator): void {
 }
 
 export interface SyncTarget {
+  /** The folder holding `bridge.db`: a home the CLI can use with `--home`. */
+  home: string;
   store: SqliteStore;
   client: TaniumClient;
   sync(options?: Partial<RunSyncOptions>): ReturnType<typeof runSync>;
@@ -35,10 +37,12 @@ export interface SyncTarget {
 
 /** A fresh SQLite file with a connection `default` to the emulator (or another URL, e.g. a proxy). */
 export async function syncTarget(emulator: RunningEmulator, url = emulator.url): Promise<SyncTarget> {
-  const store = SqliteStore.open(join(tempDir('tb-sync-'), 'bridge.db'));
+  const home = tempDir('tb-sync-');
+  const store = SqliteStore.open(join(home, 'bridge.db'));
   await store.connections.upsert({ name: 'default', kind: 'server', address: url }, new Date().toISOString());
   const client = createTaniumClient({ baseUrl: url, token: emulator.token, retry: { baseDelayMs: 20 } });
   return {
+    home,
     store,
     client,
     sync: (options = {}) =>
@@ -71,10 +75,20 @@ export interface Truth {
   complianceFindings: number;
   retired: number;
   enrolled: number;
+  /** what the Gateway's answers hold (realism leaves some lists null) */
+  answers: {
+    realism: number;
+    cveFindingsNull: number;
+    complianceFindingsNull: number;
+    endpointFieldsNull: number;
+    cveFindings: number;
+    complianceFindings: number;
+  };
 }
 
-export async function truth(url: string): Promise<Truth> {
-  const reply = await fetch(`${url}/__emulator/truth`);
+/** The emulator's truth now, or at a past instant `at` (RFC 3339). */
+export async function truth(url: string, at?: string): Promise<Truth> {
+  const reply = await fetch(`${url}/__emulator/truth${at ? `?at=${encodeURIComponent(at)}` : ''}`);
   return (await reply.json()) as Truth;
 }
 

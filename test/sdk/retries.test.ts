@@ -141,4 +141,51 @@ describe('SDK retries against emulator faults', () => {
       await own.close();
     }
   });
+
+  it('Gateway errors[] "Internal server error" (HTTP 200) on a query is retried and then answers', async () => {
+    await install([{ path: '/plugin/products/gateway/graphql', fault: 'graphql-error', count: 2 }]);
+    const before = await stats();
+    const answer = await client.graphql<{ now: string }>('{ now }');
+    expect(typeof answer.now).toBe('string');
+    expect(retries.map((r) => r.reason)).toEqual(['transient Gateway error', 'transient Gateway error']);
+    expect(routeDelta(before, await stats(), 'POST /plugin/products/gateway/graphql')).toBe(3);
+  });
+
+  it('a Gateway error that is not transient fails at once with its message', async () => {
+    const before = await stats();
+    const error = await client
+      .graphql('{ endpoints(first: 1) { edges { node { noSuchField } } } }')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphQLError);
+    expect((error as GraphQLError).retryable).toBe(false);
+    expect((error as GraphQLError).message).toMatch(/Cannot query field "noSuchField"/);
+    expect(retries).toEqual([]);
+    expect(routeDelta(before, await stats(), 'POST /plugin/products/gateway/graphql')).toBe(1);
+  });
+
+  it('errors[] on the apiTokenRotate mutation is never repeated, transient or not', async () => {
+    const made = await createToken(h, { trusted_ip_addresses: '127.0.0.1' });
+    const own = createTaniumClient({
+      baseUrl: h.url,
+      token: made.token_string!,
+      onRetry: (i) => retries.push(i),
+    });
+    try {
+      await install([
+        {
+          path: '/plugin/products/gateway/graphql',
+          operation: 'apiTokenRotate',
+          fault: 'graphql-error',
+          count: 5,
+        },
+      ]);
+      const before = await stats();
+      const error = await own.tokens.rotateGraphql(made.token_string!).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GraphQLError);
+      expect(retries).toEqual([]);
+      expect(routeDelta(before, await stats(), 'POST /plugin/products/gateway/graphql')).toBe(1);
+    } finally {
+      await own.close();
+    }
+  });
 });

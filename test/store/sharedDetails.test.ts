@@ -43,7 +43,13 @@ function rule(endpoint: string, id: string, text = `rule ${id}`): unknown[] {
 
 function batch(rows: unknown[][]): StreamBatch {
   const endpoints = [...new Set(rows.map((r) => r[0] as string))];
-  return { rows, replaced: endpoints.map((e) => [e]), kept: [], quarantined: [] };
+  return {
+    rows,
+    replaced: endpoints.map((e) => ({ scope: [e], status: 'answered', at: NOW })),
+    kept: [],
+    unknown: 0,
+    quarantined: [],
+  };
 }
 
 async function setup() {

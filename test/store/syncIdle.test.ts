@@ -36,13 +36,17 @@ it('idle copies committed pages from the log into the database file', async () =
       NOW,
       0,
     ]);
-    const replaced = [...new Set(rows.map((r) => r[0] as string))].map((e) => [e]);
+    const replaced = [...new Set(rows.map((r) => r[0] as string))].map((e) => ({
+      scope: [e],
+      status: 'answered' as const,
+      at: null,
+    }));
     await store.sync.writePage(
       {
         connection: 'default',
         runId,
         generation,
-        streams: [{ name: 'compliance', batch: { rows, replaced, kept: [], quarantined: [] } }],
+        streams: [{ name: 'compliance', batch: { rows, replaced, kept: [], unknown: 0, quarantined: [] } }],
         quarantined: [],
         cursor: 'next',
         passMaxSeen: NOW,

@@ -44,16 +44,36 @@ it('per-endpoint statements of a page use the key of the endpoint, not a scan', 
     ).toEqual([
       'SEARCH f USING PRIMARY KEY (connection=? AND (endpoint_id,cve_id)>(?,?))',
       'SEARCH d USING INTEGER PRIMARY KEY (rowid=?)',
+      'SEARCH a USING PRIMARY KEY (connection=? AND stream=? AND endpoint_id=? AND scope=?) LEFT-JOIN',
     ]);
     expect(
       plan(
-        'DELETE FROM sensor_readings WHERE connection = ? AND endpoint_id = ? AND sensor = ? AND seen_gen < ?',
+        `SELECT * FROM sensor_readings WHERE connection = ? AND (endpoint_id, sensor, row_index) > (?, ?, ?)
+         ORDER BY endpoint_id, sensor, row_index LIMIT 1000`,
         4,
       ),
-    ).toEqual(['SEARCH sensor_readings USING PRIMARY KEY (connection=? AND endpoint_id=? AND sensor=?)']);
-    expect(plan('DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id = ?', 2)).toEqual([
-      'SEARCH asset_addresses USING PRIMARY KEY (connection=? AND endpoint_id=?)',
+    ).toEqual([
+      'SEARCH r USING PRIMARY KEY (connection=? AND (endpoint_id,sensor,row_index)>(?,?,?))',
+      'SEARCH a USING PRIMARY KEY (connection=? AND stream=? AND endpoint_id=? AND scope=?) LEFT-JOIN',
     ]);
+    expect(
+      plan(
+        'DELETE FROM sensor_rows WHERE connection = ? AND endpoint_id = ? AND sensor = ? AND seen_gen < ?',
+        4,
+      ),
+    ).toEqual(['SEARCH sensor_rows USING PRIMARY KEY (connection=? AND endpoint_id=? AND sensor=?)']);
+    // Each scope's answer is recorded through its key.
+    expect(
+      plan(
+        'UPDATE scope_answers SET seen_gen = 1 WHERE connection = ? AND stream = ? AND endpoint_id = ? AND scope = ?',
+        4,
+      ),
+    ).toEqual([
+      'SEARCH scope_answers USING PRIMARY KEY (connection=? AND stream=? AND endpoint_id=? AND scope=?)',
+    ]);
+    expect(
+      plan('DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id = ? AND kind = ?', 3),
+    ).toEqual(['SEARCH asset_addresses USING PRIMARY KEY (connection=? AND endpoint_id=?)']);
     expect(plan('SELECT endpoint_id FROM asset_addresses WHERE connection = ? AND address = ?', 2)).toEqual([
       'SEARCH asset_addresses USING COVERING INDEX asset_addresses_address (connection=? AND address=?)',
     ]);

@@ -34,12 +34,14 @@ beforeAll(async () => {
     const edges = body.data?.endpoints?.edges;
     if (!damaged && edges && edges.length > 5) {
       damaged = true;
-      orphanFindings = (edges[1]!.node['compliance'] as { cveFindings: unknown[] }).cveFindings.length;
+      // The test profile answers some lists null (not known): such an endpoint has no findings to orphan.
+      type Compliance = { cveFindings: Record<string, unknown>[] | null } | null;
+      orphanFindings = (edges[1]!.node['compliance'] as Compliance)?.cveFindings?.length ?? 0;
       delete edges[1]!.node['id'];
       edges[2]!.node['eidFirstSeen'] = 'yesterday';
       const withCves = edges.slice(3).find((e) => {
-        const c = e.node['compliance'] as { cveFindings: Record<string, unknown>[] };
-        return c.cveFindings.length > 1;
+        const c = e.node['compliance'] as Compliance;
+        return (c?.cveFindings?.length ?? 0) > 1;
       })!;
       delete (withCves.node['compliance'] as { cveFindings: Record<string, unknown>[] }).cveFindings[0]![
         'cveId'
@@ -75,7 +77,8 @@ it('malformed records land in quarantine and do not stop the page', async () => 
     const now = await truth(h.url);
     const stored = await counts(t.store);
     expect(stored.endpoints).toBe(now.endpoints - 2);
-    expect(stored.cveFindings).toBe(now.cveFindings - orphanFindings - 1);
+    // A fresh store holds the findings of the lists Tanium answered (`answers`), less the damaged ones.
+    expect(stored.cveFindings).toBe(now.answers.cveFindings - orphanFindings - 1);
   } finally {
     await t.close();
   }

@@ -80,9 +80,16 @@ describe('sync, export and demo from the command line', () => {
       removed: 0,
       quarantined: 0,
     });
+    // The endpoints whose lists the emulator answered null (the test profile) are counted, per stream.
+    expect(now.answers.cveFindingsNull).toBeGreaterThan(0);
+    expect(done.summary!.streams['vulnerabilities']).toMatchObject({ unknown: now.answers.cveFindingsNull });
+    expect(done.summary!.streams['compliance']).toMatchObject({
+      unknown: now.answers.complianceFindingsNull,
+    });
     const human = await runCli(['sync'], { home: undisturbed });
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toMatch(/Synced "default" \(incremental pass since .*\n {2}assets +\+0 added/);
+    expect(human.stdout).toMatch(/\n {2}vulnerabilities .* 0 quarantined {2}\d+ unknown {2}\(/);
   }, 120_000);
 
   it('a sync killed mid-run and run again gives the same result as an undisturbed run', async () => {
@@ -123,7 +130,7 @@ describe('sync, export and demo from the command line', () => {
     expect(JSON.parse(csv.stdout)).toMatchObject({ rows: expected.compliance });
     const rows = readFileSync(out, 'utf8').split('\r\n').filter(Boolean);
     expect(rows[0]).toBe(
-      'endpoint_id,finding_id,rule_id,rule,category,state,standard,standard_version,profile,profile_version,first_found,last_scan,excepted',
+      'endpoint_id,finding_id,rule_id,rule,category,state,standard,standard_version,profile,profile_version,first_found,last_scan,excepted,answered_at,status',
     );
     expect(rows).toHaveLength(expected.compliance + 1);
     const sensors = await runCli(['export', 'sensors', '--format', 'csv'], { home: undisturbed });

@@ -12,6 +12,12 @@ export interface FleetOptions {
   seed: number | string;
   /** the fleet's creation time in ms since 1970; default 2026-01-01T00:00:00Z */
   epoch?: number;
+  /**
+   * The chance, per endpoint, check-in and kind of gap, that an answer has a gap Tanium may give: a
+   * field its schema lets be null comes back null, a sensor reads `TSE-Error` or `[current result
+   * unavailable]` (docs/emulator.md). 0 (the default) answers every field.
+   */
+  realism?: number;
 }
 
 /** Rates of the churn model (see docs/emulator-fleet.md). */
@@ -72,6 +78,7 @@ export const SALT = {
   criticality: 33,
   compliancePhase: 34,
   mac: 35,
+  realism: 36,
 } as const;
 
 export type Keys = { readonly [K in keyof typeof SALT]: number };
@@ -84,6 +91,8 @@ export interface FleetContext {
   readonly capacity: number;
   /** ms between two enrolments after epoch */
   readonly enrolEveryMs: number;
+  /** see `FleetOptions.realism` */
+  readonly realism: number;
   readonly k: Keys;
 }
 
@@ -94,6 +103,9 @@ export function makeContext(options: FleetOptions): FleetContext {
   if (!Number.isInteger(size) || size < 1 || size > 5_000_000) {
     throw new RangeError(`fleet size must be an integer from 1 to 5,000,000, got ${size}`);
   }
+  const realism = options.realism ?? 0;
+  if (!(realism >= 0 && realism <= 1))
+    throw new RangeError(`realism must be a share from 0 to 1, got ${realism}`);
   const seed = seedToInt(options.seed);
   const k = Object.fromEntries(Object.entries(SALT).map(([name, salt]) => [name, key(seed, salt)])) as Keys;
   const epoch = Math.floor((options.epoch ?? DEFAULT_EPOCH) / 1000) * 1000;
@@ -103,6 +115,7 @@ export function makeContext(options: FleetOptions): FleetContext {
     size,
     capacity: size + Math.ceil(size * CHURN.enrolHeadroom),
     enrolEveryMs: Math.max(1000, Math.round(DAY / (size * CHURN.enrolPerDay))),
+    realism,
     k,
   };
 }

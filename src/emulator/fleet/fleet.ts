@@ -10,6 +10,7 @@ import { countCveFindings, cveFindings, forEachCveFinding } from './cveFindings.
 import { computerGroups, groupsOf, isMember } from './groups.js';
 import {
   disksOf,
+  endpointId,
   identityOf,
   indexOfId,
   installedApplicationsOf,
@@ -18,8 +19,9 @@ import {
 } from './identity.js';
 import { enrolledAt, isOnline, lastScan, lastSeen, retiredAt } from './lifecycle.js';
 import { profileOf } from './profile.js';
+import { type AnswerGaps, answerGaps } from './realism.js';
 import { findingWeight, riskLevel, totalScore } from './risk.js';
-import { readSensor, SENSORS, type SensorDefinition } from './sensors.js';
+import { answerSensor, readSensor, SENSORS, type SensorDefinition } from './sensors.js';
 import { DAY, rfc3339 } from './time.js';
 import type {
   ComplianceState,
@@ -27,6 +29,7 @@ import type {
   Endpoint,
   EndpointComplianceComplianceFinding,
   EndpointComplianceCveFinding,
+  FleetAnswers,
   FleetTruth,
   SensorParam,
   SensorReading,
@@ -40,6 +43,8 @@ export interface Fleet {
   readonly epoch: number;
   /** the seed as a 32-bit integer */
   readonly seed: number;
+  /** see `FleetOptions.realism` */
+  readonly realism: number;
   /** a view of the fleet at time t (ms); views are cached for the few most recent instants */
   view(t: number): FleetView;
   /** the index of an endpoint id, or -1 (whether or not the endpoint is live at a given time) */
@@ -59,12 +64,19 @@ export interface FleetView {
   isOnline(i: number): boolean;
   /** eidLastSeen of endpoint i, in ms */
   eidLastSeen(i: number): number;
+  /** the Gateway id of endpoint i (without building the endpoint) */
+  endpointId(i: number): string;
   /** live indices whose eidLastSeen is after `ms` (GT) or at/after it (GTE), in id order */
   seenSince(ms: number, op?: 'GT' | 'GTE'): Int32Array;
   endpoint(i: number): Endpoint;
   cveFindings(i: number): EndpointComplianceCveFinding[];
   complianceFindings(i: number): EndpointComplianceComplianceFinding[];
+  /** the reading as the endpoint has it */
   sensorReading(i: number, sensorName: string, params?: readonly SensorParam[]): SensorReading;
+  /** the reading as the Gateway answers it (with realism, sometimes `TSE-Error` or unavailable) */
+  sensorAnswer(i: number, sensorName: string, params?: readonly SensorParam[]): SensorReading;
+  /** what the Gateway leaves null in endpoint i's answer now (realism) */
+  gaps(i: number): AnswerGaps;
   groups(): ComputerGroup[];
   isMember(i: number, group: { id?: string; name?: string }): boolean;
   groupsOf(i: number): string[];
@@ -81,6 +93,7 @@ export function createFleet(options: FleetOptions): Fleet {
     capacity: c.capacity,
     epoch: c.epoch,
     seed: c.seed,
+    realism: c.realism,
     view(t: number): FleetView {
       let v = views.get(t);
       if (v === undefined) {
@@ -127,6 +140,10 @@ function makeView(c: FleetContext, t: number): FleetView {
       requireLive(i);
       return lastSeen(c, i, t);
     },
+    endpointId(i) {
+      requireLive(i);
+      return endpointId(c, i);
+    },
     seenSince(ms, op = 'GT') {
       const all = live();
       const out = new Int32Array(all.length);
@@ -152,6 +169,14 @@ function makeView(c: FleetContext, t: number): FleetView {
     sensorReading(i, sensorName, params = []) {
       requireLive(i);
       return readSensor(c, i, t, sensorName, params);
+    },
+    sensorAnswer(i, sensorName, params = []) {
+      requireLive(i);
+      return answerSensor(c, i, t, sensorName, params);
+    },
+    gaps(i) {
+      requireLive(i);
+      return answerGaps(c, i, lastSeen(c, i, t));
     },
     groups: computerGroups,
     isMember: (i, group) => isLive(i) && isMember(c, i, group),
@@ -222,6 +247,15 @@ function computeTruth(c: FleetContext, t: number): FleetTruth {
   let stale30 = 0;
   let retired = 0;
   let enrolled = 0;
+  const answers: FleetAnswers = {
+    realism: c.realism,
+    complianceNull: 0,
+    cveFindingsNull: 0,
+    complianceFindingsNull: 0,
+    endpointFieldsNull: 0,
+    cveFindings: 0,
+    complianceFindings: 0,
+  };
   for (let i = 0; i < c.capacity; i++) {
     const en = enrolledAt(c, i);
     if (en > t) continue;
@@ -235,8 +269,11 @@ function computeTruth(c: FleetContext, t: number): FleetTruth {
     if (t - seen > 7 * DAY) stale7++;
     if (t - seen > 30 * DAY) stale30++;
     const scan = lastScan(c, i, seen);
-    cve += countCveFindings(c, i, scan);
-    compliance += countComplianceFindings(c, i, scan, byState);
+    const cves = countCveFindings(c, i, scan);
+    const checks = countComplianceFindings(c, i, scan, byState);
+    cve += cves;
+    compliance += checks;
+    countAnswers(answers, answerGaps(c, i, seen), cves, checks);
   }
   return {
     at: rfc3339(t),
@@ -248,5 +285,18 @@ function computeTruth(c: FleetContext, t: number): FleetTruth {
     staleOver30Days: stale30,
     retired,
     enrolled,
+    answers,
   };
+}
+
+/** Adds one endpoint's answer to `answers`: its findings count only where their list is answered. */
+function countAnswers(answers: FleetAnswers, gaps: AnswerGaps, cves: number, checks: number): void {
+  const cvesNull = gaps.compliance || gaps.cveFindings;
+  const checksNull = gaps.compliance || gaps.complianceFindings;
+  if (gaps.compliance) answers.complianceNull++;
+  if (cvesNull) answers.cveFindingsNull++;
+  else answers.cveFindings += cves;
+  if (checksNull) answers.complianceFindingsNull++;
+  else answers.complianceFindings += checks;
+  if (gaps.endpointFields.length > 0) answers.endpointFieldsNull++;
 }

@@ -3,6 +3,13 @@ export { CVE_CATALOGUE_SIZE, CVES, type CveRecord, cveById } from './catalogue/c
 export { BENCHMARKS, type Benchmark, type Rule } from './catalogue/rules.js';
 export { CHURN, DEFAULT_EPOCH, type FleetOptions } from './context.js';
 export { createFleet, type Fleet, type FleetView, type SensorInfo } from './fleet.js';
+export {
+  type AnswerGaps,
+  NULLABLE_COMPLIANCE_FINDING_FIELDS,
+  NULLABLE_CVE_FINDING_FIELDS,
+  NULLABLE_ENDPOINT_FIELDS,
+  type NullableEndpointField,
+} from './realism.js';
 export { NO_RESULTS, SensorParameterError, UNAVAILABLE, UnknownSensorError } from './sensors.js';
 export { rfc3339 } from './time.js';
 export type * from './types.js';

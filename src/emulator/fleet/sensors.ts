@@ -11,6 +11,7 @@ import { below, h1, h2, h3, unit } from './hash.js';
 import { disksOf, type Identity, identityOf, installedApplicationsOf } from './identity.js';
 import { enrolledAt, isOnline, lastScan, lastSeen } from './lifecycle.js';
 import { type Profile, profileOf } from './profile.js';
+import { sensorGap, tseError } from './realism.js';
 import { CRITICALITY_MULTIPLIER } from './risk.js';
 import { DAY, gridFloor, HOUR } from './time.js';
 import type { SensorParam, SensorReading } from './types.js';
@@ -258,7 +259,38 @@ export function findSensor(name: string): SensorDefinition | undefined {
   return BY_NAME.get(name.toLowerCase())?.s;
 }
 
-/** Reads a sensor on endpoint i at time t (the endpoint must be live at t). */
+/** The sensor named `name` and its catalogue index, with its parameters checked. */
+function sensorFor(name: string, params: readonly SensorParam[]) {
+  const found = BY_NAME.get(name.toLowerCase());
+  if (found === undefined) throw new UnknownSensorError(name);
+  const map = new Map(params.map((p) => [p.name, p.value]));
+  for (const param of found.s.parameters)
+    if (!map.has(param)) throw new SensorParameterError(found.s.name, param);
+  return { ...found, map };
+}
+
+/**
+ * Reads a sensor on endpoint i at time t as the Gateway answers it: with realism, a sensor that runs on
+ * the endpoint sometimes reads `TSE-Error: …` or `[current result unavailable]`. A server splits a
+ * multi-column answer on the sensor's delimiter, and a placeholder has none: it fills the first column
+ * and leaves the others empty.
+ */
+export function answerSensor(
+  c: FleetContext,
+  i: number,
+  t: number,
+  name: string,
+  params: readonly SensorParam[] = [],
+): SensorReading {
+  const { s, n } = sensorFor(name, params);
+  const seen = lastSeen(c, i, t);
+  const gap = s.virtual ? null : sensorGap(c, i, seen, n);
+  if (gap === null) return readSensor(c, i, t, name, params);
+  const first = gap === 'error' ? tseError(c, i, seen, n) : UNAVAILABLE;
+  return { columns: s.columns.map((column, k) => ({ name: column, values: [k === 0 ? first : ''] })) };
+}
+
+/** Reads a sensor on endpoint i at time t, as the endpoint has it (the endpoint must be live at t). */
 export function readSensor(
   c: FleetContext,
   i: number,
@@ -266,11 +298,7 @@ export function readSensor(
   name: string,
   params: readonly SensorParam[] = [],
 ): SensorReading {
-  const found = BY_NAME.get(name.toLowerCase());
-  if (found === undefined) throw new UnknownSensorError(name);
-  const { s, n } = found;
-  const map = new Map(params.map((p) => [p.name, p.value]));
-  for (const param of s.parameters) if (!map.has(param)) throw new SensorParameterError(s.name, param);
+  const { s, n, map } = sensorFor(name, params);
   const seen = lastSeen(c, i, t);
   const hourBucket = Math.floor(seen / HOUR);
   let rows: string[][];

@@ -179,6 +179,26 @@ export interface ComputerGroup {
   managementRightsEnabled: boolean;
 }
 
+/**
+ * What the Gateway's answers hold at one instant, where realism leaves gaps (docs/emulator.md). The
+ * endpoints themselves still have their findings: `FleetTruth`'s other counts include them.
+ */
+export interface FleetAnswers {
+  /** the realism share (0: every answer complete) */
+  realism: number;
+  /** live endpoints whose `compliance` is null */
+  complianceNull: number;
+  /** live endpoints whose CVE findings are not known (`compliance` or `compliance.cveFindings` null) */
+  cveFindingsNull: number;
+  /** live endpoints whose compliance findings are not known */
+  complianceFindingsNull: number;
+  /** live endpoints with at least one endpoint field answered null */
+  endpointFieldsNull: number;
+  /** findings in the lists the Gateway answers */
+  cveFindings: number;
+  complianceFindings: number;
+}
+
 /** Ground truth at one instant, for checking a sync against. */
 export interface FleetTruth {
   /** the instant, RFC 3339 */
@@ -194,4 +214,6 @@ export interface FleetTruth {
   retired: number;
   /** endpoints enrolled after the fleet's epoch (whether or not retired since) */
   enrolled: number;
+  /** what the answers at this instant hold (with realism, less than the endpoints have) */
+  answers: FleetAnswers;
 }

@@ -1,6 +1,18 @@
 import type { Database } from 'better-sqlite3';
-import type { Lease, LeaseRepository } from '../leases.js';
+import type { Lease, LeaseClaim, LeaseRepository } from '../leases.js';
 import type { Runner } from './serial.js';
+
+/**
+ * Extends `claim` when it is still its owner's (call inside the transaction it guards, so the check
+ * and the writes commit together). An expired lease nobody took over is still ours: nobody acted.
+ */
+export function renewLease(db: Database, claim: LeaseClaim): boolean {
+  return (
+    db
+      .prepare('UPDATE leases SET expires_at = ? WHERE key = ? AND owner = ?')
+      .run(claim.nowMs + claim.ttlMs, claim.key, claim.owner).changes > 0
+  );
+}
 
 export class SqliteLeases implements LeaseRepository {
   constructor(
@@ -21,6 +33,10 @@ export class SqliteLeases implements LeaseRepository {
         .run({ key, owner, expiresAt: nowMs + ttlMs, nowMs });
       return result.changes > 0;
     });
+  }
+
+  renew(key: string, owner: string, ttlMs: number, nowMs: number): Promise<boolean> {
+    return this.run(() => renewLease(this.db, { key, owner, ttlMs, nowMs }));
   }
 
   release(key: string, owner: string): Promise<boolean> {

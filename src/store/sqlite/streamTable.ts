@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { StreamBatch, StreamDefinition } from '../../streams/stream.js';
+import type { ScopeAnswer, StreamBatch, StreamDefinition } from '../../streams/stream.js';
 import type { StreamCounts } from '../sync.js';
 
 /** Shared value sets remembered per table (about 300 bytes each), so memory stays bounded. */
@@ -15,6 +15,8 @@ export interface TableWrite {
  * One stream's table in SQLite, written a batch at a time inside the page transaction.
  *
  * Rows are upserted with their generation mark (`seen_gen`) and the run that created or changed them.
+ * A mark only ever grows: a writer of an older pass (one that lost its lease while a page was in flight)
+ * cannot make a row look unseen to a later pass, whose sweep would then remove it.
  * Streams with `shared` columns keep each distinct set of them once (`cve_details`, `compliance_rules`)
  * and store a reference: a compliance row shrinks from about 420 bytes to about 140, which is what the
  * page transaction's time is made of. Streams scoped by endpoint alone count their added and updated
@@ -30,7 +32,10 @@ export class StreamTable {
   readonly #upsert: Statement;
   readonly #countPage: Statement | undefined;
   readonly #removeScope: Statement | undefined;
-  readonly #keepScope: Statement | undefined;
+  readonly #keepScope: Statement;
+  /** Records how each scope was answered (`scope_answers`); scoped streams only. */
+  readonly #answer: Statement | undefined;
+  readonly #sweepAnswers: Statement | undefined;
   readonly #sweep: Statement;
   readonly #findShared: Statement | undefined;
   readonly #addShared: Statement | undefined;
@@ -42,20 +47,16 @@ export class StreamTable {
   constructor(db: Database, def: StreamDefinition) {
     const names = def.columns.map((c) => c.name);
     const shared = def.shared;
-    this.#table = shared?.rowsTable ?? def.table;
+    this.#table = shared?.rowsTable ?? def.rowsTable ?? def.table;
     const sharedSet = new Set(shared?.columns ?? []);
     this.#own = names.flatMap((n, i) => (!sharedSet.has(n) || def.primaryKey.includes(n) ? [i] : []));
     this.#shared = shared ? shared.columns.map((n) => names.indexOf(n)) : [];
     const own = [...this.#own.map((i) => names[i]!), ...(shared ? [shared.ref] : [])];
-    const nonKey = own.filter((c) => !def.primaryKey.includes(c));
-    const changed = nonKey.map((c) => `t.${c} IS NOT excluded.${c}`).join(' OR ') || '0';
     const byEndpoint = def.scopeColumns.length === 1 && def.scopeColumns[0] === 'endpoint_id';
     const upsert = db.prepare(
       `INSERT INTO ${this.#table} AS t (connection, ${own.join(', ')}, seen_gen, created_run, changed_run)
        VALUES (${['?', ...own.map(() => '?'), '?', '?', '?'].join(', ')})
-       ON CONFLICT (${['connection', ...def.primaryKey].join(', ')}) DO UPDATE SET
-         ${[...nonKey.map((c) => `${c} = excluded.${c}`), 'seen_gen = excluded.seen_gen'].join(', ')},
-         changed_run = CASE WHEN ${changed} THEN excluded.changed_run ELSE t.changed_run END
+       ON CONFLICT (${['connection', ...def.primaryKey].join(', ')}) DO UPDATE SET ${updateClause(def, own)}
        ${byEndpoint ? '' : 'RETURNING created_run, changed_run'}`,
     );
     this.#upsert = byEndpoint ? upsert : upsert.raw(true);
@@ -72,8 +73,25 @@ export class StreamTable {
     this.#removeScope = scope
       ? db.prepare(`DELETE FROM ${this.#table} WHERE connection = ? AND ${scope} AND seen_gen < ?`)
       : undefined;
-    this.#keepScope = scope
-      ? db.prepare(`UPDATE ${this.#table} SET seen_gen = ? WHERE connection = ? AND ${scope}`)
+    // Streams without scopes keep a record by its key (an asset whose answer was refused).
+    const kept = (scope || def.primaryKey.map((c) => `${c} = ?`).join(' AND ')) as string;
+    this.#keepScope = db.prepare(
+      `UPDATE ${this.#table} SET seen_gen = max(seen_gen, ?) WHERE connection = ? AND ${kept}`,
+    );
+    if (def.scopeColumns.length > 2) throw new Error(`${def.name}: at most two scope columns`);
+    this.#answer = scope
+      ? db.prepare(
+          `INSERT INTO scope_answers AS t (connection, stream, endpoint_id, scope, status, answered_at, checked_at, seen_gen)
+           VALUES (?, '${def.name}', ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (connection, stream, endpoint_id, scope) DO UPDATE SET status = excluded.status,
+             answered_at = CASE WHEN excluded.status = 'answered' THEN excluded.answered_at ELSE t.answered_at END,
+             checked_at = excluded.checked_at, seen_gen = max(t.seen_gen, excluded.seen_gen)`,
+        )
+      : undefined;
+    this.#sweepAnswers = scope
+      ? db.prepare(
+          `DELETE FROM scope_answers WHERE connection = ? AND stream = '${def.name}' AND seen_gen < ?`,
+        )
       : undefined;
     this.#sweep = db.prepare(`DELETE FROM ${this.#table} WHERE connection = ? AND seen_gen < ?`);
     if (shared) {
@@ -98,7 +116,14 @@ export class StreamTable {
     runId: number,
     keepChanged: boolean,
   ): TableWrite {
-    const counts: StreamCounts = { added: 0, updated: 0, removed: 0, quarantined: 0, rows: 0 };
+    const counts: StreamCounts = {
+      added: 0,
+      updated: 0,
+      removed: 0,
+      quarantined: 0,
+      unknown: batch.unknown,
+      rows: 0,
+    };
     const changed: unknown[][] = [];
     const refs = this.#shared.length > 0 ? this.#refs(batch.rows) : undefined;
     const own = this.#own;
@@ -121,17 +146,34 @@ export class StreamTable {
       if (keepChanged && updated === runId) changed.push(row);
     }
     if (this.#removeScope)
-      for (const scope of batch.replaced)
+      for (const { scope } of batch.replaced)
         counts.removed += this.#removeScope.run(connection, ...scope, generation).changes;
-    if (this.#keepScope)
-      for (const scope of batch.kept) this.#keepScope.run(generation, connection, ...scope);
-    if (this.#countPage && batch.replaced.length > 0) {
-      const ids = JSON.stringify(batch.replaced.map((scope) => scope[0]));
+    for (const { scope } of batch.kept) this.#keepScope.run(generation, connection, ...scope);
+    if (this.#answer) {
+      for (const answer of batch.replaced) this.#recordAnswer(connection, answer, generation);
+      for (const answer of batch.kept) this.#recordAnswer(connection, answer, generation);
+    }
+    if (this.#countPage && batch.rows.length > 0) {
+      const ids = JSON.stringify([...batch.replaced, ...batch.kept].map(({ scope }) => scope[0]));
       const [added, updated] = this.#countPage.get({ run: runId, connection, ids }) as [number, number];
       counts.added += added;
       counts.updated += updated;
     }
     return { counts, changed };
+  }
+
+  /** The scope's status now; `answered_at` moves only with a real answer. */
+  #recordAnswer(connection: string, answer: ScopeAnswer, generation: number): void {
+    const { scope, status, at } = answer;
+    this.#answer!.run(
+      connection,
+      scope[0],
+      scope[1] ?? '',
+      status,
+      status === 'answered' ? at : null,
+      at,
+      generation,
+    );
   }
 
   /**
@@ -184,12 +226,41 @@ export class StreamTable {
   /** After a complete full pass: removes rows the pass did not see, and shared values no row uses. */
   sweep(connection: string, generation: number): number {
     const removed = this.#sweep.run(connection, generation).changes;
+    this.#sweepAnswers?.run(connection, generation);
     if (this.#sweepShared) {
       this.#sweepShared.run();
       this.forget();
     }
     return removed;
   }
+}
+
+/**
+ * The upsert's SET clause: new values replace stored ones, except that `keepWhenNull` columns keep theirs
+ * when the new value is null; `changed_run` moves only when a compared value really changed.
+ */
+function updateClause(def: StreamDefinition, own: readonly string[]): string {
+  const keep = new Set(def.keepWhenNull ?? []);
+  const uncompared = new Set(def.uncompared ?? []);
+  const nonKey = own.filter((c) => !def.primaryKey.includes(c));
+  const set = nonKey.map((c) =>
+    keep.has(c) ? `${c} = coalesce(excluded.${c}, t.${c})` : `${c} = excluded.${c}`,
+  );
+  const changed =
+    nonKey
+      .filter((c) => !uncompared.has(c))
+      .map((c) =>
+        keep.has(c)
+          ? `(excluded.${c} IS NOT NULL AND t.${c} IS NOT excluded.${c})`
+          : `t.${c} IS NOT excluded.${c}`,
+      )
+      .join(' OR ') || '0';
+  return [
+    ...set,
+    // A row's generation only grows: a slower, older pass never makes a newer pass's row sweepable.
+    'seen_gen = max(t.seen_gen, excluded.seen_gen)',
+    `changed_run = CASE WHEN ${changed} THEN excluded.changed_run ELSE t.changed_run END`,
+  ].join(', ');
 }
 
 const tables = new WeakMap<

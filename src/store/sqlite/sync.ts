@@ -1,18 +1,21 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { STREAMS } from '../../streams/index.js';
-import type { Quarantined, StreamName } from '../../streams/stream.js';
+import { type Quarantined, readColumns, type StreamName } from '../../streams/stream.js';
+import { type LeaseClaim, LeaseLostError } from '../leases.js';
 import {
   type Checkpoint,
   DEFAULT_SYNC_SETTINGS,
   type PageWrite,
   type PassMode,
   type QuarantineRecord,
+  type RunStatus,
   type StreamCounts,
   type SyncRepository,
   type SyncRunRecord,
   type SyncSettings,
 } from '../sync.js';
 import { immediate } from './immediate.js';
+import { renewLease } from './leases.js';
 import type { Runner } from './serial.js';
 import { type StreamTable, streamTables } from './streamTable.js';
 
@@ -22,6 +25,7 @@ interface CheckpointRow {
   mode: PassMode;
   status: 'running' | 'complete';
   cursor: string | null;
+  resume_key: string | null;
   since: string | null;
   pass_max_seen: string | null;
   watermark: string | null;
@@ -31,6 +35,43 @@ interface CheckpointRow {
   run_id: number;
   last_full_at: string | null;
   updated_at: string;
+}
+
+interface RunRow {
+  id: number;
+  connection: string;
+  mode: string;
+  streams: string;
+  status: RunStatus;
+  started_at: string;
+  finished_at: string | null;
+  summary: string | null;
+  error: string | null;
+  owner: string | null;
+  pages: number;
+  heartbeat_at: string | null;
+}
+
+function runRecord(row: RunRow): SyncRunRecord {
+  return {
+    id: row.id,
+    connection: row.connection,
+    mode: row.mode,
+    streams: JSON.parse(row.streams) as StreamName[],
+    status: row.status,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    summary: row.summary === null ? null : JSON.parse(row.summary),
+    error: row.error,
+    owner: row.owner,
+    pages: row.pages,
+    heartbeatAt: row.heartbeat_at,
+  };
+}
+
+/** Inside a guarded transaction: throws (rolling it back) when the lease is no longer the writer's. */
+function checkLease(db: Database, lease: LeaseClaim | undefined, what: string): void {
+  if (lease && !renewLease(db, lease)) throw new LeaseLostError(lease.key, what);
 }
 
 function later(a: string | null, b: string | null): string | null {
@@ -74,13 +115,24 @@ export class SqliteSync implements SyncRepository {
   settings(connection: string): Promise<SyncSettings> {
     return this.run(() => {
       const row = this.#stmt(
-        'SELECT sensors, margin_ms, reconcile_every FROM sync_settings WHERE connection = ?',
-      ).get(connection) as { sensors: string; margin_ms: number; reconcile_every: number } | undefined;
+        `SELECT sensors, margin_ms, reconcile_every, headers_timeout_ms, body_timeout_ms
+         FROM sync_settings WHERE connection = ?`,
+      ).get(connection) as
+        | {
+            sensors: string;
+            margin_ms: number;
+            reconcile_every: number;
+            headers_timeout_ms: number | null;
+            body_timeout_ms: number | null;
+          }
+        | undefined;
       if (!row) return { ...DEFAULT_SYNC_SETTINGS, sensors: [] };
       return {
         sensors: JSON.parse(row.sensors) as string[],
         marginMs: row.margin_ms,
         reconcileEvery: row.reconcile_every,
+        ...(row.headers_timeout_ms === null ? {} : { headersTimeoutMs: row.headers_timeout_ms }),
+        ...(row.body_timeout_ms === null ? {} : { bodyTimeoutMs: row.body_timeout_ms }),
       };
     });
   }
@@ -88,11 +140,21 @@ export class SqliteSync implements SyncRepository {
   saveSettings(connection: string, settings: SyncSettings, now: string): Promise<void> {
     return this.run(() => {
       this.#stmt(
-        `INSERT INTO sync_settings (connection, sensors, margin_ms, reconcile_every, updated_at)
-         VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO sync_settings (connection, sensors, margin_ms, reconcile_every, headers_timeout_ms,
+           body_timeout_ms, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (connection) DO UPDATE SET sensors = excluded.sensors, margin_ms = excluded.margin_ms,
-           reconcile_every = excluded.reconcile_every, updated_at = excluded.updated_at`,
-      ).run(connection, JSON.stringify(settings.sensors), settings.marginMs, settings.reconcileEvery, now);
+           reconcile_every = excluded.reconcile_every, headers_timeout_ms = excluded.headers_timeout_ms,
+           body_timeout_ms = excluded.body_timeout_ms, updated_at = excluded.updated_at`,
+      ).run(
+        connection,
+        JSON.stringify(settings.sensors),
+        settings.marginMs,
+        settings.reconcileEvery,
+        settings.headersTimeoutMs ?? null,
+        settings.bodyTimeoutMs ?? null,
+        now,
+      );
     });
   }
 
@@ -108,6 +170,7 @@ export class SqliteSync implements SyncRepository {
         mode: row.mode,
         status: row.status,
         cursor: row.cursor,
+        resumeKey: row.resume_key,
         since: row.since,
         passMaxSeen: row.pass_max_seen,
         watermark: row.watermark,
@@ -121,31 +184,64 @@ export class SqliteSync implements SyncRepository {
     );
   }
 
-  startRun(connection: string, mode: string, streams: readonly StreamName[], now: string): Promise<number> {
+  startRun(
+    connection: string,
+    mode: string,
+    streams: readonly StreamName[],
+    now: string,
+    owner?: string,
+  ): Promise<number> {
     return this.run(() =>
       Number(
         this.#stmt(
-          `INSERT INTO sync_runs (connection, mode, streams, status, started_at) VALUES (?, ?, ?, 'running', ?)`,
-        ).run(connection, mode, JSON.stringify(streams), now).lastInsertRowid,
+          `INSERT INTO sync_runs (connection, mode, streams, status, started_at, owner, heartbeat_at)
+           VALUES (?, ?, ?, 'running', ?, ?, ?)`,
+        ).run(connection, mode, JSON.stringify(streams), now, owner ?? null, now).lastInsertRowid,
       ),
     );
   }
 
   finishRun(
     id: number,
-    status: 'complete' | 'failed',
+    status: Exclude<RunStatus, 'running'>,
     summary: unknown,
     error: string | null,
     now: string,
   ): Promise<void> {
     return this.run(() => {
-      this.#stmt('UPDATE sync_runs SET status = ?, summary = ?, error = ?, finished_at = ? WHERE id = ?').run(
-        status,
-        JSON.stringify(summary),
-        error,
-        now,
-        id,
-      );
+      this.#stmt(
+        `UPDATE sync_runs SET status = ?, summary = ?, error = ?, finished_at = ?
+         WHERE id = ? AND status = 'running'`,
+      ).run(status, JSON.stringify(summary), error, now, id);
+    });
+  }
+
+  interruptRuns(connection: string, reason: string, now: string): Promise<number[]> {
+    return this.run(() =>
+      (
+        this.#stmt(
+          `UPDATE sync_runs SET status = 'interrupted', error = ?, finished_at = ?
+           WHERE connection = ? AND status = 'running' RETURNING id`,
+        ).all(reason, now, connection) as { id: number }[]
+      )
+        .map((row) => row.id)
+        .sort((a, b) => a - b),
+    );
+  }
+
+  runningRun(connection: string, owner?: string): Promise<SyncRunRecord | undefined> {
+    return this.run(() => {
+      const row = this.#stmt(
+        `SELECT * FROM sync_runs WHERE connection = ? AND status = 'running' AND (? IS NULL OR owner = ?)
+         ORDER BY id DESC LIMIT 1`,
+      ).get(connection, owner ?? null, owner ?? null) as RunRow | undefined;
+      return row && runRecord(row);
+    });
+  }
+
+  heartbeat(id: number, now: string): Promise<void> {
+    return this.run(() => {
+      this.#stmt(`UPDATE sync_runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'`).run(now, id);
     });
   }
 
@@ -155,28 +251,8 @@ export class SqliteSync implements SyncRepository {
         this.#stmt('SELECT * FROM sync_runs WHERE connection = ? ORDER BY id DESC LIMIT ?').all(
           connection,
           limit,
-        ) as {
-          id: number;
-          connection: string;
-          mode: string;
-          streams: string;
-          status: SyncRunRecord['status'];
-          started_at: string;
-          finished_at: string | null;
-          summary: string | null;
-          error: string | null;
-        }[]
-      ).map((row) => ({
-        id: row.id,
-        connection: row.connection,
-        mode: row.mode,
-        streams: JSON.parse(row.streams) as StreamName[],
-        status: row.status,
-        startedAt: row.started_at,
-        finishedAt: row.finished_at,
-        summary: row.summary === null ? null : JSON.parse(row.summary),
-        error: row.error,
-      })),
+        ) as RunRow[]
+      ).map(runRecord),
     );
   }
 
@@ -192,11 +268,11 @@ export class SqliteSync implements SyncRepository {
           'SELECT coalesce(max(generation), 0) + 1 AS next FROM sync_checkpoints WHERE connection = ?',
         ).get(connection) as { next: number };
         const upsert = this.#stmt(
-          `INSERT INTO sync_checkpoints (connection, stream, generation, mode, status, cursor, since,
-             pass_max_seen, page_size, pages, run_id, updated_at)
-           VALUES (?, ?, ?, ?, 'running', NULL, ?, NULL, ?, 0, ?, ?)
+          `INSERT INTO sync_checkpoints (connection, stream, generation, mode, status, cursor, resume_key,
+             since, pass_max_seen, page_size, pages, run_id, updated_at)
+           VALUES (?, ?, ?, ?, 'running', NULL, NULL, ?, NULL, ?, 0, ?, ?)
            ON CONFLICT (connection, stream) DO UPDATE SET generation = excluded.generation,
-             mode = excluded.mode, status = 'running', cursor = NULL, since = excluded.since,
+             mode = excluded.mode, status = 'running', cursor = NULL, resume_key = NULL, since = excluded.since,
              pass_max_seen = NULL, page_size = excluded.page_size, pages = 0, run_id = excluded.run_id,
              updated_at = excluded.updated_at`,
         );
@@ -213,6 +289,7 @@ export class SqliteSync implements SyncRepository {
         immediate(this.db, () => {
           const result: Record<string, StreamCounts> = {};
           const { connection, runId, generation } = page;
+          checkLease(this.db, page.lease, `page ${page.pages} of run ${runId} was not written`);
           const tables = this.#tables();
           for (const { name, batch } of page.streams) {
             const assets = name === 'assets';
@@ -227,20 +304,28 @@ export class SqliteSync implements SyncRepository {
             if (first && result[first]) result[first].quarantined += n;
           }
           const checkpoint = this.#stmt(
-            `UPDATE sync_checkpoints SET cursor = ?, pass_max_seen = ?, page_size = ?, pages = ?, updated_at = ?
-           WHERE connection = ? AND stream = ? AND generation = ?`,
+            `UPDATE sync_checkpoints SET cursor = ?, resume_key = coalesce(?, resume_key), pass_max_seen = ?,
+               page_size = ?, pages = ?, run_id = ?, updated_at = ?
+             WHERE connection = ? AND stream = ? AND generation = ?`,
           );
           for (const { name } of page.streams)
             checkpoint.run(
               page.cursor,
+              page.resumeKey ?? null,
               page.passMaxSeen,
               page.pageSize,
               page.pages,
+              runId,
               now,
               connection,
               name,
               generation,
             );
+          this.#stmt(`UPDATE sync_runs SET pages = ?, heartbeat_at = ? WHERE id = ?`).run(
+            page.pages,
+            now,
+            runId,
+          );
           return result;
         }),
       ),
@@ -254,24 +339,33 @@ export class SqliteSync implements SyncRepository {
     });
   }
 
-  /** Posture lookups by address: every IP and MAC of a changed asset, replaced as a set. */
+  /**
+   * Posture lookups by address: every IP and MAC of a changed asset, replaced as a set per kind. A list
+   * Tanium answered null (not known this time) leaves that kind's stored addresses as they are.
+   */
   #writeAddresses(connection: string, rows: unknown[][]): void {
     const columns = STREAMS.assets.columns.map((c) => c.name);
     const ip = columns.indexOf('ip_address');
     const ips = columns.indexOf('ip_addresses');
     const macs = columns.indexOf('mac_addresses');
-    const clear = this.#stmt('DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id = ?');
+    const clear = this.#stmt(
+      'DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id = ? AND kind = ?',
+    );
     const add = this.#stmt(
       `INSERT INTO asset_addresses (connection, address, endpoint_id, kind) VALUES (?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     );
     for (const row of rows) {
       const id = row[0] as string;
-      clear.run(connection, id);
-      const addresses = new Set<string>(JSON.parse(row[ips] as string) as string[]);
+      const known = (k: number) => (row[k] === null ? null : (JSON.parse(row[k] as string) as string[]));
+      const ipList = known(ips);
+      const macList = known(macs);
+      if (ipList) clear.run(connection, id, 'ip');
+      if (macList) clear.run(connection, id, 'mac');
+      const addresses = new Set<string>(ipList ?? []);
       if (typeof row[ip] === 'string' && row[ip] !== '') addresses.add(row[ip] as string);
       for (const address of addresses) add.run(connection, address, id, 'ip');
-      for (const mac of JSON.parse(row[macs] as string) as string[]) add.run(connection, mac, id, 'mac');
+      for (const mac of macList ?? []) add.run(connection, mac, id, 'mac');
     }
   }
 
@@ -298,19 +392,20 @@ export class SqliteSync implements SyncRepository {
   completePass(
     connection: string,
     streams: readonly StreamName[],
-    pass: { mode: PassMode; generation: number; passMaxSeen: string | null },
+    pass: { mode: PassMode; generation: number; passMaxSeen: string | null; lease?: LeaseClaim },
     now: string,
   ): Promise<Record<string, number>> {
     return this.run(() =>
       this.#forgetOnRollback(() =>
         immediate(this.db, () => {
           const removed: Record<string, number> = {};
+          checkLease(this.db, pass.lease, 'the pass was not completed and nothing was swept');
           const tables = this.#tables();
           const read = this.#stmt(
             'SELECT watermark, incrementals, last_full_at FROM sync_checkpoints WHERE connection = ? AND stream = ?',
           );
           const update = this.#stmt(
-            `UPDATE sync_checkpoints SET status = 'complete', cursor = NULL, watermark = ?, incrementals = ?,
+            `UPDATE sync_checkpoints SET status = 'complete', cursor = NULL, resume_key = NULL, watermark = ?, incrementals = ?,
              last_full_at = ?, updated_at = ? WHERE connection = ? AND stream = ? AND generation = ?`,
           );
           for (const stream of streams) {
@@ -356,7 +451,7 @@ export class SqliteSync implements SyncRepository {
 
   async *rows(connection: string, stream: StreamName, chunk = 1000): AsyncGenerator<Record<string, unknown>> {
     const definition = STREAMS[stream];
-    const columns = definition.columns.map((c) => c.name);
+    const columns = readColumns(definition).map((c) => c.name);
     const key = definition.primaryKey;
     const select = `SELECT ${columns.join(', ')} FROM ${definition.table} WHERE connection = ?`;
     const order = `ORDER BY ${key.join(', ')} LIMIT ?`;

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Endpoint, FleetView } from '../../fleet/index.js';
 import { type FilterOp, readPath, timeValue, valueTest } from './fieldCompare.js';
+import { compare } from './sortEndpoints.js';
 
 /** Tanium's `EndpointFieldFilter` input, as graphql-js hands it over. */
 export interface EndpointFieldFilterInput {
@@ -86,10 +87,34 @@ function pathPredicate(
     if (op === 'LT') return (i) => seen(i) < at;
     return (i) => seen(i) <= at;
   }
+  if (path === 'id' && ['EQ', 'GT', 'GTE', 'LT', 'LTE'].includes(filter.op)) return idPredicate(filter, view);
   const steps = path.split('.');
   validatePath(view, path, steps);
   const test = valueTest(filter.op, filter.value, `path "${path}"`);
   return (i) => test(readPath(view.endpoint(i), steps));
+}
+
+/**
+ * `id` compared as the string it is, in the order `sort: {path: "id"}` gives (a sync that lost its
+ * cursor asks for `id GT <last id>` in id order), answered without building endpoints.
+ */
+function idPredicate(filter: EndpointFieldFilterInput, view: FleetView): (i: number) => boolean {
+  const value = filter.value;
+  if (value === null || value === undefined)
+    throw new GraphQLError(`Invalid filter on path "id": a value is required for operator ${filter.op}.`);
+  const cmp = (i: number) => compare(view.endpointId(i), value);
+  switch (filter.op) {
+    case 'EQ':
+      return (i) => view.endpointId(i) === value;
+    case 'GT':
+      return (i) => cmp(i) > 0;
+    case 'GTE':
+      return (i) => cmp(i) >= 0;
+    case 'LT':
+      return (i) => cmp(i) < 0;
+    default:
+      return (i) => cmp(i) <= 0;
+  }
 }
 
 function validatePath(view: FleetView, path: string, steps: readonly string[]): void {

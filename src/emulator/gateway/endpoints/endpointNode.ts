@@ -1,5 +1,12 @@
 import { GraphQLError, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import type { Endpoint, FleetView, SensorParam } from '../../fleet/index.js';
+import {
+  type AnswerGaps,
+  type Endpoint,
+  type FleetView,
+  NULLABLE_COMPLIANCE_FINDING_FIELDS,
+  NULLABLE_CVE_FINDING_FIELDS,
+  type SensorParam,
+} from '../../fleet/index.js';
 import { type FieldFilterInput, filterList } from './listFilter.js';
 
 const APP_FIELDS = ['name', 'version', 'silentUninstallString', 'uninstallable'];
@@ -40,17 +47,39 @@ interface SensorRef {
   columns?: string[] | null;
 }
 
-/** Where a node came from, so field resolvers compute findings and readings only when selected. */
+/**
+ * Where a node came from, so field resolvers compute findings and readings only when selected, and the
+ * gaps of its answer (realism: fields Tanium's schema lets be null that come back null this time).
+ */
 const ORIGIN = Symbol('endpoint origin');
 interface Origin {
   view: FleetView;
   i: number;
+  gaps: AnswerGaps;
 }
 type EndpointNode = Endpoint & { [ORIGIN]: Origin };
 
-/** The object behind one `Endpoint` node: the fleet's endpoint, tagged with where it came from. */
+/**
+ * The object behind one `Endpoint` node: the fleet's endpoint as the Gateway answers it (its gaps null),
+ * tagged with where it came from. Filters and sorts read the fleet's values, not these.
+ */
 export function endpointNode(view: FleetView, i: number): EndpointNode {
-  return Object.assign(view.endpoint(i), { [ORIGIN]: { view, i } });
+  const gaps = view.gaps(i);
+  const node = Object.assign(view.endpoint(i), { [ORIGIN]: { view, i, gaps } });
+  for (const field of gaps.endpointFields) (node as unknown as Record<string, unknown>)[field] = null;
+  return node;
+}
+
+/** The findings as answered: null when their list is a gap, experimental fields null when those are. */
+function answered<T extends object>(
+  findings: T[],
+  listGap: boolean,
+  o: Origin,
+  fields: readonly string[],
+): T[] | null {
+  if (listGap || o.gaps.compliance) return null;
+  if (!o.gaps.findingFields) return findings;
+  return findings.map((f) => ({ ...f, ...Object.fromEntries(fields.map((name) => [name, null])) }));
 }
 
 type Resolver<S, A> = (source: S, args: A) => unknown;
@@ -65,16 +94,28 @@ export function attachEndpointResolvers(schema: GraphQLSchema): void {
   on<EndpointNode, { filter?: FieldFilterInput | null }>('Endpoint', 'installedApplications', (node, args) =>
     filterList(node.installedApplications, args.filter, 'EndpointInstalledApplication', APP_FIELDS),
   );
-  on<EndpointNode, unknown>('Endpoint', 'compliance', (node) => node[ORIGIN]);
+  on<EndpointNode, unknown>('Endpoint', 'compliance', (node) =>
+    node[ORIGIN].gaps.compliance ? null : node[ORIGIN],
+  );
   on<Origin, { filter?: FieldFilterInput | null }>('EndpointCompliance', 'cveFindings', (o, args) =>
-    filterList(o.view.cveFindings(o.i), args.filter, 'EndpointComplianceCveFinding', CVE_FIELDS),
+    answered(
+      filterList(o.view.cveFindings(o.i), args.filter, 'EndpointComplianceCveFinding', CVE_FIELDS),
+      o.gaps.cveFindings,
+      o,
+      NULLABLE_CVE_FINDING_FIELDS,
+    ),
   );
   on<Origin, { filter?: FieldFilterInput | null }>('EndpointCompliance', 'complianceFindings', (o, args) =>
-    filterList(
-      o.view.complianceFindings(o.i),
-      args.filter,
-      'EndpointComplianceComplianceFinding',
-      COMPLIANCE_FIELDS,
+    answered(
+      filterList(
+        o.view.complianceFindings(o.i),
+        args.filter,
+        'EndpointComplianceComplianceFinding',
+        COMPLIANCE_FIELDS,
+      ),
+      o.gaps.complianceFindings,
+      o,
+      NULLABLE_COMPLIANCE_FINDING_FIELDS,
     ),
   );
   // `lastScanDate` is Tanium's deprecated name for `lastFound`.
@@ -83,7 +124,7 @@ export function attachEndpointResolvers(schema: GraphQLSchema): void {
     const { view, i } = node[ORIGIN];
     return {
       columns: args.sensors.flatMap((ref) => {
-        const reading = view.sensorReading(i, ref.name, ref.params ?? []);
+        const reading = view.sensorAnswer(i, ref.name, ref.params ?? []);
         const wanted = ref.columns?.length
           ? reading.columns.filter((c) => ref.columns!.includes(c.name))
           : reading.columns;
@@ -93,7 +134,7 @@ export function attachEndpointResolvers(schema: GraphQLSchema): void {
   });
   on<EndpointNode, { sensor: SensorRef }>('Endpoint', 'sensorReading', (node, args) => {
     const { view, i } = node[ORIGIN];
-    const reading = view.sensorReading(i, args.sensor.name, args.sensor.params ?? []);
+    const reading = view.sensorAnswer(i, args.sensor.name, args.sensor.params ?? []);
     const column = args.sensor.columns?.length
       ? reading.columns.find((c) => c.name === args.sensor.columns![0])
       : reading.columns[0];

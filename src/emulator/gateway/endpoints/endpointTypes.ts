@@ -32,7 +32,7 @@ export const endpointTypeDefs = /* GraphQL */ `
   type EndpointInstalledApplication { name: String! version: String! silentUninstallString: String! uninstallable: Boolean }
 
   type EndpointComplianceCveFinding {
-    cveId: String!
+    cveId: String
     cveYear: String
     cvssScore: Float
     cvssScoreV3: Float
@@ -52,7 +52,7 @@ export const endpointTypeDefs = /* GraphQL */ `
     lastScanDate: Date
   }
   type EndpointComplianceComplianceFinding {
-    id: String!
+    id: String
     ruleId: String
     rule: String
     category: String
@@ -66,10 +66,10 @@ export const endpointTypeDefs = /* GraphQL */ `
     "Stability 1 (experimental)."
     excepted: Boolean
   }
-  "Comply findings of an endpoint. Use of this field requires the Comply solution."
+  "Comply findings of an endpoint. Use of this field requires the Comply solution. Either list may be null (not known)."
   type EndpointCompliance {
-    cveFindings(filter: FieldFilter): [EndpointComplianceCveFinding!]!
-    complianceFindings(filter: FieldFilter): [EndpointComplianceComplianceFinding!]!
+    cveFindings(filter: FieldFilter): [EndpointComplianceCveFinding!]
+    complianceFindings(filter: FieldFilter): [EndpointComplianceComplianceFinding!]
   }
   "Not in every published schema version (see docs/emulator.md)."
   type EndpointRisk { totalScore: Int! riskLevel: String! assetCriticality: String! lastUpdated: Time! }

@@ -20,6 +20,7 @@ function keyOf(
   sort: { path?: string | null; sensor?: { name: string } | null },
 ): (i: number) => unknown {
   if (sort.path === 'eidLastSeen') return (i) => view.eidLastSeen(i);
+  if (sort.path === 'id') return (i) => view.endpointId(i);
   if (sort.path) {
     const steps = sort.path.split('.');
     return (i) => readPath(view.endpoint(i), steps);
@@ -31,7 +32,8 @@ function keyOf(
   throw new GraphQLError('A sort needs a path or a sensor.');
 }
 
-function compare(a: unknown, b: unknown): number {
+/** Numbers numerically, strings as `fieldCompare` compares them for GT/LT, so a sort and a filter agree. */
+export function compare(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a ?? '').localeCompare(String(b ?? ''));
 }

@@ -6,7 +6,9 @@ import { migration004 } from './004_sync.js';
 import { migration005 } from './005_asset_addresses_key.js';
 import { migration006 } from './006_shared_details.js';
 import { migration007 } from './007_rotation_grant.js';
-import { migration008 } from './008_service.js';
+import { migration008 } from './008_sync_lease.js';
+import { migration009 } from './009_scope_answers.js';
+import { migration010 } from './010_service.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -18,6 +20,8 @@ export const sqliteMigrations: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
+  migration010,
 ];
 
 assertOrdered(sqliteMigrations);

@@ -6,8 +6,8 @@ import type { Migration } from '../../migration.js';
  * of bodies, never bodies or tokens), and the scheduler's job table. The audit has no foreign key so
  * that the history of a removed connection survives it; jobs go with their connection.
  */
-export const migration008: Migration = {
-  version: 8,
+export const migration010: Migration = {
+  version: 10,
   name: 'service',
   sql: `
     CREATE TABLE api_keys (

@@ -1,0 +1,56 @@
+import { LeaseLostError } from '../store/leases.js';
+import type { Store } from '../store/store.js';
+import type { PassMode } from '../store/sync.js';
+import type { StreamName } from '../streams/stream.js';
+import type { SyncSummary } from './events.js';
+import type { HeldLease } from './lease.js';
+
+export interface CompletedPass {
+  connection: string;
+  streams: readonly StreamName[];
+  mode: PassMode;
+  generation: number;
+  passMaxSeen: string | null;
+}
+
+/**
+ * Ends a complete pass: a full pass sweeps the rows of older generations, every pass moves the
+ * watermark, in one transaction guarded by the lease. Returns rows removed per stream.
+ */
+export function completePass(
+  store: Store,
+  lease: HeldLease,
+  pass: CompletedPass,
+  now: string,
+): Promise<Record<string, number>> {
+  return store.sync.completePass(
+    pass.connection,
+    pass.streams,
+    { mode: pass.mode, generation: pass.generation, passMaxSeen: pass.passMaxSeen, lease: lease.claim() },
+    now,
+  );
+}
+
+/**
+ * Records the run's end and gives the lease up. A run that lost its lease, or was stopped at a page
+ * boundary (shutdown, cancel), ends `interrupted`: its pages are kept and the next run resumes.
+ */
+export async function finishRun(
+  store: Store,
+  lease: HeldLease,
+  summary: SyncSummary,
+  error: unknown,
+  now: string,
+): Promise<void> {
+  try {
+    if (error === undefined) await store.sync.finishRun(summary.runId, 'complete', summary, null, now);
+    else {
+      const stopped = error instanceof Error && error.name === 'AbortError';
+      const status = error instanceof LeaseLostError || stopped ? 'interrupted' : 'failed';
+      const text = error instanceof Error ? error.message : String(error);
+      await store.sync.finishRun(summary.runId, status, summary, text, now);
+    }
+  } finally {
+    await lease.release();
+  }
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type LeaseClaim, LeaseLostError } from '../store/leases.js';
+import type { Store } from '../store/store.js';
+
+/** One sync per connection: the lease every run takes before it plans, and holds until it ends. */
+export const syncLeaseKey = (connection: string) => `sync:${connection}`;
+
+/**
+ * How long a lease outlives its holder's last sign of life. Pages renew it, and so does a timer while
+ * the run waits for the Gateway (a slow page, retries), every quarter of it.
+ */
+export const SYNC_LEASE_TTL_MS = 2 * 60_000;
+
+/** A lease owner names its process: `host:pid:uuid` (the uuid tells two runs of one process apart). */
+export function newOwner(): string {
+  return `${hostname()}:${process.pid}:${randomUUID()}`;
+}
+
+export function ownerProcess(owner: string): { host: string; pid: number | null } {
+  const [host = '', pidText = ''] = owner.split(':');
+  const pid = Number(pidText);
+  return { host, pid: Number.isSafeInteger(pid) && pid > 0 ? pid : null };
+}
+
+/**
+ * The holder ran on this machine and its process is gone: it crashed, and its lease can be taken over
+ * at once instead of after the TTL. A holder on another machine is left to its lease's expiry.
+ */
+export function holderIsDead(owner: string): boolean {
+  const { host, pid } = ownerProcess(owner);
+  if (host !== hostname() || pid === null || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** The lease a run holds: claims for its transactions, and a timer that renews it between them. */
+export class HeldLease {
+  #timer: NodeJS.Timeout | undefined;
+  #lost = false;
+
+  constructor(
+    private readonly store: Store,
+    readonly key: string,
+    readonly owner: string,
+    readonly ttlMs: number,
+    private readonly runId: number,
+  ) {}
+
+  /** What a page or sweep transaction checks and renews. */
+  claim(): LeaseClaim {
+    return { key: this.key, owner: this.owner, ttlMs: this.ttlMs, nowMs: Date.now() };
+  }
+
+  /** True once a renewal found the lease taken over: the run must stop. */
+  get lost(): boolean {
+    return this.#lost;
+  }
+
+  /** Throws when the lease was found lost (checked before waiting on the Gateway again). */
+  check(what: string): void {
+    if (this.#lost) throw new LeaseLostError(this.key, what);
+  }
+
+  startRenewing(): void {
+    this.#timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.ttlMs / 4)));
+    this.#timer.unref();
+  }
+
+  async renew(): Promise<void> {
+    try {
+      const ours = await this.store.leases.renew(this.key, this.owner, this.ttlMs, Date.now());
+      if (!ours) this.#lost = true;
+      else await this.store.sync.heartbeat(this.runId, new Date().toISOString());
+    } catch {
+      // A busy database: the next page's transaction renews it, or finds it lost.
+    }
+  }
+
+  async release(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.store.leases.release(this.key, this.owner).catch(() => undefined);
+  }
+}
