@@ -44,7 +44,16 @@ function page(
     runId,
     generation,
     streams: [
-      { name: 'compliance', batch: { rows, replaced: endpoints.map((e) => [e]), kept: [], quarantined: [] } },
+      {
+        name: 'compliance',
+        batch: {
+          rows,
+          replaced: endpoints.map((e) => ({ scope: [e], status: 'answered' as const, at: NOW })),
+          kept: [],
+          unknown: 0,
+          quarantined: [],
+        },
+      },
     ],
     quarantined: [],
     cursor: 'next',

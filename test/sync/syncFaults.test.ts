@@ -18,7 +18,8 @@ let h: Harness;
 let clean: Record<string, string>;
 
 beforeAll(async () => {
-  h = await startHarness({ endpoints: ENDPOINTS, seed: 8 });
+  // Complete answers: the store is compared with the fleet's whole truth (gaps: realism.test.ts).
+  h = await startHarness({ endpoints: ENDPOINTS, seed: 8, realism: 0 });
   freezeClock(h.emulator);
   const t = await syncTarget(h.emulator);
   try {

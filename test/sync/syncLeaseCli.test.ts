@@ -19,7 +19,8 @@ let home: string;
 let file: string;
 
 beforeAll(async () => {
-  h = await startHarness({ endpoints: 300, seed: 21 });
+  // Complete answers: the store is compared with the fleet's whole truth (gaps: realism.test.ts).
+  h = await startHarness({ endpoints: 300, seed: 21, realism: 0 });
   freezeClock(h.emulator);
   home = tempHome();
   const saved = await runCli(['connect', '--server', h.url], { home, input: h.token });
