@@ -8,6 +8,7 @@ import {
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
 import { forecastLine } from '../rotation/index.js';
 import { withConnections } from './context.js';
+import { spellStep } from './hints.js';
 import { type GlobalOptions, printJson } from './output.js';
 import { parseSeconds } from './parseNumber.js';
 
@@ -49,7 +50,22 @@ export function registerCheck(program: Command): void {
     });
 }
 
-function print(global: GlobalOptions, result: CheckResult): void {
+/** The check's words with its steps spelled as commands of this CLI. */
+function spelled(global: GlobalOptions, result: CheckResult): CheckResult {
+  const { diagnosis, rotation } = result;
+  return {
+    ...result,
+    ...(diagnosis
+      ? { diagnosis: { ...diagnosis, fix: spellStep(diagnosis.fix, diagnosis.next, global) } }
+      : {}),
+    ...(rotation
+      ? { rotation: { ...rotation, message: spellStep(rotation.message, rotation.next, global) } }
+      : {}),
+  };
+}
+
+function print(global: GlobalOptions, checked: CheckResult): void {
+  const result = spelled(global, checked);
   if (global.json) {
     printJson(result);
     return;

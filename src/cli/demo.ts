@@ -7,9 +7,9 @@ import { startEmulator } from '../emulator/index.js';
 import { openStore } from '../store/open.js';
 import { STREAM_NAMES, type StreamName } from '../streams/index.js';
 import { formatSummary } from '../sync/format.js';
+import { syncConnection } from '../sync/service.js';
 import { type GlobalOptions, printJson } from './output.js';
 import { parseWhole } from './parseNumber.js';
-import { syncConnection } from '../sync/service.js';
 
 /** The demo's own home unless --home or TANIUM_BRIDGE_HOME says otherwise: never the user's real one. */
 export const DEMO_HOME = '.tanium-bridge-demo';

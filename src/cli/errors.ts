@@ -18,7 +18,7 @@ const EXIT_CODES: Record<string, number> = {
 /** One line: a message that ends a sentence is followed by the hint; one that does not leads into it. */
 export function problemLine(message: string, hint: string): string {
   if (hint === '') return message;
-  return /[.!?)]$/.test(message) ? `${message} ${hint}` : `${message}: ${hint}`;
+  return /[.!?]$/.test(message) ? `${message} ${hint}` : `${message}: ${hint}`;
 }
 
 /**

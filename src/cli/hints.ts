@@ -1,3 +1,4 @@
+import type { NextStep } from '../common/nextStep.js';
 import type { Problem } from '../common/problem.js';
 import type { GlobalOptions } from './output.js';
 
@@ -30,12 +31,55 @@ const HINTS: Record<string, Hint> = {
     `wait for it with \`${commandLine(g, `sync${nameArg(d['connection'])} --wait`)}\`, or try again later.`,
   sync_failed: (d, g) =>
     `Pages already stored are kept; run \`${commandLine(g, `sync${nameArg(d['name'])}`)}\` again to resume.`,
-  token_unreadable: (d, g) =>
-    `Use the original master key, or store a new token with \`${commandLine(g, `token replace${nameArg(d['name'])}`)}\`.`,
 };
 
-/** The CLI's hint for a problem, or its interface-neutral fix when the CLI has nothing better. */
+/** Problems whose fix names the Replace step. */
+const REPLACE_CODES = new Set(['token_unreadable']);
+
+/** The CLI's hint for a problem, or its interface-neutral fix (steps spelled) when it has nothing better. */
 export function hintFor(problem: Problem, global: Pick<GlobalOptions, 'home'>): string {
   const hint = HINTS[problem.code];
-  return hint ? hint(problem.details, global) : problem.fix;
+  if (hint) return hint(problem.details, global);
+  const name = typeof problem.details['name'] === 'string' ? problem.details['name'] : undefined;
+  if (REPLACE_CODES.has(problem.code) && name !== undefined)
+    return spellStep(problem.fix, { step: 'replace_token', connection: name }, global);
+  return problem.fix;
+}
+
+/** The command line of a step, as the CLI spells it. */
+export function stepCommand(next: NextStep, global: Pick<GlobalOptions, 'home'>): string {
+  const name = nameArg(next.connection);
+  switch (next.step) {
+    case 'replace_token':
+      return commandLine(global, `token replace${name}`);
+    case 'rotate':
+      return commandLine(global, `rotate${name}${next.via ? ` --via ${next.via}` : ''}`);
+    case 'rotate_if_due':
+      return commandLine(global, `rotate --if-due${name}`);
+    case 'sync':
+      return commandLine(global, `sync${name}`);
+    case 'edit_connection':
+      return commandLine(
+        global,
+        `connect${name} ${next.kind === 'cloud' ? '--domain <customer>-api.cloud.tanium.com' : '--server https://…'}`,
+      );
+  }
+}
+
+/**
+ * A service's words with its step spelled as a command: "(Replace)" becomes "with `tanium-bridge token
+ * replace`", "edit the connection" names the connect command, any other step is appended as "Run …".
+ */
+export function spellStep(
+  text: string,
+  next: NextStep | null | undefined,
+  global: Pick<GlobalOptions, 'home'>,
+): string {
+  if (!next) return text;
+  const command = `\`${stepCommand(next, global)}\``;
+  if (next.step === 'replace_token' && text.includes('(Replace)'))
+    return text.replaceAll('(Replace)', `with ${command}`);
+  if (next.step === 'edit_connection' && text.includes('edit the connection'))
+    return text.replaceAll('edit the connection', `edit the connection with ${command}`);
+  return `${text} Run ${command}.`;
 }

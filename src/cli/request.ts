@@ -39,7 +39,8 @@ export function registerRequest(program: Command): void {
       if (data !== undefined && method.toUpperCase() === 'GET')
         throw new UserError('--data cannot be sent with GET: use POST, PUT, PATCH or DELETE.');
       const name = validateConnectionName(options.name);
-      const timeoutMs = options.timeout === undefined ? undefined : parseSeconds(options.timeout, '--timeout');
+      const timeoutMs =
+        options.timeout === undefined ? undefined : parseSeconds(options.timeout, '--timeout');
       await withConnections(global, async (ctx) => {
         const answer = await sendModuleRequest(ctx, name, {
           module,

@@ -90,7 +90,10 @@ function progressBar(): { onEvent: (event: SyncEvent) => void; stop: () => void 
 }
 
 /** Runs one sync through the sync service: JSON events on stdout with --json, else a progress bar. */
-export async function runSyncCommand(ctx: ConnectionContext, options: SyncCommandOptions): Promise<SyncSummary> {
+export async function runSyncCommand(
+  ctx: ConnectionContext,
+  options: SyncCommandOptions,
+): Promise<SyncSummary> {
   const waitMs =
     options.wait === undefined ? 0 : parseDuration(options.wait === true ? DEFAULT_WAIT : options.wait);
   const timeoutMs = options.timeout === undefined ? undefined : parseSeconds(options.timeout, '--timeout');

@@ -1,3 +1,4 @@
+import type { NextStep } from '../common/nextStep.js';
 import { forecastFor, type MethodForecast, rotationHealth } from '../rotation/index.js';
 import { PermissionError, type ProbeResult, redactSecrets, type TaniumClient } from '../sdk/index.js';
 import { clientForConnection } from './client.js';
@@ -30,6 +31,7 @@ export interface ModuleReport {
 export interface RotationWarning {
   level: 'warn' | 'error';
   message: string;
+  next?: NextStep;
 }
 
 export interface CheckResult {
@@ -81,7 +83,10 @@ export async function checkConnection(
     const secrets = token === undefined ? [] : [token];
     const now = failure === undefined ? await serverNow(client) : undefined;
     const health = await rotationHealth(ctx.store, name, now ?? ctx.now?.() ?? new Date());
-    const rotation = health.level === 'ok' ? undefined : { level: health.level, message: health.message };
+    const rotation: RotationWarning | undefined =
+      health.level === 'ok'
+        ? undefined
+        : { level: health.level, message: health.message, ...(health.next ? { next: health.next } : {}) };
     if (failure !== undefined) {
       const diagnosis = redactDiagnosis(
         diagnose(failure, { name, kind: record.kind, address: record.address, token }),

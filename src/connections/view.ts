@@ -60,31 +60,3 @@ export async function viewConnection(
     updatedAt: record.updatedAt,
   };
 }
-
-/** Human lines for one connection, aligned for `status`. */
-export function formatConnection(view: ConnectionView): string {
-  const lines = [
-    `${view.name}`,
-    `  kind     ${view.kind === 'cloud' ? 'Tanium Cloud' : 'server'}`,
-    `  ${view.kind === 'cloud' ? 'domain' : 'url   '}   ${view.domain ?? view.url}`,
-    `  token    ${view.token.masked ?? `unreadable: ${view.token.error}`}`,
-    ...rotationLines(view.rotation),
-    `  created  ${view.createdAt}`,
-    `  updated  ${view.updatedAt}`,
-  ];
-  return lines.join('\n');
-}
-
-function rotationLines(r: RotationSummary): string[] {
-  const expires =
-    r.expiresAt === null
-      ? 'unknown (run `tanium-bridge rotate --if-due` to learn it)'
-      : `${r.expiresAt} (${r.daysLeft} days left${r.tokenId === null ? '' : `, token id ${r.tokenId}`})`;
-  const last =
-    r.lastAttemptAt === null
-      ? 'never'
-      : `${r.lastAttemptAt}: ${r.lastOutcome ?? r.phase}${r.lastError === null ? '' : ` (${r.lastError})`}`;
-  const lines = [`  expires  ${expires}`, `  rotated  ${last}`];
-  if (r.problem !== null) lines.push(`  PROBLEM  ${r.problem}`);
-  return lines;
-}

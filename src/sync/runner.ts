@@ -49,7 +49,7 @@ function selectStreams(options: RunSyncOptions, settings: SyncSettings) {
   const skipped: Partial<Record<StreamName, string>> = {};
   let active = [...new Set(options.streams)];
   if (active.includes('sensors') && settings.sensors.length === 0) {
-    skipped.sensors = 'no sensors chosen: run sync with --sensors "Name A,Name B"';
+    skipped.sensors = "no sensors chosen: name them in the connection's sync settings (the sensors list)";
     active = active.filter((s) => s !== 'sensors');
   }
   if (active.length === 0) throw new Error('Nothing to sync: no stream can run with these settings.');

@@ -59,7 +59,10 @@ export async function updateSyncSettings(
 ): Promise<SyncSettings> {
   const settings = await ctx.store.sync.settings(name);
   const { reconcileEvery } = change;
-  if (reconcileEvery !== undefined && (!Number.isInteger(reconcileEvery) || reconcileEvery < 1 || reconcileEvery > 10_000))
+  if (
+    reconcileEvery !== undefined &&
+    (!Number.isInteger(reconcileEvery) || reconcileEvery < 1 || reconcileEvery > 10_000)
+  )
     throw new Problem({
       code: 'invalid_reconcile_every',
       kind: 'invalid',
