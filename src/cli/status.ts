@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { noSuchConnection } from '../connections/connections.js';
+import { getConnection, listConnections } from '../connections/editConnection.js';
 import { validateConnectionName } from '../connections/name.js';
-import { type ConnectionView, viewConnection } from '../connections/view.js';
+import type { ConnectionView } from '../connections/view.js';
 import { withConnections } from './context.js';
-import { spellStep, stepCommand } from './hints.js';
+import { commandLine, spellStep, stepCommand } from './hints.js';
 import { type GlobalOptions, printResult } from './output.js';
 
 /** `tanium-bridge status`: every connection (or the named one) with its masked token. */
@@ -16,15 +16,10 @@ export function registerStatus(program: Command): void {
       const global = command.optsWithGlobals<GlobalOptions>();
       const name = options.name === undefined ? undefined : validateConnectionName(options.name);
       await withConnections(global, async (ctx) => {
-        let records = await ctx.store.connections.list();
-        if (name !== undefined) {
-          records = records.filter((record) => record.name === name);
-          if (records.length === 0) throw noSuchConnection(name);
-        }
-        const views = await Promise.all(records.map((record) => viewConnection(ctx, record)));
+        const views = name === undefined ? await listConnections(ctx) : [await getConnection(ctx, name)];
         const human =
           views.length === 0
-            ? 'No connections yet: run `tanium-bridge connect --domain <customer>-api.cloud.tanium.com`.'
+            ? `No connections yet: run \`${commandLine(global, 'connect --domain <customer>-api.cloud.tanium.com')}\`.`
             : views.map((view) => formatConnection(view, global)).join('\n\n');
         printResult(global, { connections: views }, human);
       });

@@ -1,8 +1,20 @@
 import type { RowQuery } from '../store/rowQuery.js';
 import type { Store } from '../store/store.js';
 import { STREAMS } from './index.js';
+import { readColumns } from './stream.js';
 
 export type ExportFormat = 'ndjson' | 'csv';
+
+/** A page of the export: its text, and how many rows it holds (a CSV field may hold line breaks). */
+export interface ExportChunk {
+  text: string;
+  rows: number;
+}
+
+/** The export as text only (an HTTP body). */
+export async function* exportText(chunks: AsyncIterable<ExportChunk>): AsyncGenerator<string> {
+  for await (const chunk of chunks) yield chunk.text;
+}
 
 /** A CSV field: quoted when it holds a comma, quote, line break or outer spaces; quotes doubled. */
 export function csvField(value: unknown): string {
@@ -21,9 +33,9 @@ export async function* exportRows(
   query: Omit<RowQuery, 'after' | 'limit'>,
   format: ExportFormat,
   pageSize = 1000,
-): AsyncGenerator<string> {
-  const columns = STREAMS[query.stream].columns.map((c) => c.name);
-  if (format === 'csv') yield `${columns.join(',')}\r\n`;
+): AsyncGenerator<ExportChunk> {
+  const columns = readColumns(STREAMS[query.stream]).map((c) => c.name);
+  if (format === 'csv') yield { text: `${columns.join(',')}\r\n`, rows: 0 };
   let after: unknown[] | undefined;
   for (;;) {
     const page = await store.rowQuery.page({ ...query, limit: pageSize, ...(after ? { after } : {}) });
@@ -33,7 +45,7 @@ export async function* exportRows(
         format === 'csv'
           ? `${columns.map((c) => csvField(row[c])).join(',')}\r\n`
           : `${JSON.stringify(row)}\n`;
-    if (chunk) yield chunk;
+    if (chunk) yield { text: chunk, rows: page.rows.length };
     if (page.next === null) return;
     after = page.next;
   }

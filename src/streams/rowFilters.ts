@@ -32,6 +32,16 @@ const endpoint: FilterDefinition = {
   op: 'eq',
 };
 
+/** Scoped streams say how each endpoint's answer stood at the last sync (docs/sync.md). */
+const ANSWER: FilterDefinition = {
+  param: 'answer',
+  description:
+    'how Tanium last answered for the endpoint: answered, unknown, unavailable, error (comma-separated)',
+  type: 'list',
+  columns: ['status'],
+  op: 'in',
+};
+
 const seen = (columns: readonly string[], what: string): FilterDefinition[] => [
   { param: 'seenAfter', description: `${what} at or after (ISO time)`, type: 'time', columns, op: 'gte' },
   { param: 'seenBefore', description: `${what} before (ISO time)`, type: 'time', columns, op: 'lt' },
@@ -106,6 +116,7 @@ export const STREAM_QUERIES: Record<StreamName, StreamQueryDefinition> = {
         columns: ['excepted'],
         op: 'eq',
       },
+      ANSWER,
       ...seen(['last_found'], 'last found'),
     ],
     text: ['cve_id', 'summary'],
@@ -137,6 +148,7 @@ export const STREAM_QUERIES: Record<StreamName, StreamQueryDefinition> = {
         op: 'eq',
       },
       { param: 'rule', description: 'rule id', type: 'string', columns: ['rule_id'], op: 'eq' },
+      ANSWER,
       ...seen(['last_scan'], 'last scanned'),
     ],
     text: ['rule', 'rule_id', 'category'],
@@ -146,6 +158,7 @@ export const STREAM_QUERIES: Record<StreamName, StreamQueryDefinition> = {
     filters: [
       endpoint,
       { param: 'sensor', description: 'sensor name', type: 'string', columns: ['sensor'], op: 'eq' },
+      ANSWER,
     ],
     text: ['sensor', 'columns'],
     sortable: ['sensor'],

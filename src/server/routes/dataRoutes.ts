@@ -5,7 +5,7 @@ import { Problem } from '../../common/problem.js';
 import { requireConnection } from '../../connections/editConnection.js';
 import type { RowQuery } from '../../store/rowQuery.js';
 import { STREAM_NAMES, type StreamName } from '../../streams/index.js';
-import { exportRows } from '../../streams/rowExport.js';
+import { exportRows, exportText } from '../../streams/rowExport.js';
 import { rowFilters, STREAM_QUERIES } from '../../streams/rowFilters.js';
 import type { ServerDeps } from '../deps.js';
 import { errors, nameParams } from '../schemas.js';
@@ -110,7 +110,7 @@ export function dataRoutes(app: FastifyInstance, deps: ServerDeps): void {
         if (format !== 'json') {
           reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
           reply.header('content-disposition', `attachment; filename="${name}-${stream}.${format}"`);
-          return reply.send(Readable.from(exportRows(deps.ctx.store, base, format)));
+          return reply.send(Readable.from(exportText(exportRows(deps.ctx.store, base, format))));
         }
         const fp = fingerprint(base);
         const page = await deps.ctx.store.rowQuery.page({

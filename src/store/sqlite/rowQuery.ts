@@ -1,14 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { Problem } from '../../common/problem.js';
 import { STREAMS } from '../../streams/index.js';
-import type { Column, StreamDefinition } from '../../streams/stream.js';
+import { type Column, readColumns, type StreamDefinition } from '../../streams/stream.js';
 import type { RowFilter, RowPage, RowQuery, RowQueryRepository } from '../rowQuery.js';
 import type { Runner } from './serial.js';
 
 const OPS: Record<RowFilter['op'], string> = { eq: '=', in: 'IN', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
 function columnOf(def: StreamDefinition, name: string): Column {
-  const column = def.columns.find((c) => c.name === name);
+  const column = readColumns(def).find((c) => c.name === name);
   // Column names reach SQL only from the stream's definition: anything else is a bug in the caller.
   if (!column) throw new Error(`${def.name} has no column ${name}`);
   return column;
@@ -22,7 +22,7 @@ const expr = (def: StreamDefinition, columns: readonly string[]) => {
 /** SQLite stores booleans as 0/1 and JSON as text; interfaces get true/false and values. */
 function decode(def: StreamDefinition, row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const column of def.columns) {
+  for (const column of readColumns(def)) {
     const value = row[column.name];
     if (value === null || value === undefined) out[column.name] = null;
     else if (column.type === 'boolean') out[column.name] = value === 1;
@@ -107,7 +107,9 @@ export class SqliteRowQuery implements RowQueryRepository {
     const order = sortCol
       ? `${sortCol} IS NULL, ${sortCol}${sort!.descending ? ' DESC' : ''}, ${keyOrder}`
       : keyOrder;
-    const sql = `SELECT ${def.columns.map((c) => c.name).join(', ')} FROM ${def.table}
+    const sql = `SELECT ${readColumns(def)
+      .map((c) => c.name)
+      .join(', ')} FROM ${def.table}
       WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`;
     params.push(query.limit + 1);
     return this.run(() => {
