@@ -3,7 +3,6 @@ import { assertCanSave, saveConnection } from '../connections/connections.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
 import { parseTarget } from '../connections/target.js';
 import { viewConnection } from '../connections/view.js';
-import { resetAfterTokenReplace } from '../rotation/service.js';
 import { nameFlag, withConnections } from './context.js';
 import type { GlobalOptions } from './output.js';
 import { printResult } from './output.js';
@@ -40,7 +39,6 @@ export function registerConnect(program: Command): void {
           : 'API token (input hidden): ';
         const token = await readSecret(prompt);
         const result = await saveConnection(ctx, { name, target, token });
-        if (result.tokenReplaced && !result.created) await resetAfterTokenReplace(ctx, name);
         const view = await viewConnection(ctx, result.record);
         const next = `tanium-bridge check${nameFlag(name)}`;
         const kept = result.tokenReplaced ? '' : ' The stored token was kept.';

@@ -7,9 +7,9 @@ import { startEmulator } from '../emulator/index.js';
 import { openStore } from '../store/open.js';
 import { STREAM_NAMES, type StreamName } from '../streams/index.js';
 import { formatSummary } from '../sync/format.js';
+import { syncConnection } from '../sync/service.js';
 import { type GlobalOptions, printJson } from './output.js';
 import { parseWhole } from './parseNumber.js';
-import { syncConnection } from './syncCommand.js';
 
 /** The demo's own home unless --home or TANIUM_BRIDGE_HOME says otherwise: never the user's real one. */
 export const DEMO_HOME = '.tanium-bridge-demo';
@@ -54,12 +54,9 @@ export function registerDemo(program: Command): void {
         const { client } = await clientForConnection(ctx, DEMO_CONNECTION);
         const session = await client.session.current().finally(() => client.close());
         say(`Check: the token works, it belongs to "${session.user.name}".`);
-        const summary = await syncConnection(ctx, {
-          name: DEMO_CONNECTION,
-          streams: [...STREAM_NAMES],
-          full: false,
-          sensors: DEMO_SENSORS,
-          json: false,
+        const summary = await syncConnection(ctx, DEMO_CONNECTION, {
+          streams: STREAM_NAMES,
+          settings: { sensors: DEMO_SENSORS.split(',') },
         });
         const totals: Partial<Record<StreamName, number>> = {};
         for (const stream of Object.keys(summary.streams) as StreamName[])

@@ -1,45 +1,29 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { UserError } from '../common/userError.js';
-import { noSuchConnection } from '../connections/connections.js';
+import { requireConnection } from '../connections/editConnection.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
 import type { Store } from '../store/store.js';
-import { isStreamName, readColumns, STREAM_NAMES, STREAMS, type StreamName } from '../streams/index.js';
+import { isStreamName, STREAM_NAMES, type StreamName } from '../streams/index.js';
+import { type ExportFormat, exportRows } from '../streams/rowExport.js';
 import { withConnections } from './context.js';
 import { type GlobalOptions, printResult } from './output.js';
 
-/** A CSV field: quoted when it holds a comma, quote, line break or outer spaces; quotes doubled. */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+export { csvField } from '../streams/rowExport.js';
 
-/** A row for NDJSON: JSON columns parsed, booleans as true/false. */
-function jsonRow(stream: StreamName, row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const column of readColumns(STREAMS[stream])) {
-    const value = row[column.name];
-    if (value === null || value === undefined) out[column.name] = null;
-    else if (column.type === 'json') out[column.name] = JSON.parse(value as string);
-    else if (column.type === 'boolean') out[column.name] = value === 1;
-    else out[column.name] = value;
-  }
-  return out;
-}
-
-/** Streams a stream's rows to `out` a chunk at a time, honouring back-pressure. Returns the row count. */
-export async function exportRows(
+/**
+ * Writes a stream's rows (src/streams/rowExport.ts) to `out`, honouring back-pressure; a reader that
+ * stops early (`| head`) closes the pipe and the export stops quietly. Returns the rows written.
+ */
+async function writeRows(
   store: Store,
   connection: string,
   stream: StreamName,
-  format: 'ndjson' | 'csv',
+  format: ExportFormat,
   out: Writable,
-): Promise<number> {
-  const columns = readColumns(STREAMS[stream]).map((c) => c.name);
-  // A reader that stops early (`| head`) closes the pipe: stop quietly rather than fail.
+) {
   let closed = false;
   let failure: unknown;
   out.on('error', (error: NodeJS.ErrnoException) => {
@@ -47,27 +31,32 @@ export async function exportRows(
     else failure = error;
     out.emit('drain');
   });
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-    if (failure) throw failure;
-  };
-  if (format === 'csv') await write(`${columns.join(',')}\r\n`);
   let rows = 0;
-  let buffer = '';
-  for await (const row of store.sync.rows(connection, stream)) {
+  for await (const chunk of exportRows(store, { connection, stream, filters: [] }, format)) {
     if (closed) break;
-    buffer +=
-      format === 'csv'
-        ? `${columns.map((c) => csvField(row[c])).join(',')}\r\n`
-        : `${JSON.stringify(jsonRow(stream, row))}\n`;
-    rows++;
-    if (buffer.length > 64 * 1024) {
-      await write(buffer);
-      buffer = '';
-    }
+    rows += chunk.rows;
+    if (!out.write(chunk.text)) await once(out, 'drain');
+    if (failure) throw failure;
   }
-  if (buffer && !closed) await write(buffer);
   return rows;
+}
+
+/** Writes to a private temporary file beside `path`, then renames it: never a truncated file there. */
+async function toFile(path: string, write: (out: Writable) => Promise<number>): Promise<number> {
+  const temp = `${path}.${process.pid}.tmp`;
+  const file = createWriteStream(temp, { mode: 0o600, flags: 'wx' });
+  try {
+    await once(file, 'open');
+    const rows = await write(file);
+    file.end();
+    await once(file, 'close');
+    renameSync(temp, path);
+    return rows;
+  } catch (error) {
+    file.destroy();
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 /** `tanium-bridge export <stream>`: a stream's rows as NDJSON or CSV, to stdout or a file. */
@@ -88,20 +77,18 @@ export function registerExport(program: Command): void {
       const format = options.format;
       const name = validateConnectionName(options.name);
       await withConnections(global, async (ctx) => {
-        if (!(await ctx.store.connections.get(name))) throw noSuchConnection(name);
+        await requireConnection(ctx, name);
         if (options.out === undefined) {
-          const rows = await exportRows(ctx.store, name, stream, format, process.stdout);
+          const rows = await writeRows(ctx.store, name, stream, format, process.stdout);
           process.stderr.write(`Exported ${rows} ${stream} rows.\n`);
           return;
         }
-        const file = createWriteStream(options.out, { mode: 0o600 });
-        const rows = await exportRows(ctx.store, name, stream, format, file);
-        file.end();
-        await once(file, 'close');
+        const out = options.out;
+        const rows = await toFile(out, (file) => writeRows(ctx.store, name, stream, format, file));
         printResult(
           global,
-          { stream, format, rows, out: options.out },
-          `Exported ${rows} ${stream} rows to ${options.out} (${format}).`,
+          { stream, format, rows, out },
+          `Exported ${rows} ${stream} rows to ${out} (${format}).`,
         );
       });
     });

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerAdmin } from './admin.js';
+import { registerApiKey } from './apikey.js';
 import { registerCheck } from './check.js';
 import { registerConnect } from './connect.js';
 import { registerDemo } from './demo.js';
@@ -8,6 +10,7 @@ import { registerRemove } from './remove.js';
 import { registerRequest } from './request.js';
 import { registerRotate } from './rotate.js';
 import { registerRotations } from './rotations.js';
+import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
 import { registerSync } from './sync.js';
 import { registerToken } from './token.js';
@@ -32,5 +35,8 @@ export function buildProgram(): Command {
   registerSync(program);
   registerExport(program);
   registerDemo(program);
+  registerServe(program);
+  registerApiKey(program);
+  registerAdmin(program);
   return program;
 }

@@ -7,6 +7,7 @@ import { METHOD_CHOICES, type MethodChoice } from '../rotation/method.js';
 import { DEFAULT_POLICY, validateShare } from '../rotation/schedule.js';
 import { exitCodeOf, rotateConnection } from '../rotation/service.js';
 import { withConnections } from './context.js';
+import { spellStep } from './hints.js';
 import { type GlobalOptions, printResult } from './output.js';
 
 /**
@@ -69,7 +70,8 @@ export function registerRotate(program: Command): void {
           policy,
           ...(checkpoint ? { checkpoint } : {}),
         });
-        printResult(global, report, report.message);
+        const shown = { ...report, message: spellStep(report.message, report.next, global) };
+        printResult(global, shown, shown.message);
         process.exitCode = exitCodeOf(report.outcome);
       });
     });

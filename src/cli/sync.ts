@@ -4,7 +4,7 @@ import type { StreamName } from '../streams/index.js';
 import { formatSummary } from '../sync/format.js';
 import { withConnections } from './context.js';
 import type { GlobalOptions } from './output.js';
-import { DEFAULT_WAIT, parseStreams, SYNC_RUNNING_EXIT, syncConnection } from './syncCommand.js';
+import { DEFAULT_WAIT, runSyncCommand, SYNC_RUNNING_EXIT } from './syncCommand.js';
 
 interface SyncOptions {
   name: string;
@@ -43,11 +43,10 @@ export function registerSync(program: Command): void {
     .action(async (options: SyncOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const name = validateConnectionName(options.name);
-      const streams = parseStreams(options.streams);
       await withConnections(global, async (ctx) => {
-        const summary = await syncConnection(ctx, {
+        const summary = await runSyncCommand(ctx, {
           name,
-          streams,
+          ...(options.streams === undefined ? {} : { streams: options.streams }),
           full: options.full === true,
           json: global.json === true,
           ...(options.sensors === undefined ? {} : { sensors: options.sensors }),

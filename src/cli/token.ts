@@ -2,7 +2,6 @@ import { type Command, Option } from 'commander';
 import { noSuchConnection, replaceToken } from '../connections/connections.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
 import { viewConnection } from '../connections/view.js';
-import { resetAfterTokenReplace } from '../rotation/service.js';
 import { nameFlag, withConnections } from './context.js';
 import { type GlobalOptions, printResult } from './output.js';
 import { readSecret, refuseTokenOption } from './readSecret.js';
@@ -22,9 +21,8 @@ export function registerToken(program: Command): void {
       await withConnections(global, async (ctx) => {
         if (!(await ctx.store.connections.get(name))) throw noSuchConnection(name);
         const answer = await readSecret('New API token (input hidden; empty keeps the stored token): ');
+        // A token from the console starts rotation over, in the same transaction (docs/rotation.md).
         const replaced = await replaceToken(ctx, name, answer);
-        // A token from the console starts rotation over: clears `lost`/`refused` (docs/rotation.md).
-        if (replaced) await resetAfterTokenReplace(ctx, name);
         const record = await ctx.store.connections.get(name);
         if (!record) throw noSuchConnection(name);
         const view = await viewConnection(ctx, record);

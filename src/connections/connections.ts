@@ -1,11 +1,12 @@
-import { UserError } from '../common/userError.js';
+import { isProblem, Problem } from '../common/problem.js';
+import { resetRotationInTx } from '../rotation/reset.js';
 import type { ConnectionRecord } from '../store/connections.js';
 import type { Store } from '../store/store.js';
 import { maskToken } from './mask.js';
-import { loadMasterKey } from './masterKey.js';
+import { openVault } from './openVault.js';
 import { requiredError } from './required.js';
 import type { Target } from './target.js';
-import { Vault } from './vault.js';
+import type { Vault } from './vault.js';
 
 /** What the connection functions need: the store, and where the master key comes from. */
 export interface ConnectionContext {
@@ -16,23 +17,41 @@ export interface ConnectionContext {
 }
 
 function vaultFor(ctx: ConnectionContext, create: boolean): Vault {
-  return new Vault(loadMasterKey(ctx.home, { create, ...(ctx.env ? { env: ctx.env } : {}) }));
+  return openVault(ctx, create);
 }
 
 function nowIso(ctx: ConnectionContext): string {
   return (ctx.now?.() ?? new Date()).toISOString();
 }
 
-function needsTarget(name: string): UserError {
-  return new UserError(
-    `Connection "${name}" is new: give --domain <customer>-api.cloud.tanium.com or --server URL.`,
-  );
+function needsTarget(name: string): Problem {
+  return new Problem({
+    code: 'connection_target_required',
+    kind: 'invalid',
+    message: `Connection "${name}" is new: it needs an API domain (<customer>-api.cloud.tanium.com) or a server URL.`,
+    fix: 'Give the Tanium Cloud API domain, or the URL of an on-prem server or the emulator.',
+    details: { name },
+  });
 }
 
-export function noSuchConnection(name: string): UserError {
-  return new UserError(
-    `No connection named "${name}": run \`tanium-bridge connect --name ${name} --domain <customer>-api.cloud.tanium.com\` first.`,
-  );
+export function noSuchConnection(name: string): Problem {
+  return new Problem({
+    code: 'connection_not_found',
+    kind: 'not_found',
+    message: `No connection named "${name}".`,
+    fix: 'Save the connection first, with its API domain (or server URL) and API token.',
+    details: { name },
+  });
+}
+
+function noStoredToken(name: string): Problem {
+  return new Problem({
+    code: 'token_missing',
+    kind: 'invalid',
+    message: `Connection "${name}" has no stored token.`,
+    fix: 'Store an API token for it (Replace).',
+    details: { name },
+  });
 }
 
 /** Fails early, before a token is asked for, when a new connection has no address. */
@@ -70,12 +89,18 @@ export async function saveConnection(
       { name: input.name, kind: target.kind, address: target.address },
       now,
     );
-    if (sealed) await tx.secrets.put(input.name, 'active', sealed, now);
+    if (sealed) {
+      await tx.secrets.put(input.name, 'active', sealed, now);
+      if (!created) await resetRotationInTx(tx, input.name, now);
+    }
     return { record, created, tokenReplaced: sealed !== undefined };
   });
 }
 
-/** `token replace`: an empty token keeps the stored one (seed 001) and returns false. */
+/**
+ * `token replace`: an empty token keeps the stored one (the connect form's Replace rule) and returns
+ * false; a new token and the rotation state that starts over from it are saved in one transaction.
+ */
 export async function replaceToken(ctx: ConnectionContext, name: string, token: string): Promise<boolean> {
   if (!(await ctx.store.connections.get(name))) throw noSuchConnection(name);
   if (token.trim() === '') return false;
@@ -85,6 +110,7 @@ export async function replaceToken(ctx: ConnectionContext, name: string, token: 
     if (!(await tx.connections.get(name))) throw noSuchConnection(name);
     await tx.secrets.put(name, 'active', sealed, now);
     await tx.connections.touch(name, now);
+    await resetRotationInTx(tx, name, now);
   });
   return true;
 }
@@ -96,10 +122,10 @@ export async function removeConnection(ctx: ConnectionContext, name: string): Pr
 /** The decrypted token, for the client. Throws a UserError naming the fix when it cannot be read. */
 export async function readToken(ctx: ConnectionContext, name: string): Promise<string> {
   const sealed = await ctx.store.secrets.get(name, 'active');
-  if (!sealed)
-    throw new UserError(
-      `Connection "${name}" has no stored token: run \`tanium-bridge token replace --name ${name}\`.`,
-    );
+  if (!sealed) {
+    if (!(await ctx.store.connections.get(name))) throw noSuchConnection(name);
+    throw noStoredToken(name);
+  }
   return vaultFor(ctx, false).open(name, sealed);
 }
 
@@ -111,7 +137,7 @@ export async function maskedToken(
   try {
     return { masked: maskToken(await readToken(ctx, name)), error: null };
   } catch (error) {
-    if (error instanceof UserError) return { masked: null, error: error.message };
+    if (isProblem(error)) return { masked: null, error: error.message };
     throw error;
   }
 }

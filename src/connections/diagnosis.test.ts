@@ -65,9 +65,16 @@ describe('diagnose', () => {
     expect(diagnose(refused, server).code).toBe('unauthorized');
   });
 
-  it('spells the connection name in fixes and the host in messages', () => {
+  it('names the fix as a step of the connection (no command line: each interface spells it), the host in messages', () => {
     const d = diagnose(new AuthenticationError('a', { status: 401 }), { ...server, token: 'abc' });
-    expect(d.fix).toContain('tanium-bridge token replace --name emu');
+    expect(d.next).toEqual({ step: 'replace_token', connection: 'emu' });
+    expect(d.fix).toContain('(Replace)');
+    expect(d.fix).not.toContain('tanium-bridge');
+    expect(diagnose(net('ENOTFOUND'), cloud).next).toEqual({
+      step: 'edit_connection',
+      connection: cloud.name,
+      kind: 'cloud',
+    });
     expect(diagnose(net('ECONNREFUSED'), server).message).toMatch(/^127\.0\.0\.1:8443 refused/);
     expect(diagnose(net('ENOTFOUND'), cloud).message).toContain('acme-api.cloud.tanium.com does not resolve');
   });

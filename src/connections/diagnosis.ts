@@ -4,8 +4,10 @@
  * several causes are possible the message names them all, and narrows them when the stored token's
  * shape tells us more (no `token-` prefix).
  */
+
+import type { NextStep } from '../common/nextStep.js';
+import { isProblem } from '../common/problem.js';
 import { redactTokens } from '../common/redact.js';
-import { isUserError } from '../common/userError.js';
 import {
   AuthenticationError,
   ClientConfigError,
@@ -45,8 +47,10 @@ export interface Diagnosis {
   code: DiagnosisCode;
   /** What happened, one sentence. */
   message: string;
-  /** What to do about it, one or two sentences. */
+  /** What to do about it, one or two sentences, for any interface. */
   fix: string;
+  /** The step the fix names, when it is one (each interface spells it its own way). */
+  next?: NextStep;
 }
 
 export interface DiagnosisContext {
@@ -67,25 +71,43 @@ const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|EP
 export const TOKEN_PREFIX = 'token-';
 
 export function diagnose(error: unknown, ctx: DiagnosisContext): Diagnosis {
-  const replace = `tanium-bridge token replace${nameFlag(ctx.name)}`;
   const where = ctx.kind === 'cloud' ? ctx.address : new URL(ctx.address).host;
   const fixAddress =
     ctx.kind === 'cloud'
-      ? `Check the API domain: it is <customer>-api.cloud.tanium.com (with -api), e.g. acme-api.cloud.tanium.com; change it with \`tanium-bridge connect${nameFlag(ctx.name)} --domain …\`.`
-      : `Check the server URL; change it with \`tanium-bridge connect${nameFlag(ctx.name)} --server https://…\`.`;
+      ? 'Check the API domain: it is <customer>-api.cloud.tanium.com (with -api), e.g. acme-api.cloud.tanium.com; edit the connection to change it.'
+      : 'Check the server URL; edit the connection to change it.';
+  const replace: NextStep = { step: 'replace_token', connection: ctx.name };
+  const edit: NextStep = { step: 'edit_connection', connection: ctx.name, kind: ctx.kind };
+  return withStep(diagnoseError(error, ctx, where, fixAddress), replace, edit);
+}
 
-  if (isUserError(error)) {
+/** Which step a diagnosis's fix names: storing the token again, or changing the address. */
+function withStep(d: Diagnosis, replace: NextStep, edit: NextStep): Diagnosis {
+  if (REPLACE_CODES.has(d.code)) return { ...d, next: replace };
+  if (d.fix.includes('edit the connection')) return { ...d, next: edit };
+  return d;
+}
+
+const REPLACE_CODES = new Set<DiagnosisCode>([
+  'token-unreadable',
+  'token-format',
+  'token-prefix',
+  'unauthorized',
+]);
+
+function diagnoseError(error: unknown, ctx: DiagnosisContext, where: string, fixAddress: string): Diagnosis {
+  if (isProblem(error)) {
     return {
       code: 'token-unreadable',
       message: `The stored token could not be read: ${error.message}`,
-      fix: `Fix the master key, or store the token again with \`${replace}\`.`,
+      fix: 'Fix the master key, or store the token again (Replace).',
     };
   }
   if (error instanceof ClientConfigError) {
     return {
       code: 'token-format',
       message: `The request could not be sent: ${error.message}`,
-      fix: `Store the token again with \`${replace}\`, pasting only the token.`,
+      fix: 'Store the token again (Replace), pasting only the token.',
     };
   }
   if (error instanceof ConnectionError) {
@@ -101,7 +123,7 @@ export function diagnose(error: unknown, ctx: DiagnosisContext): Diagnosis {
       return {
         code: 'blocked-address',
         message: `${where} resolves to a private, loopback or link-local address, so the request was refused before the token was sent.`,
-        fix: "A Tanium Cloud name must resolve to a public address: check this machine's DNS (a split-horizon, poisoned or rebound name). An on-prem server on a private network is connected with `--server https://…` instead.",
+        fix: "A Tanium Cloud name must resolve to a public address: check this machine's DNS (a split-horizon, poisoned or rebound name). An on-prem server on a private network is connected by its server URL instead.",
       };
     }
     if (TLS_CODE.test(code)) {
@@ -135,7 +157,7 @@ export function diagnose(error: unknown, ctx: DiagnosisContext): Diagnosis {
     return {
       code: 'timeout',
       message: `Timed out ${phase} ${where} (${error.code}).`,
-      fix: `${fixAddress} A firewall that drops (rather than refuses) traffic also looks like this; try again with a longer \`--timeout\`.`,
+      fix: `${fixAddress} A firewall that drops (rather than refuses) traffic also looks like this; try again with a longer timeout.`,
     };
   }
   if (error instanceof UnexpectedResponseError) {
@@ -164,14 +186,14 @@ export function diagnose(error: unknown, ctx: DiagnosisContext): Diagnosis {
       return {
         code: 'token-prefix',
         message: `Tanium refused the token (HTTP 401), and the stored token does not start with "${TOKEN_PREFIX}": it was probably copied without its prefix.`,
-        fix: `Copy the complete token, "${TOKEN_PREFIX}" included, and store it with \`${replace}\`.`,
+        fix: `Copy the complete token, "${TOKEN_PREFIX}" included, and store it again (Replace).`,
       };
     }
     return {
       code: 'unauthorized',
       message:
         "Tanium refused the token (HTTP 401): it has expired or was revoked, or this machine's address is not in its trusted IP addresses (Tanium answers all three the same way).",
-      fix: `In the Tanium Console (Administration > Permissions > API Tokens), check the token: if it expired or is gone, create a new one and run \`${replace}\`; otherwise add this machine's public address to the token's Trusted IP addresses (or to the api_token_trusted_ip_address_list setting).`,
+      fix: `In the Tanium Console (Administration > Permissions > API Tokens), check the token: if it expired or is gone, create a new one and store it (Replace); otherwise add this machine's public address to the token's Trusted IP addresses (or to the api_token_trusted_ip_address_list setting).`,
     };
   }
   if (error instanceof PermissionError) {
@@ -179,7 +201,7 @@ export function diagnose(error: unknown, ctx: DiagnosisContext): Diagnosis {
       code: 'forbidden',
       message:
         "Tanium accepted the token but refused the session lookup (HTTP 403): the token's persona lacks permission.",
-      fix: "Give the token's persona a role that may use the API (seed 000: Administration > Token - Use), or create the token with another persona.",
+      fix: "Give the token's persona a role that may use the API (Administration > Token - Use), or create the token with another persona.",
     };
   }
   if (error instanceof NotFoundError) {
@@ -224,13 +246,9 @@ export function redactDiagnosis(d: Diagnosis, secrets: readonly string[]): Diagn
         ),
       ),
     );
-  return { code: d.code, message: clean(d.message), fix: clean(d.fix) };
+  return { code: d.code, message: clean(d.message), fix: clean(d.fix), ...(d.next ? { next: d.next } : {}) };
 }
 
 function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
-}
-
-function nameFlag(name: string): string {
-  return name === 'default' ? '' : ` --name ${name}`;
 }

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { UserError } from '../common/userError.js';
+import { Problem } from '../common/problem.js';
 import type { SealedSecret } from '../store/secrets.js';
 import { MASTER_KEY_ENV, type MasterKey } from './masterKey.js';
 
@@ -31,13 +31,16 @@ export class Vault {
 
   open(connectionName: string, sealed: SealedSecret): string {
     if (sealed.scheme !== SCHEME)
-      throw new UserError(
+      throw unreadable(
+        connectionName,
         `The stored token of "${connectionName}" uses an unknown format (${sealed.scheme}).`,
+        'Store the token again (Replace) with this version of tanium-bridge.',
       );
     if (sealed.keyId !== this.master.id)
-      throw new UserError(
-        `The stored token of "${connectionName}" was encrypted with another master key (id ${sealed.keyId}, ` +
-          `this one is ${this.master.id}): use the original ${MASTER_KEY_ENV} or master.key, or store a new token with \`tanium-bridge token replace\`.`,
+      throw unreadable(
+        connectionName,
+        `The stored token of "${connectionName}" was encrypted with another master key (id ${sealed.keyId}, this one is ${this.master.id}).`,
+        `Use the original ${MASTER_KEY_ENV} or master.key, or store a new token (Replace).`,
       );
     let dataKey: Buffer | undefined;
     try {
@@ -45,13 +48,25 @@ export class Vault {
       return decrypt(dataKey, sealed.ciphertext, aad('secret', connectionName)).toString('utf8');
     } catch {
       // The key id matched, so this is tampering or a row that belongs to another connection.
-      throw new UserError(
-        `The stored token of "${connectionName}" cannot be decrypted: it was altered or belongs to another connection; store a new one with \`tanium-bridge token replace\`.`,
+      throw unreadable(
+        connectionName,
+        `The stored token of "${connectionName}" cannot be decrypted: it was altered or belongs to another connection.`,
+        'Store a new token (Replace).',
       );
     } finally {
       dataKey?.fill(0);
     }
   }
+}
+
+function unreadable(connection: string, message: string, fix: string): Problem {
+  return new Problem({
+    code: 'token_unreadable',
+    kind: 'invalid',
+    message,
+    fix,
+    details: { name: connection },
+  });
 }
 
 /** Separate labels per layer, so a wrapped key can never be mistaken for a secret or the reverse. */

@@ -16,8 +16,32 @@ export interface ConnectionView {
   url: string | null;
   token: { masked: string | null; error: string | null };
   rotation: RotationSummary;
+  /** The newest sync run, or null before the first. */
+  lastSync: LastSync | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface LastSync {
+  runId: number;
+  mode: string;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+async function lastSync(ctx: ConnectionContext, name: string): Promise<LastSync | null> {
+  const [run] = await ctx.store.sync.runs(name, 1);
+  if (!run) return null;
+  return {
+    runId: run.id,
+    mode: run.mode,
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    error: run.error,
+  };
 }
 
 export async function viewConnection(
@@ -31,35 +55,8 @@ export async function viewConnection(
     url: record.kind === 'server' ? record.address : null,
     token: await maskedToken(ctx, record.name),
     rotation: await rotationSummary(ctx.store, record.name, ctx.now?.() ?? new Date()),
+    lastSync: await lastSync(ctx, record.name),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
-}
-
-/** Human lines for one connection, aligned for `status`. */
-export function formatConnection(view: ConnectionView): string {
-  const lines = [
-    `${view.name}`,
-    `  kind     ${view.kind === 'cloud' ? 'Tanium Cloud' : 'server'}`,
-    `  ${view.kind === 'cloud' ? 'domain' : 'url   '}   ${view.domain ?? view.url}`,
-    `  token    ${view.token.masked ?? `unreadable: ${view.token.error}`}`,
-    ...rotationLines(view.rotation),
-    `  created  ${view.createdAt}`,
-    `  updated  ${view.updatedAt}`,
-  ];
-  return lines.join('\n');
-}
-
-function rotationLines(r: RotationSummary): string[] {
-  const expires =
-    r.expiresAt === null
-      ? 'unknown (run `tanium-bridge rotate --if-due` to learn it)'
-      : `${r.expiresAt} (${r.daysLeft} days left${r.tokenId === null ? '' : `, token id ${r.tokenId}`})`;
-  const last =
-    r.lastAttemptAt === null
-      ? 'never'
-      : `${r.lastAttemptAt}: ${r.lastOutcome ?? r.phase}${r.lastError === null ? '' : ` (${r.lastError})`}`;
-  const lines = [`  expires  ${expires}`, `  rotated  ${last}`];
-  if (r.problem !== null) lines.push(`  PROBLEM  ${r.problem}`);
-  return lines;
 }

@@ -3,6 +3,8 @@
  * offset measured at the last contact), days left, the last rotation and its outcome, and, when
  * rotation is stuck, the problem in plain words with the fix. Reads the store only: no network.
  */
+
+import type { NextStep } from '../common/nextStep.js';
 import {
   initialRotationRecord,
   isGrant,
@@ -12,13 +14,9 @@ import {
 import type { Store } from '../store/store.js';
 import { DAY_MS } from './schedule.js';
 
-/** `--name x` for hints, or nothing for the default connection. */
-function nameFlag(name: string): string {
-  return name === 'default' ? '' : ` --name ${name}`;
-}
-
-export function replaceFix(name: string): string {
-  return `create a new API token in the Tanium console (Administration > Permissions > API Tokens) and run \`tanium-bridge token replace${nameFlag(name)}\``;
+/** The fix of a token that no longer works, in words; the step is `replace_token`. */
+export function replaceFix(): string {
+  return "create a new API token in the Tanium console (Administration > Permissions > API Tokens) and store it as the connection's token (Replace)";
 }
 
 export function lostMessage(name: string, record: RotationRecord): string {
@@ -26,7 +24,7 @@ export function lostMessage(name: string, record: RotationRecord): string {
   return (
     `The token of "${name}" is lost: Tanium exchanged it during rotation${when} (attempt ${record.attemptId ?? 'unknown'}) ` +
     `but the answer never arrived, so the new token was never received and the old one no longer works. ` +
-    `Rotation has stopped and will not retry. Fix: ${replaceFix(name)}.`
+    `Rotation has stopped and will not retry. Fix: ${replaceFix()}.`
   );
 }
 
@@ -38,7 +36,7 @@ export function refusedMessage(name: string, record?: RotationRecord): string {
       : '';
   return (
     `Tanium refuses the stored token of "${name}" (expired, revoked, or exchanged by something else), ` +
-    `so it cannot be rotated. Rotation has stopped and will not retry. Fix: ${replaceFix(name)}.${orphan}`
+    `so it cannot be rotated. Rotation has stopped and will not retry. Fix: ${replaceFix()}.${orphan}`
   );
 }
 
@@ -55,6 +53,8 @@ export interface RotationSummary {
   lastError: string | null;
   /** Plain words, with the fix, when rotation needs attention; else null. */
   problem: string | null;
+  /** What to do about the problem, as data each interface spells its own way. */
+  next: NextStep | null;
 }
 
 function problemOf(name: string, record: RotationRecord, daysLeft: number | null): string | null {
@@ -64,24 +64,32 @@ function problemOf(name: string, record: RotationRecord, daysLeft: number | null
     case 'refused':
       return refusedMessage(name, record);
     case 'revoking':
-      return `The token of "${name}" was rotated and the new one is in use, but the old token (id ${record.oldTokenId ?? '?'}) is not revoked yet; the next \`tanium-bridge rotate${nameFlag(name)}\` revokes it.`;
+      return `The token of "${name}" was rotated and the new one is in use, but the old token (id ${record.oldTokenId ?? '?'}) is not revoked yet; the next rotation revokes it.`;
     case 'unknown':
       if (isGrant(record.method))
-        return `A grant of a new token for "${name}" got no usable answer; the stored token still works. The next \`tanium-bridge rotate${nameFlag(name)}\` looks for the token this attempt may have created and revokes it before anything else.`;
-      return `A rotation of "${name}" got no answer and whether Tanium exchanged the token is not known yet; the next \`tanium-bridge rotate${nameFlag(name)}\` checks with the old token before anything else.`;
+        return `A grant of a new token for "${name}" got no usable answer; the stored token still works. The next rotation looks for the token this attempt may have created and revokes it before anything else.`;
+      return `A rotation of "${name}" got no answer and whether Tanium exchanged the token is not known yet; the next rotation checks with the old token before anything else.`;
     case 'received':
     case 'verifying':
-      return `A new token for "${name}" was received and stored but not verified yet; the next \`tanium-bridge rotate${nameFlag(name)}\` verifies and activates it.`;
+      return `A new token for "${name}" was received and stored but not verified yet; the next rotation verifies and activates it.`;
     case 'intent_recorded':
     case 'sent':
-      return `A rotation of "${name}" is in progress (or was interrupted); the next \`tanium-bridge rotate${nameFlag(name)}\` finds out what happened.`;
+      return `A rotation of "${name}" is in progress (or was interrupted); the next rotation finds out what happened.`;
     case 'idle':
       if (daysLeft !== null && daysLeft <= 0)
-        return `The token of "${name}" has expired. Fix: ${replaceFix(name)}.`;
+        return `The token of "${name}" has expired. Fix: ${replaceFix()}.`;
       if (record.lastOutcome === 'old_not_revoked')
         return `The token of "${name}" was rotated, but ${record.lastError ?? 'the old token was not revoked'}.`;
       return null;
   }
+}
+
+/** The step that fixes the problem `problemOf` names. */
+function nextOf(name: string, record: RotationRecord, daysLeft: number | null): NextStep | null {
+  if (record.phase === 'lost' || record.phase === 'refused' || (daysLeft !== null && daysLeft <= 0))
+    return { step: 'replace_token', connection: name };
+  if (record.phase === 'idle') return null;
+  return { step: 'rotate', connection: name };
 }
 
 export function summarize(name: string, record: RotationRecord, now: Date): RotationSummary {
@@ -100,6 +108,7 @@ export function summarize(name: string, record: RotationRecord, now: Date): Rota
     lastOutcome: record.lastOutcome,
     lastError: record.lastError,
     problem: problemOf(name, record, daysLeft),
+    next: nextOf(name, record, daysLeft),
   };
 }
 
@@ -112,6 +121,8 @@ export interface RotationHealth {
   /** `error`: the token is lost, refused or expired; `warn`: expires within `warnDays` and rotation is not working. */
   level: 'ok' | 'warn' | 'error';
   message: string;
+  /** What to do, when something is to be done. */
+  next?: NextStep;
   summary: RotationSummary;
 }
 
@@ -130,7 +141,12 @@ export async function rotationHealth(
   const summary = await rotationSummary(store, name, now);
   const { phase, daysLeft } = summary;
   if (phase === 'lost' || phase === 'refused' || (daysLeft !== null && daysLeft <= 0))
-    return { level: 'error', message: summary.problem ?? 'rotation needs attention', summary };
+    return {
+      level: 'error',
+      message: summary.problem ?? 'rotation needs attention',
+      ...(summary.next ? { next: summary.next } : {}),
+      summary,
+    };
   const working =
     (phase === 'idle' && (summary.lastOutcome === 'rotated' || summary.lastOutcome === 'old_not_revoked')) ||
     phase === 'revoking';
@@ -139,18 +155,21 @@ export async function rotationHealth(
     const why =
       summary.problem ??
       (never
-        ? `it has not been rotated yet: schedule \`tanium-bridge rotate --if-due${nameFlag(name)}\``
+        ? 'it has not been rotated yet: schedule rotate-if-due'
         : `the last rotation ended "${summary.lastOutcome}": ${summary.lastError ?? 'no detail'}`);
+    const next: NextStep = summary.next ?? { step: never ? 'rotate_if_due' : 'rotate', connection: name };
     return {
       level: 'warn',
       message: `The token of "${name}" expires in ${daysLeft} days (${summary.expiresAt}) and rotation is not working: ${why}`,
+      next,
       summary,
     };
   }
   if (daysLeft === null)
     return {
       level: 'ok',
-      message: `Token expiry of "${name}" not known yet: run \`tanium-bridge rotate --if-due${nameFlag(name)}\` to learn it.`,
+      message: `Token expiry of "${name}" not known yet: the first rotate-if-due learns it.`,
+      next: { step: 'rotate_if_due', connection: name },
       summary,
     };
   return {

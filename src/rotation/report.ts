@@ -2,6 +2,7 @@
  * What a rotation run tells its caller: a typed report (outcome, ids, expiry, error) and one
  * paragraph for people that never holds a token; and the exit code each outcome maps to.
  */
+import type { NextStep } from '../common/nextStep.js';
 import { isGrant, type RotationMethod, type RotationRecord } from '../store/rotation.js';
 import { lostMessage, refusedMessage } from './health.js';
 import type { RotationOutcome } from './machine.js';
@@ -26,8 +27,10 @@ export interface RotateReport {
   expiresAt: string | null;
   due: Dueness | null;
   error: string | null;
-  /** One paragraph for people; never holds a token. */
+  /** One paragraph for people; never holds a token, never a command line. */
   message: string;
+  /** What a person should do now, when anything: each interface spells it its own way. */
+  next: NextStep | null;
 }
 
 /** Rotations that ended well or had nothing to do exit 0; failures 1; a token that needs a human 3. */
@@ -65,6 +68,8 @@ export interface ReportInput {
   fellBack?: boolean;
   due?: Dueness | null;
   message?: string;
+  /** Overrides the step the outcome implies. */
+  next?: NextStep | null;
 }
 
 function rotatedMessage(input: ReportInput, expiry: string): string {
@@ -81,7 +86,7 @@ function rotatedMessage(input: ReportInput, expiry: string): string {
   return `${head}; the new token is stored and verified, ${old}.${expiry}${fallback}`;
 }
 
-function messageOf(input: ReportInput, flag: string, expiry: string): string {
+function messageOf(input: ReportInput, expiry: string): string {
   const { name, record } = input;
   const detail = record.lastError ?? 'no detail';
   switch (input.outcome) {
@@ -90,7 +95,7 @@ function messageOf(input: ReportInput, flag: string, expiry: string): string {
     case 'old_not_revoked':
       return `Rotated the token of "${name}" via ${VIA[record.method ?? 'grant']}: token id ${record.oldTokenId ?? '(unknown)'} → ${record.tokenId ?? '(unknown)'}; the new token is stored, verified and in use, but ${detail}.${expiry}`;
     case 'revoke_pending':
-      return `The token of "${name}" was rotated (id ${record.oldTokenId ?? '?'} → ${record.tokenId ?? '?'}) and the new one is stored, verified and in use, but the old token is not revoked yet (${detail}). The next \`tanium-bridge rotate${flag}\` revokes it.`;
+      return `The token of "${name}" was rotated (id ${record.oldTokenId ?? '?'} → ${record.tokenId ?? '?'}) and the new one is stored, verified and in use, but the old token is not revoked yet (${detail}). The next rotation revokes it.`;
     case 'failed':
       return `Rotation of "${name}" failed: ${detail}. Nothing changed on Tanium and the stored token still works; the next run tries again.`;
     case 'not_exchanged':
@@ -98,11 +103,11 @@ function messageOf(input: ReportInput, flag: string, expiry: string): string {
     case 'not_granted':
       return `Rotation of "${name}" got no usable answer to the grant (${detail}). The next run tries again.`;
     case 'grant_refused':
-      return `Tanium refused to create a token for "${name}" (${detail}): the persona may not create API tokens. Nothing changed and the stored token still works. Rotate with the exchange (\`tanium-bridge rotate --via rest${flag}\`, or the default \`--via auto\`), or give the persona the permission to create tokens.`;
+      return `Tanium refused to create a token for "${name}" (${detail}): the persona may not create API tokens. Nothing changed and the stored token still works. Rotate with the exchange (or the default automatic choice), or give the persona the permission to create tokens.`;
     case 'unknown':
-      return `Rotation of "${name}" got no answer and Tanium could not be reached to check what happened (${detail}). Nothing is retried blindly: the next \`tanium-bridge rotate${flag}\` checks first.`;
+      return `Rotation of "${name}" got no answer and Tanium could not be reached to check what happened (${detail}). Nothing is retried blindly: the next rotation checks first.`;
     case 'verify_pending':
-      return `A new token for "${name}" (id ${record.newTokenId ?? 'unknown'}) was received and stored, but could not be verified yet (${detail}); the next \`tanium-bridge rotate${flag}\` verifies and activates it.`;
+      return `A new token for "${name}" (id ${record.newTokenId ?? 'unknown'}) was received and stored, but could not be verified yet (${detail}); the next rotation verifies and activates it.`;
     case 'lost':
       return lostMessage(name, record);
     case 'refused':
@@ -120,9 +125,26 @@ function messageOf(input: ReportInput, flag: string, expiry: string): string {
   }
 }
 
+/** The step a person takes after this outcome (runs that fix themselves need none). */
+function nextOf(name: string, outcome: RotateAction): NextStep | null {
+  switch (outcome) {
+    case 'lost':
+    case 'refused':
+    case 'blocked':
+      return { step: 'replace_token', connection: name };
+    case 'grant_refused':
+      return { step: 'rotate', connection: name, via: 'rest' };
+    case 'revoke_pending':
+    case 'unknown':
+    case 'verify_pending':
+      return { step: 'rotate', connection: name };
+    default:
+      return null;
+  }
+}
+
 export function report(input: ReportInput): RotateReport {
   const { name, outcome, record } = input;
-  const flag = name === 'default' ? '' : ` --name ${name}`;
   const serverNow = input.now.getTime() + (record.clockOffsetMs ?? 0);
   const expiry =
     record.tokenExpiration === null
@@ -142,6 +164,7 @@ export function report(input: ReportInput): RotateReport {
     expiresAt: record.tokenExpiration,
     due: input.due ?? null,
     error: outcome === 'rotated' || outcome === 'not_due' ? null : record.lastError,
-    message: input.message ?? messageOf(input, flag, expiry),
+    message: input.message ?? messageOf(input, expiry),
+    next: input.next === undefined ? nextOf(name, outcome) : input.next,
   };
 }

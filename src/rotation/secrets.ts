@@ -1,11 +1,11 @@
 /** Reading and sealing a connection's token slots (`active`, `pending`) for rotation. */
 import type { ConnectionContext } from '../connections/connections.js';
-import { loadMasterKey } from '../connections/masterKey.js';
-import { Vault } from '../connections/vault.js';
+import { openVault } from '../connections/openVault.js';
+import type { Vault } from '../connections/vault.js';
 import type { SealedSecret, SecretSlot } from '../store/secrets.js';
 
 export function vaultOf(ctx: ConnectionContext): Vault {
-  return new Vault(loadMasterKey(ctx.home, { create: false, ...(ctx.env ? { env: ctx.env } : {}) }));
+  return openVault(ctx, false);
 }
 
 /** The decrypted token in `slot`, or undefined when the slot is empty. */

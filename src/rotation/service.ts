@@ -75,7 +75,8 @@ async function checkDue(
   }
   if (options.ifDue && due === null)
     return early('nothing_to_do', {
-      message: `Tanium lists no token of this user for "${name}", so its expiry is unknown; not rotating. Run \`tanium-bridge rotate\` to rotate anyway.`,
+      message: `Tanium lists no token of this user for "${name}", so its expiry is unknown; not rotating. A rotation that is not conditional on the expiry still works.`,
+      next: { step: 'rotate', connection: name },
     });
   if (options.ifDue && due !== null && !due.due) return early('not_due', { due });
   return { record: current, due };

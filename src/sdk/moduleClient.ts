@@ -52,6 +52,15 @@ export class ModuleClient {
 
   /** Send `method path` to this module; returns the parsed JSON body as Tanium sent it. */
   async request<T = unknown>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
+    return (await this.send<T>(method, path, options)).body;
+  }
+
+  /** Like `request`, with the HTTP status of the answer (for audit logs). */
+  async send<T = unknown>(
+    method: HttpMethod,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<{ status: number; body: T }> {
     const url = await this.transport.resolve(() =>
       moduleUrl(this.transport.pinned.origin, this.definition, path, options.query),
     );
@@ -62,7 +71,7 @@ export class ModuleClient {
       idempotent: method === 'GET' || method === 'HEAD',
       module: moduleRef(this.definition),
     });
-    return result.body as T;
+    return { status: result.status, body: result.body as T };
   }
 
   /** Cheap GET that succeeds only when the token may use this module (for `check --modules`). */

@@ -64,6 +64,12 @@ export interface TransportOptions {
   userAgent?: string;
   /** Observe retries (never carries the token). */
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * Called once per request when Tanium refuses the token (401); when it resolves true (a newer token
+   * is available, e.g. another process rotated it), the request is sent once more with the token read
+   * again. Safe for every method: a 401 means Tanium did not run the call.
+   */
+  onUnauthorized?: () => Promise<boolean>;
   /** Jitter source, injectable for deterministic tests. */
   random?: () => number;
 }
@@ -129,10 +135,20 @@ export class Transport {
   async send(req: SendRequest): Promise<SendResult> {
     assertAllowedUrl(req.url, this.pinned);
     let waitedMs = 0;
+    let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(req);
       } catch (error) {
+        if (
+          error instanceof TaniumError &&
+          error.status === 401 &&
+          !refreshed &&
+          this.options.onUnauthorized
+        ) {
+          refreshed = true;
+          if (await this.options.onUnauthorized()) continue;
+        }
         if (!(error instanceof TaniumError) || !req.idempotent) throw error;
         const decision = decideRetry(error, { attempt, waitedMs }, this.policy, this.options.random);
         if (!decision.retry) throw error;

@@ -1,8 +1,13 @@
+import type { ApiKeyRepository } from './apiKeys.js';
 import type { ConnectionRepository } from './connections.js';
+import type { JobRepository } from './jobs.js';
 import type { LeaseRepository } from './leases.js';
+import type { RequestAuditRepository } from './requestAudit.js';
 import type { RotationRepository } from './rotation.js';
+import type { RowQueryRepository } from './rowQuery.js';
 import type { SecretRepository } from './secrets.js';
 import type { SyncRepository } from './sync.js';
+import type { WebAuthRepository } from './webAuth.js';
 
 /** Which database sits behind a Store; tests run once per dialect. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -19,6 +24,16 @@ export interface Repositories {
   readonly rotation: RotationRepository;
   /** Stream tables, checkpoints, sync runs and quarantine (issue 6). */
   readonly sync: SyncRepository;
+  /** The HTTP API's keys (hashes only). */
+  readonly apiKeys: ApiKeyRepository;
+  /** The web UI's admin password hash and sessions. */
+  readonly webAuth: WebAuthRepository;
+  /** Every module request sent, without bodies or tokens. */
+  readonly requestAudit: RequestAuditRepository;
+  /** The scheduler's jobs per connection. */
+  readonly jobs: JobRepository;
+  /** Filtered, sorted, paged reads of the stream tables (the API's data routes). */
+  readonly rowQuery: RowQueryRepository;
 }
 
 /** A unit of work inside `Store.transaction`: the same repositories, bound to the open transaction. */

@@ -31,7 +31,10 @@ export function completePass(
   );
 }
 
-/** Records the run's end and gives the lease up. A run that lost its lease ends `interrupted`. */
+/**
+ * Records the run's end and gives the lease up. A run that lost its lease, or was stopped at a page
+ * boundary (shutdown, cancel), ends `interrupted`: its pages are kept and the next run resumes.
+ */
 export async function finishRun(
   store: Store,
   lease: HeldLease,
@@ -42,7 +45,8 @@ export async function finishRun(
   try {
     if (error === undefined) await store.sync.finishRun(summary.runId, 'complete', summary, null, now);
     else {
-      const status = error instanceof LeaseLostError ? 'interrupted' : 'failed';
+      const stopped = error instanceof Error && error.name === 'AbortError';
+      const status = error instanceof LeaseLostError || stopped ? 'interrupted' : 'failed';
       const text = error instanceof Error ? error.message : String(error);
       await store.sync.finishRun(summary.runId, status, summary, text, now);
     }

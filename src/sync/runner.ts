@@ -32,6 +32,16 @@ export interface RunSyncOptions {
   waitMs?: number;
   /** The sync lease's lifetime without renewal (tests shorten it). */
   leaseTtlMs?: number;
+  /** Stops the run after the page being stored commits (shutdown, cancel): the next run resumes there. */
+  signal?: AbortSignal;
+}
+
+/** The run was asked to stop after a committed page (shutdown, cancel); the next run resumes there. */
+export class SyncInterrupted extends Error {
+  override readonly name = 'AbortError';
+  constructor(readonly pages: number) {
+    super(`the sync was stopped after page ${pages}; the next run resumes from there`);
+  }
 }
 
 /** Streams that can run with these settings, and why the others are skipped. */
@@ -39,7 +49,7 @@ function selectStreams(options: RunSyncOptions, settings: SyncSettings) {
   const skipped: Partial<Record<StreamName, string>> = {};
   let active = [...new Set(options.streams)];
   if (active.includes('sensors') && settings.sensors.length === 0) {
-    skipped.sensors = 'no sensors chosen: run sync with --sensors "Name A,Name B"';
+    skipped.sensors = "no sensors chosen: name them in the connection's sync settings (the sensors list)";
     active = active.filter((s) => s !== 'sensors');
   }
   if (active.length === 0) throw new Error('Nothing to sync: no stream can run with these settings.');
@@ -265,5 +275,7 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
       etaSeconds: total === null ? null : Math.max(0, Math.round((total - collectionDone) / rate)),
     });
     if (!next) return { mode: plan.mode, generation, passMaxSeen: maxSeen.value };
+    // The next page may be in flight: its answer is dropped (the reader marks it settled either way).
+    if (options.signal?.aborted) throw new SyncInterrupted(pages);
   }
 }

@@ -76,7 +76,7 @@ export function describeHolder(holder: SyncHolder): string {
 export class SyncRunningError extends Error {
   override readonly name = 'SyncRunningError';
   readonly code = 'SYNC_RUNNING';
-  readonly fix = 'Wait for it to finish (sync --wait), or try again later.';
+  readonly fix = 'Wait for it to finish, or try again later.';
 
   constructor(
     readonly holder: SyncHolder,

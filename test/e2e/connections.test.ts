@@ -49,6 +49,7 @@ describe('connections (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
           lastOutcome: null,
           problem: null,
         }),
+        lastSync: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       },
@@ -106,7 +107,7 @@ describe('connections (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
     const fresh = await runCli(['connect', '--name', 'fresh'], { home, input: newToken() });
     expect(fresh).toMatchObject({
       code: 1,
-      stderr: expect.stringMatching(/^Connection "fresh" is new: give --domain/),
+      stderr: expect.stringMatching(/^Connection "fresh" is new: .* Give --domain /),
     });
   });
 

@@ -11,7 +11,7 @@ import { counts, freezeClock, truth } from '../helpers/syncHarness.js';
 const TRIALS = 30;
 const SYNC = ['sync', '--full', '--json', '--sensors', 'Online'];
 const HELD =
-  /^A sync of "default" is running \(run \d+, (page \d+, )?pid \d+ on host [^)]+\): wait for it with sync --wait, or try again later\.$/;
+  /^A sync of "default" is running \(run \d+, (page \d+, )?pid \d+ on host [^)]+\): wait for it with `tanium-bridge sync --wait( --home \S+)?`, or try again later\.$/;
 const GATEWAY = '/plugin/products/gateway/graphql';
 
 let h: Harness;

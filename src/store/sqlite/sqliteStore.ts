@@ -1,14 +1,19 @@
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Store, StoreTx } from '../store.js';
+import { SqliteApiKeys } from './apiKeys.js';
 import { SqliteConnections } from './connections.js';
+import { SqliteJobs } from './jobs.js';
 import { SqliteLeases } from './leases.js';
 import { migrate } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
+import { SqliteRequestAudit } from './requestAudit.js';
 import { SqliteRotation } from './rotation.js';
+import { SqliteRowQuery } from './rowQuery.js';
 import { SqliteSecrets } from './secrets.js';
 import { direct, type Runner, Serial } from './serial.js';
 import { SqliteSync } from './sync.js';
+import { SqliteWebAuth } from './webAuth.js';
 
 export interface SqliteStoreOptions {
   /** How long to wait for another process's write lock before failing, in ms. */
@@ -27,6 +32,11 @@ export class SqliteStore implements Store {
   readonly leases: SqliteLeases;
   readonly rotation: SqliteRotation;
   readonly sync: SqliteSync;
+  readonly apiKeys: SqliteApiKeys;
+  readonly webAuth: SqliteWebAuth;
+  readonly requestAudit: SqliteRequestAudit;
+  readonly jobs: SqliteJobs;
+  readonly rowQuery: SqliteRowQuery;
   readonly #serial = new Serial();
   readonly #tx: StoreTx;
 
@@ -37,12 +47,22 @@ export class SqliteStore implements Store {
     this.leases = new SqliteLeases(db, queued);
     this.rotation = new SqliteRotation(db, queued);
     this.sync = new SqliteSync(db, queued);
+    this.apiKeys = new SqliteApiKeys(db, queued);
+    this.webAuth = new SqliteWebAuth(db, queued);
+    this.requestAudit = new SqliteRequestAudit(db, queued);
+    this.jobs = new SqliteJobs(db, queued);
+    this.rowQuery = new SqliteRowQuery(db, queued);
     this.#tx = {
       connections: new SqliteConnections(db, direct),
       secrets: new SqliteSecrets(db, direct),
       leases: new SqliteLeases(db, direct),
       rotation: new SqliteRotation(db, direct),
       sync: new SqliteSync(db, direct),
+      apiKeys: new SqliteApiKeys(db, direct),
+      webAuth: new SqliteWebAuth(db, direct),
+      requestAudit: new SqliteRequestAudit(db, direct),
+      jobs: new SqliteJobs(db, direct),
+      rowQuery: new SqliteRowQuery(db, direct),
     };
   }
 

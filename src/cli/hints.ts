@@ -1,0 +1,85 @@
+import type { NextStep } from '../common/nextStep.js';
+import type { Problem } from '../common/problem.js';
+import type { GlobalOptions } from './output.js';
+
+/**
+ * How the CLI says "do this next" for a service's problem code: a command to paste, spelled with the
+ * same `--home` as the command that failed, so the hint acts on the same state.
+ */
+export function commandLine(global: Pick<GlobalOptions, 'home'>, args: string): string {
+  const home = global.home === undefined ? '' : ` --home ${shellWord(global.home)}`;
+  return `tanium-bridge ${args}${home}`;
+}
+
+/** `--name x` to repeat in hints, or nothing for the default connection. */
+export function nameArg(name: unknown): string {
+  return typeof name === 'string' && name !== 'default' ? ` --name ${name}` : '';
+}
+
+function shellWord(text: string): string {
+  return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+type Hint = (details: Record<string, unknown>, global: Pick<GlobalOptions, 'home'>) => string;
+
+const HINTS: Record<string, Hint> = {
+  connection_not_found: (d, g) =>
+    `Run \`${commandLine(g, `connect${nameArg(d['name'])} --domain <customer>-api.cloud.tanium.com`)}\` first.`,
+  connection_target_required: () => 'Give --domain <customer>-api.cloud.tanium.com or --server URL.',
+  token_missing: (d, g) => `Run \`${commandLine(g, `token replace${nameArg(d['name'])}`)}\`.`,
+  sync_running: (d, g) =>
+    `wait for it with \`${commandLine(g, `sync${nameArg(d['connection'])} --wait`)}\`, or try again later.`,
+  sync_failed: (d, g) =>
+    `Pages already stored are kept; run \`${commandLine(g, `sync${nameArg(d['name'])}`)}\` again to resume.`,
+};
+
+/** Problems whose fix names the Replace step. */
+const REPLACE_CODES = new Set(['token_unreadable']);
+
+/** The CLI's hint for a problem, or its interface-neutral fix (steps spelled) when it has nothing better. */
+export function hintFor(problem: Problem, global: Pick<GlobalOptions, 'home'>): string {
+  const hint = HINTS[problem.code];
+  if (hint) return hint(problem.details, global);
+  const name = typeof problem.details['name'] === 'string' ? problem.details['name'] : undefined;
+  if (REPLACE_CODES.has(problem.code) && name !== undefined)
+    return spellStep(problem.fix, { step: 'replace_token', connection: name }, global);
+  return problem.fix;
+}
+
+/** The command line of a step, as the CLI spells it. */
+export function stepCommand(next: NextStep, global: Pick<GlobalOptions, 'home'>): string {
+  const name = nameArg(next.connection);
+  switch (next.step) {
+    case 'replace_token':
+      return commandLine(global, `token replace${name}`);
+    case 'rotate':
+      return commandLine(global, `rotate${name}${next.via ? ` --via ${next.via}` : ''}`);
+    case 'rotate_if_due':
+      return commandLine(global, `rotate --if-due${name}`);
+    case 'sync':
+      return commandLine(global, `sync${name}`);
+    case 'edit_connection':
+      return commandLine(
+        global,
+        `connect${name} ${next.kind === 'cloud' ? '--domain <customer>-api.cloud.tanium.com' : '--server https://…'}`,
+      );
+  }
+}
+
+/**
+ * A service's words with its step spelled as a command: "(Replace)" becomes "with `tanium-bridge token
+ * replace`", "edit the connection" names the connect command, any other step is appended as "Run …".
+ */
+export function spellStep(
+  text: string,
+  next: NextStep | null | undefined,
+  global: Pick<GlobalOptions, 'home'>,
+): string {
+  if (!next) return text;
+  const command = `\`${stepCommand(next, global)}\``;
+  if (next.step === 'replace_token' && text.includes('(Replace)'))
+    return text.replaceAll('(Replace)', `with ${command}`);
+  if (next.step === 'edit_connection' && text.includes('edit the connection'))
+    return text.replaceAll('edit the connection', `edit the connection with ${command}`);
+  return `${text} Run ${command}.`;
+}

@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import { getConnection, requireConnection } from '../../connections/editConnection.js';
+import { rotateConnection } from '../../rotation/service.js';
+import type { ServerDeps } from '../deps.js';
+import { errors, nameParams } from '../schemas.js';
+
+type Named = { Params: { name: string } };
+
+/** The token: what rotation knows, rotate now, and the audit trail of attempts. */
+export function rotationRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const { ctx } = deps;
+  const tags = ['rotation'];
+
+  app.get<Named>(
+    '/v1/connections/:name/rotation',
+    {
+      schema: {
+        tags,
+        summary: "The token's expiry, days left, last rotation and any problem",
+        params: nameParams,
+        response: errors(404),
+      },
+    },
+    async (request) => (await getConnection(ctx, request.params.name)).rotation,
+  );
+
+  app.post<Named & { Body: { via?: 'rest' | 'graphql'; ifDue?: boolean } | undefined }>(
+    '/v1/connections/:name/rotate',
+    {
+      schema: {
+        tags,
+        summary: 'Rotate the token now (recovering an interrupted rotation first)',
+        params: nameParams,
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: {
+            via: { type: 'string', enum: ['rest', 'graphql'] },
+            ifDue: { type: 'boolean', description: "Rotate only when due by the server's clock." },
+          },
+        },
+        response: errors(400, 404, 409),
+      },
+    },
+    async (request) => {
+      const name = (await requireConnection(ctx, request.params.name)).name;
+      const body = request.body ?? {};
+      const report = await rotateConnection(ctx, name, {
+        ...(body.via === undefined ? {} : { method: body.via }),
+        ifDue: body.ifDue === true,
+      });
+      deps.metrics.rotations.inc({ connection: name, outcome: report.outcome });
+      return report;
+    },
+  );
+
+  app.get<Named & { Querystring: { limit?: number } }>(
+    '/v1/connections/:name/rotations',
+    {
+      schema: {
+        tags,
+        summary: 'Rotation attempts, newest first (token ids, never tokens)',
+        params: nameParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
+        },
+        response: errors(404),
+      },
+    },
+    async (request) => {
+      const name = (await requireConnection(ctx, request.params.name)).name;
+      return { rotations: await ctx.store.rotation.history(name, request.query.limit ?? 50) };
+    },
+  );
+}

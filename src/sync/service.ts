@@ -1,0 +1,157 @@
+import { Problem } from '../common/problem.js';
+import { clientForConnection } from '../connections/client.js';
+import { type ConnectionContext, noSuchConnection, readToken } from '../connections/connections.js';
+import { validateConnectionName } from '../connections/name.js';
+import { requestTimeouts } from '../connections/requestTimeouts.js';
+import { isTaniumError } from '../sdk/index.js';
+import { LeaseLostError } from '../store/leases.js';
+import type { SyncSettings } from '../store/sync.js';
+import { isStreamName, STREAM_NAMES, type StreamName } from '../streams/index.js';
+import type { SyncEvent, SyncSummary } from './events.js';
+import { runSync } from './runner.js';
+import { describeHolder, SyncRunningError } from './syncStatus.js';
+
+/** Settings a sync request may change; they are saved with the connection. */
+export interface SettingsChange {
+  /** Sensor names for the sensors stream; an empty list clears it. */
+  sensors?: string[] | undefined;
+  /** Incremental safety margin before the watermark. */
+  marginMs?: number | undefined;
+  /** A full pass after this many incremental ones. */
+  reconcileEvery?: number | undefined;
+  /** Saved request timeouts of the connection. */
+  headersTimeoutMs?: number | undefined;
+  bodyTimeoutMs?: number | undefined;
+}
+
+export interface SyncRequest {
+  /** Default: every stream. */
+  streams?: readonly string[] | undefined;
+  full?: boolean | undefined;
+  settings?: SettingsChange | undefined;
+  /** Both request timeouts, for this run only. */
+  timeoutMs?: number | undefined;
+  /** When another process syncs the connection, wait this long for it (default: do not wait). */
+  waitMs?: number | undefined;
+  onEvent?: ((event: SyncEvent) => void) | undefined;
+  /** Stops the run at the next page boundary; what was committed stays and the next run resumes. */
+  signal?: AbortSignal | undefined;
+}
+
+export function parseStreamList(names: readonly string[] | undefined): StreamName[] {
+  if (names === undefined) return [...STREAM_NAMES];
+  const unknown = names.filter((name) => !isStreamName(name));
+  if (names.length === 0 || unknown.length > 0)
+    throw new Problem({
+      code: 'unknown_stream',
+      kind: 'invalid',
+      message: `Unknown stream "${String(unknown[0] ?? '').slice(0, 40)}"`,
+      fix: `use one of ${STREAM_NAMES.join(', ')}.`,
+    });
+  return [...new Set(names)] as StreamName[];
+}
+
+/** Applies and stores changed sync settings, then returns them. */
+export async function updateSyncSettings(
+  ctx: ConnectionContext,
+  name: string,
+  change: SettingsChange = {},
+): Promise<SyncSettings> {
+  const settings = await ctx.store.sync.settings(name);
+  const { reconcileEvery } = change;
+  if (
+    reconcileEvery !== undefined &&
+    (!Number.isInteger(reconcileEvery) || reconcileEvery < 1 || reconcileEvery > 10_000)
+  )
+    throw new Problem({
+      code: 'invalid_reconcile_every',
+      kind: 'invalid',
+      message: `Invalid reconcile interval "${reconcileEvery}"`,
+      fix: 'use a whole number of incremental passes from 1 to 10000.',
+    });
+  const changed: Partial<SyncSettings> = {
+    ...(change.sensors === undefined
+      ? {}
+      : { sensors: [...new Set(change.sensors.map((s) => s.trim()).filter(Boolean))] }),
+    ...(change.marginMs === undefined ? {} : { marginMs: change.marginMs }),
+    ...(reconcileEvery === undefined ? {} : { reconcileEvery }),
+    ...(change.headersTimeoutMs === undefined ? {} : { headersTimeoutMs: change.headersTimeoutMs }),
+    ...(change.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: change.bodyTimeoutMs }),
+  };
+  if (Object.keys(changed).length === 0) return settings;
+  const updated = { ...settings, ...changed };
+  await ctx.store.sync.saveSettings(name, updated, (ctx.now?.() ?? new Date()).toISOString());
+  return updated;
+}
+
+/** A sync's failure as a problem any interface can show; Tanium's own errors keep their type. */
+function syncProblem(name: string, error: unknown): unknown {
+  if (error instanceof SyncRunningError) {
+    const line = describeHolder(error.holder);
+    return new Problem({
+      code: 'sync_running',
+      kind: 'conflict',
+      message: `${line[0]!.toUpperCase()}${line.slice(1)}`,
+      fix: 'Wait for it to finish, or try again later.',
+      details: { ...error.holder },
+      cause: error,
+    });
+  }
+  if (error instanceof LeaseLostError)
+    return new Problem({
+      code: 'sync_lease_lost',
+      kind: 'conflict',
+      message: `Sync of "${name}" stopped: it stalled past its lease and another sync took the connection over.`,
+      fix: 'Pages already stored are kept; nothing needs doing.',
+      details: { name },
+      cause: error,
+    });
+  if (error instanceof Problem || (error instanceof Error && error.name === 'AbortError')) return error;
+  if (isTaniumError(error) || error instanceof Error)
+    return new Problem({
+      code: 'sync_failed',
+      kind: isTaniumError(error) ? (error.status === undefined ? 'unavailable' : 'upstream') : 'unavailable',
+      message: `Sync of "${name}" failed: ${error.message.replace(/\.$/, '')}.`,
+      fix: 'Pages already stored are kept; the next sync resumes from them.',
+      details: { name, ...(isTaniumError(error) ? { retryable: error.retryable } : {}) },
+      cause: error,
+    });
+  return error;
+}
+
+/**
+ * One sync of a stored connection: saves changed settings, then runs the pass (resume, full or
+ * incremental) under the connection's sync lease with the rotation-safe client. Failures are problems
+ * (`sync_running`, `sync_failed`, …); pages already stored are kept and the next run resumes from them.
+ */
+export async function syncConnection(
+  ctx: ConnectionContext,
+  name: string,
+  request: SyncRequest = {},
+): Promise<SyncSummary> {
+  validateConnectionName(name);
+  const streams = parseStreamList(request.streams);
+  if (!(await ctx.store.connections.get(name))) throw noSuchConnection(name);
+  const settings = await updateSyncSettings(ctx, name, request.settings);
+  await readToken(ctx, name); // fails early, with the fix, when the token cannot be read
+  const { client } = await clientForConnection(ctx, name, {
+    timeouts: requestTimeouts(settings, request.timeoutMs),
+  });
+  try {
+    return await runSync({
+      store: ctx.store,
+      client,
+      connection: name,
+      streams,
+      full: request.full === true,
+      settings,
+      waitMs: request.waitMs ?? 0,
+      ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+  } catch (error) {
+    throw syncProblem(name, error);
+  } finally {
+    await client.close();
+  }
+}
