@@ -6,6 +6,8 @@ import type { Access, Principal } from './principal.js';
 import { SESSION_COOKIE, sessionOf } from './sessions.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** When this process last recorded each key's use (keys are few). */
+const touched = new Map<string, number>();
 
 const unauthenticated = () =>
   new Problem({
@@ -49,7 +51,11 @@ async function principalOf(store: Store, request: FastifyRequest, nowMs: number)
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const key = match ? await verifyApiKey(store, match[1]!) : undefined;
     if (!key) throw invalidKey();
-    await store.apiKeys.touch(key.id, new Date(nowMs).toISOString());
+    // "Last used" to the minute is enough: a write per request would serialise every reader behind it.
+    if ((touched.get(key.id) ?? 0) + 60_000 <= nowMs) {
+      touched.set(key.id, nowMs);
+      await store.apiKeys.touch(key.id, new Date(nowMs).toISOString());
+    }
     return { kind: 'apikey', role: key.role, actor: `apikey:${key.name}` };
   }
   const cookie = request.cookies[SESSION_COOKIE];

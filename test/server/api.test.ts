@@ -14,7 +14,7 @@ let api: Served;
 const answered: string[] = [];
 
 beforeAll(async () => {
-  h = await startHarness({ endpoints: 120 });
+  h = await startHarness({ endpoints: 400 });
   ({ home, admin, viewer } = await homeWithKeys(h));
   api = await serve(home, admin, ['--jobs', 'rotate', '--rotate-every', '1d']);
   const call = api.call;
@@ -335,9 +335,66 @@ describe('serve: sync, data and live progress', () => {
     expect(text.json.rows.length).toBeGreaterThan(0);
   });
 
+  it('cancels a running sync at its next page boundary: the run ends interrupted, its pages kept', async () => {
+    await waitIdle();
+    // Slow pages of a few endpoints each, so that the cancel arrives in the middle of the pass.
+    const slow = await h.call('POST', '/__emulator/faults', {
+      token: null,
+      body: { rules: [{ path: '/plugin/products/gateway/graphql', fault: 'latency:300', rate: 1 }] },
+    });
+    expect(slow.status).toBe(200);
+    try {
+      const started = await api.call('POST', '/v1/connections/default/sync', { body: { full: true } });
+      expect(started.status).toBe(202);
+      await readEvents(`${api.url}/v1/connections/default/sync/events`, admin, (e) => e.event === 'page');
+      const cancel = await api.call('DELETE', '/v1/connections/default/sync');
+      expect(cancel.status).toBe(202);
+      await waitIdle();
+      const run = await api.call('GET', `/v1/connections/default/runs/${started.json.runId}`);
+      expect(run.json.status).toBe('interrupted');
+      expect(run.json.summary.pages).toBeGreaterThanOrEqual(1);
+    } finally {
+      await h.call('DELETE', '/__emulator/faults', { token: null });
+    }
+    // Once the run has ended (its record is written just before the service forgets it), nothing runs.
+    let none = await api.call('DELETE', '/v1/connections/default/sync');
+    for (let i = 0; i < 50 && none.status !== 404; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      none = await api.call('DELETE', '/v1/connections/default/sync');
+    }
+    expect(none.status).toBe(404);
+    expect(none.json.error.code).toBe('sync_not_running');
+  });
+
+  it('the sensors route answers rows with their answer status', async () => {
+    const reply = await api.call('GET', '/v1/connections/default/sensors?limit=5');
+    expect(reply.status).toBe(200);
+    expect(Array.isArray(reply.json.rows)).toBe(true);
+    const vulns = await api.call('GET', '/v1/connections/default/vulnerabilities?limit=5&answer=answered');
+    for (const row of vulns.json.rows) expect(row.status).toBe('answered');
+  });
+
+  it('refuses a body that is not JSON by its media type with 415', async () => {
+    const reply = await api.call('POST', '/v1/connections', {
+      rawBody: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(reply.status).toBe(415);
+    expect(reply.json.error.code).toBe('unsupported_media_type');
+  });
+
   it('streams the whole filtered set as NDJSON and CSV', async () => {
-    const count = (await api.call('GET', '/v1/connections/default/vulnerabilities?limit=1000&severity=high'))
-      .json.rows.length;
+    let count = 0;
+    let cursor: string | null = null;
+    do {
+      const page: ApiReply = await api.call(
+        'GET',
+        `/v1/connections/default/vulnerabilities?limit=1000&severity=high${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      count += page.json.rows.length;
+      cursor = page.json.nextCursor;
+    } while (cursor !== null);
+    expect(count).toBeGreaterThan(1000);
     const ndjson = await api.call(
       'GET',
       '/v1/connections/default/vulnerabilities?format=ndjson&severity=high',

@@ -5,6 +5,7 @@ import type {
   ConnectionRecord,
   ConnectionRepository,
 } from '../connections.js';
+import { prepared } from './prepared.js';
 import type { Runner } from './serial.js';
 
 interface Row {
@@ -35,13 +36,13 @@ export class SqliteConnections implements ConnectionRepository {
 
   list(): Promise<ConnectionRecord[]> {
     return this.run(() =>
-      (this.db.prepare(`SELECT ${COLUMNS} FROM connections ORDER BY name`).all() as Row[]).map(toRecord),
+      (prepared(this.db, `SELECT ${COLUMNS} FROM connections ORDER BY name`).all() as Row[]).map(toRecord),
     );
   }
 
   get(name: string): Promise<ConnectionRecord | undefined> {
     return this.run(() => {
-      const row = this.db.prepare(`SELECT ${COLUMNS} FROM connections WHERE name = ?`).get(name) as
+      const row = prepared(this.db, `SELECT ${COLUMNS} FROM connections WHERE name = ?`).get(name) as
         | Row
         | undefined;
       return row && toRecord(row);
@@ -52,26 +53,25 @@ export class SqliteConnections implements ConnectionRepository {
     return this.run(() => {
       // `created` is informational; the upsert itself is one atomic statement either way.
       const existed =
-        this.db.prepare('SELECT 1 FROM connections WHERE name = ?').get(input.name) !== undefined;
-      const row = this.db
-        .prepare(
-          `INSERT INTO connections (${COLUMNS}) VALUES (@name, @kind, @address, @now, @now)
+        prepared(this.db, 'SELECT 1 FROM connections WHERE name = ?').get(input.name) !== undefined;
+      const row = prepared(
+        this.db,
+        `INSERT INTO connections (${COLUMNS}) VALUES (@name, @kind, @address, @now, @now)
            ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, address = excluded.address,
              updated_at = excluded.updated_at
            RETURNING ${COLUMNS}`,
-        )
-        .get({ ...input, now }) as Row;
+      ).get({ ...input, now }) as Row;
       return { record: toRecord(row), created: !existed };
     });
   }
 
   touch(name: string, now: string): Promise<void> {
     return this.run(() => {
-      this.db.prepare('UPDATE connections SET updated_at = ? WHERE name = ?').run(now, name);
+      prepared(this.db, 'UPDATE connections SET updated_at = ? WHERE name = ?').run(now, name);
     });
   }
 
   remove(name: string): Promise<boolean> {
-    return this.run(() => this.db.prepare('DELETE FROM connections WHERE name = ?').run(name).changes > 0);
+    return this.run(() => prepared(this.db, 'DELETE FROM connections WHERE name = ?').run(name).changes > 0);
   }
 }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { JobKind, JobRecord, JobRepository } from '../jobs.js';
+import { prepared } from './prepared.js';
 import type { Runner } from './serial.js';
 
 interface Row {
@@ -34,24 +35,25 @@ export class SqliteJobs implements JobRepository {
 
   list(): Promise<JobRecord[]> {
     return this.run(() =>
-      (this.db.prepare('SELECT * FROM jobs ORDER BY connection, job').all() as Row[]).map(toRecord),
+      (prepared(this.db, 'SELECT * FROM jobs ORDER BY connection, job').all() as Row[]).map(toRecord),
     );
   }
 
   get(connection: string, job: JobKind): Promise<JobRecord | undefined> {
     return this.run(() => {
-      const row = this.db
-        .prepare('SELECT * FROM jobs WHERE connection = ? AND job = ?')
-        .get(connection, job) as Row | undefined;
+      const row = prepared(this.db, 'SELECT * FROM jobs WHERE connection = ? AND job = ?').get(
+        connection,
+        job,
+      ) as Row | undefined;
       return row && toRecord(row);
     });
   }
 
   put(record: JobRecord): Promise<void> {
     return this.run(() => {
-      this.db
-        .prepare(
-          `INSERT INTO jobs (connection, job, every_ms, next_run_at, last_started_at, last_finished_at,
+      prepared(
+        this.db,
+        `INSERT INTO jobs (connection, job, every_ms, next_run_at, last_started_at, last_finished_at,
              last_outcome, last_error, failures)
            VALUES (@connection, @job, @everyMs, @nextRunAt, @lastStartedAt, @lastFinishedAt, @lastOutcome,
              @lastError, @failures)
@@ -59,8 +61,7 @@ export class SqliteJobs implements JobRepository {
              next_run_at = excluded.next_run_at, last_started_at = excluded.last_started_at,
              last_finished_at = excluded.last_finished_at, last_outcome = excluded.last_outcome,
              last_error = excluded.last_error, failures = excluded.failures`,
-        )
-        .run(record);
+      ).run(record);
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { RequestAuditEntry, RequestAuditFilter, RequestAuditRepository } from '../requestAudit.js';
+import { prepared } from './prepared.js';
 import type { Runner } from './serial.js';
 
 interface Row {
@@ -45,14 +46,13 @@ export class SqliteRequestAudit implements RequestAuditRepository {
   append(entry: Omit<RequestAuditEntry, 'id'>): Promise<number> {
     return this.run(() =>
       Number(
-        this.db
-          .prepare(
-            `INSERT INTO request_audit (at, actor, connection, module, method, path, status, duration_ms,
+        prepared(
+          this.db,
+          `INSERT INTO request_audit (at, actor, connection, module, method, path, status, duration_ms,
                request_bytes, request_sha256, response_bytes, outcome, error)
              VALUES (@at, @actor, @connection, @module, @method, @path, @status, @durationMs,
                @requestBytes, @requestSha256, @responseBytes, @outcome, @error)`,
-          )
-          .run(entry).lastInsertRowid,
+        ).run(entry).lastInsertRowid,
       ),
     );
   }
@@ -60,17 +60,16 @@ export class SqliteRequestAudit implements RequestAuditRepository {
   list(filter: RequestAuditFilter): Promise<RequestAuditEntry[]> {
     return this.run(() =>
       (
-        this.db
-          .prepare(
-            `SELECT * FROM request_audit
+        prepared(
+          this.db,
+          `SELECT * FROM request_audit
              WHERE (@connection IS NULL OR connection = @connection) AND (@beforeId IS NULL OR id < @beforeId)
              ORDER BY id DESC LIMIT @limit`,
-          )
-          .all({
-            connection: filter.connection ?? null,
-            beforeId: filter.beforeId ?? null,
-            limit: filter.limit,
-          }) as Row[]
+        ).all({
+          connection: filter.connection ?? null,
+          beforeId: filter.beforeId ?? null,
+          limit: filter.limit,
+        }) as Row[]
       ).map(toEntry),
     );
   }

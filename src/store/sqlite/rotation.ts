@@ -7,6 +7,7 @@ import type {
   RotationRecord,
   RotationRepository,
 } from '../rotation.js';
+import { prepared } from './prepared.js';
 import type { Runner } from './serial.js';
 
 interface StateRow {
@@ -139,9 +140,10 @@ export class SqliteRotation implements RotationRepository {
 
   get(connectionName: string): Promise<RotationRecord | undefined> {
     return this.run(() => {
-      const row = this.db
-        .prepare(`SELECT ${STATE_COLUMNS.join(', ')} FROM rotation_state WHERE connection_name = ?`)
-        .get(connectionName) as StateRow | undefined;
+      const row = prepared(
+        this.db,
+        `SELECT ${STATE_COLUMNS.join(', ')} FROM rotation_state WHERE connection_name = ?`,
+      ).get(connectionName) as StateRow | undefined;
       return row && toRecord(row);
     });
   }
@@ -149,51 +151,48 @@ export class SqliteRotation implements RotationRepository {
   put(connectionName: string, record: RotationRecord): Promise<void> {
     return this.run(() => {
       const updates = STATE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ');
-      this.db
-        .prepare(
-          `INSERT INTO rotation_state (connection_name, ${STATE_COLUMNS.join(', ')})
+      prepared(
+        this.db,
+        `INSERT INTO rotation_state (connection_name, ${STATE_COLUMNS.join(', ')})
            VALUES (@connection_name, ${STATE_COLUMNS.map((c) => `@${c}`).join(', ')})
            ON CONFLICT (connection_name) DO UPDATE SET ${updates}`,
-        )
-        .run({ connection_name: connectionName, ...toRow(record) });
+      ).run({ connection_name: connectionName, ...toRow(record) });
     });
   }
 
   audit(entry: RotationAuditEntry): Promise<void> {
     return this.run(() => {
-      this.db
-        .prepare(
-          `INSERT INTO rotation_audit (attempt_id, connection_name, started_at, finished_at, method,
+      prepared(
+        this.db,
+        `INSERT INTO rotation_audit (attempt_id, connection_name, started_at, finished_at, method,
              old_token_id, new_token_id, outcome, error)
            VALUES (@attempt_id, @connection_name, @started_at, @finished_at, @method, @old_token_id,
              @new_token_id, @outcome, @error)
            ON CONFLICT (attempt_id) DO UPDATE SET finished_at = excluded.finished_at,
              old_token_id = excluded.old_token_id, new_token_id = excluded.new_token_id,
              outcome = excluded.outcome, error = excluded.error`,
-        )
-        .run({
-          attempt_id: entry.attemptId,
-          connection_name: entry.connectionName,
-          started_at: entry.startedAt,
-          finished_at: entry.finishedAt,
-          method: entry.method,
-          old_token_id: entry.oldTokenId,
-          new_token_id: entry.newTokenId,
-          outcome: entry.outcome,
-          error: entry.error,
-        });
+      ).run({
+        attempt_id: entry.attemptId,
+        connection_name: entry.connectionName,
+        started_at: entry.startedAt,
+        finished_at: entry.finishedAt,
+        method: entry.method,
+        old_token_id: entry.oldTokenId,
+        new_token_id: entry.newTokenId,
+        outcome: entry.outcome,
+        error: entry.error,
+      });
     });
   }
 
   history(connectionName: string | undefined, limit: number): Promise<RotationAuditEntry[]> {
     return this.run(() => {
       const where = connectionName === undefined ? '' : 'WHERE connection_name = @name';
-      const rows = this.db
-        .prepare(
-          `SELECT attempt_id, connection_name, started_at, finished_at, method, old_token_id, new_token_id,
+      const rows = prepared(
+        this.db,
+        `SELECT attempt_id, connection_name, started_at, finished_at, method, old_token_id, new_token_id,
              outcome, error FROM rotation_audit ${where} ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
-        )
-        .all({ ...(connectionName === undefined ? {} : { name: connectionName }), limit }) as AuditRow[];
+      ).all({ ...(connectionName === undefined ? {} : { name: connectionName }), limit }) as AuditRow[];
       return rows.map(toEntry);
     });
   }

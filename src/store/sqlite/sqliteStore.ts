@@ -7,6 +7,7 @@ import { SqliteJobs } from './jobs.js';
 import { SqliteLeases } from './leases.js';
 import { migrate } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
+import { prepared } from './prepared.js';
 import { SqliteRequestAudit } from './requestAudit.js';
 import { SqliteRotation } from './rotation.js';
 import { SqliteRowQuery } from './rowQuery.js';
@@ -91,13 +92,13 @@ export class SqliteStore implements Store {
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.#serial.run(async () => {
-      this.db.prepare('BEGIN IMMEDIATE').run();
+      prepared(this.db, 'BEGIN IMMEDIATE').run();
       try {
         const result = await fn(this.#tx);
-        this.db.prepare('COMMIT').run();
+        prepared(this.db, 'COMMIT').run();
         return result;
       } catch (error) {
-        if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
+        if (this.db.inTransaction) prepared(this.db, 'ROLLBACK').run();
         throw error;
       }
     });
