@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { redactTokens } from '../common/redact.js';
 import { JOB_KINDS, type JobKind, type JobRecord, newJob } from '../store/jobs.js';
+import { newOwner } from '../store/leaseOwner.js';
 import { JOBS, type JobEnv } from './jobs.js';
 import { nextRunAt } from './nextRun.js';
 import type { JobView, Scheduler } from './scheduler.js';
@@ -41,7 +41,7 @@ function isInterruption(error: unknown): boolean {
  * never overlap, in this process or any other sharing the store.
  */
 export class InProcessScheduler implements Scheduler {
-  readonly #owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  readonly #owner = newOwner();
   readonly #busy = new Map<string, Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #stopping = false;

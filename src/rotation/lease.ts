@@ -2,27 +2,13 @@
  * One rotation at a time per connection across processes: the store lease `rotation:<name>`, renewed
  * (and checked) at every commit; a crashed holder on this machine is detected and its lease taken over.
  */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { UserError } from '../common/userError.js';
 import type { ConnectionContext } from '../connections/connections.js';
+import { holderIsDead, newOwner } from '../store/leaseOwner.js';
 
 export const leaseKey = (name: string) => `rotation:${name}`;
 /** Long enough for one run (a few calls with timeouts); renewed at every commit. */
 export const LEASE_TTL_MS = 5 * 60_000;
-
-/** Same host and the pid no longer runs: the holder crashed. */
-function holderIsDead(owner: string): boolean {
-  const [host, pidText] = owner.split(':');
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isSafeInteger(pid) || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,7 +23,7 @@ export async function withRotationLease<T>(
   waitMs: number,
   fn: (owner: string, waited: boolean) => Promise<T>,
 ): Promise<T> {
-  const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const owner = newOwner();
   const key = leaseKey(name);
   const deadline = Date.now() + waitMs;
   let waited = false;

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { type LeaseClaim, LeaseLostError } from '../store/leases.js';
 import type { Store } from '../store/store.js';
 
@@ -12,31 +10,7 @@ export const syncLeaseKey = (connection: string) => `sync:${connection}`;
  */
 export const SYNC_LEASE_TTL_MS = 2 * 60_000;
 
-/** A lease owner names its process: `host:pid:uuid` (the uuid tells two runs of one process apart). */
-export function newOwner(): string {
-  return `${hostname()}:${process.pid}:${randomUUID()}`;
-}
-
-export function ownerProcess(owner: string): { host: string; pid: number | null } {
-  const [host = '', pidText = ''] = owner.split(':');
-  const pid = Number(pidText);
-  return { host, pid: Number.isSafeInteger(pid) && pid > 0 ? pid : null };
-}
-
-/**
- * The holder ran on this machine and its process is gone: it crashed, and its lease can be taken over
- * at once instead of after the TTL. A holder on another machine is left to its lease's expiry.
- */
-export function holderIsDead(owner: string): boolean {
-  const { host, pid } = ownerProcess(owner);
-  if (host !== hostname() || pid === null || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
+export { holderIsDead, newOwner, ownerProcess } from '../store/leaseOwner.js';
 
 /** The lease a run holds: claims for its transactions, and a timer that renews it between them. */
 export class HeldLease {
