@@ -13,10 +13,14 @@ import { HttpError } from './httpError.js';
 import { parseJsonBody, UNSUPPORTED_MEDIA_TYPE_TEXT } from './jsonBody.js';
 import { CONNECT_PATH, CONNECT_UNAUTHORIZED, moduleRoutes } from './modules/index.js';
 import { apiTokenRoutes } from './rest/apiTokenRoutes.js';
+import { groupRoutes } from './rest/groupRoutes.js';
 import { inventoryRoutes } from './rest/inventoryRoutes.js';
+import { packageRoutes } from './rest/packageRoutes.js';
 import { questionRoutes } from './rest/questionRoutes.js';
+import { sensorRoutes } from './rest/sensorRoutes.js';
 import { sessionRoutes } from './rest/sessionRoutes.js';
 import { systemSettingRoutes } from './rest/systemSettingRoutes.js';
+import { userRoutes } from './rest/userRoutes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,6 +54,10 @@ export const SURFACES: readonly Surface[] = [
   systemSettingRoutes,
   sessionRoutes,
   inventoryRoutes,
+  sensorRoutes,
+  groupRoutes,
+  packageRoutes,
+  userRoutes,
   questionRoutes,
   graphqlRoute,
   clockRoutes,
