@@ -3,6 +3,7 @@ import { clientForConnection } from '../connections/client.js';
 import { readToken } from '../connections/connections.js';
 import { type Diagnosis, diagnose, redactDiagnosis } from '../connections/diagnosis.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
+import { type SchemaReport, schemaReport } from '../connections/schemaReport.js';
 import { forecastFor, forecastLine, type MethodForecast, rotationHealth } from '../rotation/index.js';
 import { PermissionError, type ProbeResult, redactSecrets, type TaniumClient } from '../sdk/index.js';
 import { withConnections } from './context.js';
@@ -82,11 +83,16 @@ export function registerCheck(program: Command): void {
             reportFailure(global, diagnosis, rotation);
             return;
           }
+          const gateway = await schemaReport(
+            { store: ctx.store, client, ...(ctx.now ? { now: ctx.now } : {}) },
+            name,
+            secrets,
+          );
           const modules = options.modules ? await probe(client, secrets) : undefined;
           const method = options.modules
             ? await forecastFor(ctx.store, name, permissions, ctx.now?.() ?? new Date())
             : undefined;
-          reportSuccess(global, modules, rotation, method);
+          reportSuccess(global, modules, rotation, method, gateway);
         } finally {
           await client.close();
         }
@@ -111,11 +117,13 @@ function reportSuccess(
   modules: ModuleReport[] | undefined,
   rotation: RotationWarning,
   method: MethodForecast | undefined,
+  gateway: SchemaReport,
 ): void {
   if (global.json) {
     printJson({
       ok: true,
       message: CHECK_OK,
+      gateway,
       ...(modules === undefined ? {} : { modules }),
       ...(method === undefined ? {} : { rotationMethod: method }),
       ...(rotation ? { rotation } : {}),
@@ -123,6 +131,7 @@ function reportSuccess(
     return;
   }
   if (rotation) process.stderr.write(`Warning: token rotation: ${rotation.message}\n`);
+  for (const line of schemaLines(gateway)) process.stderr.write(`Warning: ${line}\n`);
   const lines = [CHECK_OK];
   if (modules !== undefined) {
     const usable = modules.filter((m) => m.ok).length;
@@ -136,6 +145,12 @@ function reportSuccess(
     lines.push(MODULES_TIP);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The schema report as warning lines (none when the tenant has everything the streams read). */
+function schemaLines(gateway: SchemaReport): string[] {
+  if (!gateway.ok) return [`could not read the tenant's Gateway schema: ${gateway.error}`];
+  return [...gateway.warnings, ...(gateway.missing ? [gateway.missing] : [])];
 }
 
 async function probe(client: TaniumClient, secrets: readonly string[]): Promise<ModuleReport[]> {

@@ -9,6 +9,7 @@ import type { SyncSettings } from '../store/sync.js';
 import { isStreamName, STREAM_NAMES, type StreamName } from '../streams/index.js';
 import type { SyncEvent, SyncSummary } from '../sync/events.js';
 import { runSync } from '../sync/runner.js';
+import { GatewaySchemaError } from '../sync/streamPlan.js';
 import { describeHolder, SyncRunningError } from '../sync/syncStatus.js';
 import { printJson } from './output.js';
 import { parseSeconds } from './parseNumber.js';
@@ -162,6 +163,7 @@ export async function syncConnection(
       waitMs,
       onEvent: (event) => {
         if (options.json) printJson(event);
+        else if (event.event === 'warning') process.stderr.write(`Warning: ${event.message}\n`);
         else bar?.onEvent(event);
         extra.onEvent?.(event);
       },
@@ -186,6 +188,8 @@ function syncFailure(name: string, error: unknown): unknown {
       },
     );
   }
+  // The tenant's schema lacks a field a stream needs: the message names it, the solution and the fix.
+  if (error instanceof GatewaySchemaError) return new UserError(error.message, { cause: error });
   if (error instanceof LeaseLostError)
     return new UserError(
       `Sync of "${name}" stopped: it stalled past its lease and another sync took the connection over; pages already stored are kept.`,

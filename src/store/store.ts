@@ -1,4 +1,5 @@
 import type { ConnectionRepository } from './connections.js';
+import type { GatewaySchemaRepository } from './gatewaySchemas.js';
 import type { LeaseRepository } from './leases.js';
 import type { RotationRepository } from './rotation.js';
 import type { SecretRepository } from './secrets.js';
@@ -19,6 +20,8 @@ export interface Repositories {
   readonly rotation: RotationRepository;
   /** Stream tables, checkpoints, sync runs and quarantine (issue 6). */
   readonly sync: SyncRepository;
+  /** The tenant's Gateway schema as last read by introspection, per connection. */
+  readonly gatewaySchemas: GatewaySchemaRepository;
 }
 
 /** A unit of work inside `Store.transaction`: the same repositories, bound to the open transaction. */

@@ -9,6 +9,7 @@ import { SYNC_LEASE_TTL_MS } from './lease.js';
 import { mapPage, PassMaxSeen } from './mapPage.js';
 import { DEFAULT_PAGE_SIZE, type PageSizeOptions, PageSizer } from './pageSize.js';
 import { type StartedRun, startRun } from './startRun.js';
+import { readStreamPlan, requireRunnable } from './streamPlan.js';
 
 export type { GatewayClient } from './fetchPages.js';
 
@@ -60,6 +61,7 @@ function newSummary(connection: string, run: StartedRun, skipped: SyncSummary['s
     durationMs: 0,
     streams: {},
     skipped,
+    warnings: [],
   };
 }
 
@@ -76,6 +78,15 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
   const emit = (event: SyncEvent) => options.onEvent?.(event);
   const settings = options.settings ?? (await store.sync.settings(connection));
   const { active, skipped } = selectStreams(options, settings);
+  // The tenant's schema decides what the query selects; a required field missing stops here, before
+  // anything is written.
+  const schemaDeps = { store, client: options.client, ...(options.now ? { now: options.now } : {}) };
+  const base: StreamOptions = { sensors: settings.sensors };
+  const plan = requireRunnable(
+    await readStreamPlan(schemaDeps, connection, active, base),
+    connection,
+    active,
+  );
   const sizeOptions = { ...DEFAULT_PAGE_SIZE, ...options.pageSize };
   const run = await startRun(
     {
@@ -92,6 +103,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     (holder) => emit({ event: 'waiting', holder }),
   );
   const summary = newSummary(connection, run, skipped);
+  summary.warnings = plan.warnings.map((w) => w.message);
   const started = performance.now();
   const totals = new Map<StreamName, StreamSummary>(
     active.map((s) => [
@@ -112,6 +124,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     reason: run.plan.reason,
     interrupted: run.interrupted,
   });
+  for (const warning of plan.warnings) emit({ event: 'warning', ...warning });
   const finish = () => {
     summary.durationMs = Math.round(performance.now() - started);
     for (const [stream, counts] of totals)
@@ -128,7 +141,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
       now,
       sizeOptions,
       started,
-      sensors: settings.sensors,
+      streamOptions: plan.options,
+      refreshPlan: async () =>
+        requireRunnable(await readStreamPlan(schemaDeps, connection, active, base, true), connection, active)
+          .options,
     });
     addCounts(
       totals,
@@ -158,7 +174,10 @@ interface PassState {
   now: () => string;
   sizeOptions: PageSizeOptions;
   started: number;
-  sensors: string[];
+  /** What the tenant's schema lets the streams select (src/sync/schemaNeeds.ts). */
+  streamOptions: StreamOptions;
+  /** Reads the schema again after a refused query. */
+  refreshPlan: () => Promise<StreamOptions>;
 }
 
 /** Reads and commits every page of the pass; returns what its completion needs. */
@@ -167,7 +186,7 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
   const { plan } = run;
   const resume = plan.resume;
   const sizer = new PageSizer(plan.pageSize ?? s.sizeOptions.min, s.sizeOptions);
-  const streamOptions: StreamOptions = { sensors: s.sensors };
+  const streamOptions: StreamOptions = { ...s.streamOptions };
   let generation = run.generation;
   let pages = resume?.pages ?? 0;
   let maxSeen = new PassMaxSeen(resume?.passMaxSeen ?? null);
@@ -182,10 +201,10 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
     streamOptions,
     since: plan.since,
     emit: s.emit,
-    onDrop: (stream, reason) => {
-      s.skipped[stream] = reason;
-      s.totals.delete(stream);
-      s.emit({ event: 'skipped', stream, reason });
+    onRefused: async () => {
+      const fresh = await s.refreshPlan();
+      const same = [...(fresh.absent ?? [])].join() === [...(streamOptions.absent ?? [])].join();
+      return same ? undefined : fresh;
     },
     maxPageFailures: options.maxPageFailures ?? 5,
     maxRestarts: options.maxRestarts ?? 3,

@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Store, StoreTx } from '../store.js';
 import { SqliteConnections } from './connections.js';
+import { SqliteGatewaySchemas } from './gatewaySchemas.js';
 import { SqliteLeases } from './leases.js';
 import { migrate } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
@@ -27,6 +28,7 @@ export class SqliteStore implements Store {
   readonly leases: SqliteLeases;
   readonly rotation: SqliteRotation;
   readonly sync: SqliteSync;
+  readonly gatewaySchemas: SqliteGatewaySchemas;
   readonly #serial = new Serial();
   readonly #tx: StoreTx;
 
@@ -37,12 +39,14 @@ export class SqliteStore implements Store {
     this.leases = new SqliteLeases(db, queued);
     this.rotation = new SqliteRotation(db, queued);
     this.sync = new SqliteSync(db, queued);
+    this.gatewaySchemas = new SqliteGatewaySchemas(db, queued);
     this.#tx = {
       connections: new SqliteConnections(db, direct),
       secrets: new SqliteSecrets(db, direct),
       leases: new SqliteLeases(db, direct),
       rotation: new SqliteRotation(db, direct),
       sync: new SqliteSync(db, direct),
+      gatewaySchemas: new SqliteGatewaySchemas(db, direct),
     };
   }
 

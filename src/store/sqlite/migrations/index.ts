@@ -8,6 +8,7 @@ import { migration006 } from './006_shared_details.js';
 import { migration007 } from './007_rotation_grant.js';
 import { migration008 } from './008_sync_lease.js';
 import { migration009 } from './009_scope_answers.js';
+import { migration010 } from './010_gateway_schemas.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -20,6 +21,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
 
 assertOrdered(sqliteMigrations);
