@@ -5,6 +5,7 @@ import { type Diagnosis, diagnose, redactDiagnosis } from '../connections/diagno
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
 import { type SchemaReport, schemaReport } from '../connections/schemaReport.js';
 import { forecastFor, forecastLine, type MethodForecast, rotationHealth } from '../rotation/index.js';
+import { SERVER_NOW_QUERY } from '../rotation/learnToken.js';
 import { PermissionError, type ProbeResult, redactSecrets, type TaniumClient } from '../sdk/index.js';
 import { withConnections } from './context.js';
 import { type GlobalOptions, printJson } from './output.js';
@@ -174,7 +175,7 @@ export function moduleReport(result: ProbeResult, secrets: readonly string[]): M
 /** The tenant's clock (`query { now }`), which token expiry follows; undefined when the Gateway does not answer. */
 async function serverNow(client: TaniumClient): Promise<Date | undefined> {
   try {
-    const { now } = await client.graphql<{ now: string }>('{ now }');
+    const { now } = await client.graphql<{ now: string }>(SERVER_NOW_QUERY);
     const ms = Date.parse(now);
     return Number.isNaN(ms) ? undefined : new Date(ms);
   } catch {
