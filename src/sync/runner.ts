@@ -78,15 +78,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
   const emit = (event: SyncEvent) => options.onEvent?.(event);
   const settings = options.settings ?? (await store.sync.settings(connection));
   const { active, skipped } = selectStreams(options, settings);
-  // The tenant's schema decides what the query selects; a required field missing stops here, before
-  // anything is written.
   const schemaDeps = { store, client: options.client, ...(options.now ? { now: options.now } : {}) };
   const base: StreamOptions = { sensors: settings.sensors };
-  const plan = requireRunnable(
-    await readStreamPlan(schemaDeps, connection, active, base),
-    connection,
-    active,
-  );
+  const readPlan = async (refresh: boolean) =>
+    requireRunnable(await readStreamPlan(schemaDeps, connection, active, base, refresh), connection, active);
   const sizeOptions = { ...DEFAULT_PAGE_SIZE, ...options.pageSize };
   const run = await startRun(
     {
@@ -103,7 +98,6 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     (holder) => emit({ event: 'waiting', holder }),
   );
   const summary = newSummary(connection, run, skipped);
-  summary.warnings = plan.warnings.map((w) => w.message);
   const started = performance.now();
   const totals = new Map<StreamName, StreamSummary>(
     active.map((s) => [
@@ -124,7 +118,6 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     reason: run.plan.reason,
     interrupted: run.interrupted,
   });
-  for (const warning of plan.warnings) emit({ event: 'warning', ...warning });
   const finish = () => {
     summary.durationMs = Math.round(performance.now() - started);
     for (const [stream, counts] of totals)
@@ -132,6 +125,11 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     return summary;
   };
   try {
+    // The tenant's schema decides what the query selects; a required field missing fails the run
+    // before any page is read (src/sync/streamPlan.ts).
+    const plan = await readPlan(false);
+    summary.warnings = plan.warnings.map((w) => w.message);
+    for (const warning of plan.warnings) emit({ event: 'warning', ...warning });
     const pass = await readPass(options, run, {
       active,
       skipped,
@@ -142,9 +140,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
       sizeOptions,
       started,
       streamOptions: plan.options,
-      refreshPlan: async () =>
-        requireRunnable(await readStreamPlan(schemaDeps, connection, active, base, true), connection, active)
-          .options,
+      refreshPlan: async () => (await readPlan(true)).options,
     });
     addCounts(
       totals,

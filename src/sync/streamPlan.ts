@@ -1,8 +1,7 @@
 import { type GraphqlCaller, gatewaySchema } from '../connections/gatewaySchema.js';
-import { GraphQLError } from '../sdk/index.js';
 import type { Store } from '../store/store.js';
 import type { StreamName, StreamOptions } from '../streams/stream.js';
-import { missingMessage, planForSchema, type SchemaPlan, STREAM_NEEDS } from './schemaNeeds.js';
+import { missingMessage, planForSchema, type SchemaPlan } from './schemaNeeds.js';
 
 /** A required field is missing from the tenant's Gateway: the sync did not start (nothing written). */
 export class GatewaySchemaError extends Error {
@@ -24,8 +23,7 @@ export interface PlanDeps {
 
 /**
  * Reads the tenant's Gateway schema (cached per connection, refreshed daily or when asked) and plans
- * what the streams select. A tenant that answers no introspection is read as Tanium's published
- * schema without its optional fields, which are then not asked for (one warning says so).
+ * what the streams select. An introspection the tenant refuses fails like any Gateway error.
  */
 export async function readStreamPlan(
   deps: PlanDeps,
@@ -34,25 +32,8 @@ export async function readStreamPlan(
   base: StreamOptions,
   refresh = false,
 ): Promise<SchemaPlan> {
-  try {
-    const facts = await gatewaySchema(deps, connection, { refresh });
-    return planForSchema(facts, streams, base);
-  } catch (error) {
-    if (!(error instanceof GraphQLError)) throw error;
-    const optional = new Set(
-      streams.flatMap((s) => STREAM_NEEDS[s].filter((n) => !n.required).map((n) => `${n.type}.${n.field}`)),
-    );
-    const plan = planForSchema({ has: (type, field) => !optional.has(`${type}.${field}`) }, streams, base);
-    return {
-      ...plan,
-      warnings: [
-        {
-          field: '(schema)',
-          message: `The tenant's Gateway answered no introspection (${error.messages[0] ?? error.message}): optional fields are not asked for, so ${plan.warnings.map((w) => w.field).join(', ')} stay null.`,
-        },
-      ],
-    };
-  }
+  const facts = await gatewaySchema(deps, connection, { refresh });
+  return planForSchema(facts, streams, base);
 }
 
 /** The plan, or GatewaySchemaError naming each missing field, the Tanium solution it needs and the fix. */

@@ -104,7 +104,7 @@ describe('a client that adapts to the tenant schema', () => {
     }
   });
 
-  it('a required field missing stops the sync before it starts, naming the field, the solution and the fix', async () => {
+  it('a required field missing fails the run before any page, naming the field, the solution and the fix', async () => {
     const target = await syncTarget(h.emulator);
     try {
       const types = withRisk();
@@ -118,9 +118,10 @@ describe('a client that adapts to the tenant schema', () => {
       expect(text).toContain('Endpoint.compliance (Tanium Comply)');
       expect(text).toContain('vulnerabilities and compliance streams');
       expect(text).toContain('tanium-bridge sync --streams assets');
-      // Nothing was started or written.
+      // No row was written; the run is recorded as failed with the message.
       expect(await target.store.sync.count('default', 'assets')).toBe(0);
-      expect(await target.store.sync.checkpoints('default')).toEqual([]);
+      const [run] = await target.store.sync.runs('default', 1);
+      expect(run).toMatchObject({ status: 'failed', error: text });
     } finally {
       await target.close();
     }
