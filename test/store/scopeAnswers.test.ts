@@ -212,7 +212,7 @@ it('migration 9 carries an earlier store over: rows answered, time not recorded'
   db.prepare(
     `INSERT INTO assets (connection, endpoint_id, seen_gen, created_run, changed_run) VALUES ('default', '1', 3, 1, 2)`,
   ).run();
-  expect(migrate(db, sqliteMigrations)).toEqual([9]);
+  expect(migrate(db, sqliteMigrations.slice(0, 9))).toEqual([9]);
   expect(db.prepare('SELECT * FROM sensor_readings').all()).toEqual([
     {
       connection: 'default',
