@@ -6,6 +6,7 @@ import {
   MODULES_TIP,
 } from '../connections/check.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
+import type { SchemaReport } from '../connections/schemaReport.js';
 import { forecastLine } from '../rotation/index.js';
 import { withConnections } from './context.js';
 import { spellStep } from './hints.js';
@@ -79,6 +80,7 @@ function print(global: GlobalOptions, checked: CheckResult): void {
     return;
   }
   if (rotation) process.stderr.write(`Warning: token rotation: ${rotation.message}\n`);
+  for (const line of schemaLines(result.gateway)) process.stderr.write(`Warning: ${line}\n`);
   const lines = [result.message];
   const modules = result.modules;
   if (modules !== undefined) {
@@ -93,4 +95,11 @@ function print(global: GlobalOptions, checked: CheckResult): void {
     lines.push(MODULES_TIP);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The schema report as warning lines (none when the tenant has everything the streams read). */
+function schemaLines(gateway: SchemaReport | undefined): string[] {
+  if (gateway === undefined) return [];
+  if (!gateway.ok) return [`could not read the tenant's Gateway schema: ${gateway.error}`];
+  return [...gateway.warnings, ...(gateway.missing ? [gateway.missing] : [])];
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from '../common/userError.js';
 import { readFaultFile } from '../emulator/faults/faultFile.js';
 import { FaultRuleError } from '../emulator/faults/faultRules.js';
-import { startEmulator } from '../emulator/index.js';
+import { GATEWAY_FEATURES, type GatewayFeature, isGatewayFeature, startEmulator } from '../emulator/index.js';
 import type { GlobalOptions } from './output.js';
 import { printJson } from './output.js';
 import { parsePort, parseShare, parseWhole } from './parseNumber.js';
@@ -16,6 +16,7 @@ interface EmulatorCommandOptions extends GlobalOptions {
   faults?: string;
   seed?: string;
   realism?: string;
+  without?: string;
 }
 
 /** `tanium-bridge emulator`: serves the local Tanium Cloud emulator until stopped. */
@@ -36,6 +37,10 @@ export function registerEmulator(program: Command): void {
       '--realism <share>',
       'answer what Tanium may: fields null, TSE-Error and unavailable readings, for this share of endpoints per check-in (default 0; docs/emulator.md)',
     )
+    .option(
+      '--without <parts>',
+      `leave out parts of Tanium's Gateway schema a tenant may lack, comma-separated (${GATEWAY_FEATURES.join(', ')}); docs/emulator.md`,
+    )
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<EmulatorCommandOptions>();
       const port = parsePort(options.port);
@@ -47,6 +52,7 @@ export function registerEmulator(program: Command): void {
         options.seed === undefined ? undefined : parseWhole(options.seed, '--seed', 0, 2 ** 31 - 1);
       const realism = options.realism === undefined ? undefined : parseShare(options.realism, '--realism');
       const faultRules = options.faults === undefined ? undefined : faultFile(options.faults);
+      const without = options.without === undefined ? undefined : parseWithout(options.without);
       let emulator: Awaited<ReturnType<typeof startEmulator>>;
       try {
         emulator = await startEmulator({
@@ -57,6 +63,7 @@ export function registerEmulator(program: Command): void {
           ...(realism === undefined ? {} : { realism }),
           ...(options.state ? { statePath: resolve(options.state) } : {}),
           ...(faultRules === undefined ? {} : { faultRules }),
+          ...(without === undefined ? {} : { without }),
         });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
@@ -94,6 +101,20 @@ export function registerEmulator(program: Command): void {
         process.once('SIGTERM', stop);
       });
     });
+}
+
+/** `--without risk`: known optional parts, or one line naming the unknown one and the known ones. */
+function parseWithout(text: string): GatewayFeature[] {
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const unknown = parts.find((p) => !isGatewayFeature(p));
+  if (parts.length === 0 || unknown !== undefined)
+    throw new UserError(
+      `Unknown --without part "${unknown ?? text}": use a comma-separated list of ${GATEWAY_FEATURES.join(', ')}.`,
+    );
+  return [...new Set(parts)] as GatewayFeature[];
 }
 
 function faultFile(path: string) {

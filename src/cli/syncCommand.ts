@@ -107,6 +107,7 @@ export async function runSyncCommand(
       waitMs,
       onEvent: (event) => {
         if (options.json) printJson(event);
+        else if (event.event === 'warning') process.stderr.write(`Warning: ${event.message}\n`);
         else bar?.onEvent(event);
       },
     });

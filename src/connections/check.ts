@@ -1,10 +1,12 @@
 import type { NextStep } from '../common/nextStep.js';
 import { forecastFor, type MethodForecast, rotationHealth } from '../rotation/index.js';
+import { SERVER_NOW_QUERY } from '../rotation/learnToken.js';
 import { PermissionError, type ProbeResult, redactSecrets, type TaniumClient } from '../sdk/index.js';
 import { clientForConnection } from './client.js';
 import { type ConnectionContext, readToken } from './connections.js';
 import { type Diagnosis, diagnose, redactDiagnosis } from './diagnosis.js';
 import { validateConnectionName } from './name.js';
+import { type SchemaReport, schemaReport } from './schemaReport.js';
 
 /** The workflow-product document's exact messages for the health check. */
 export const CHECK_OK = 'Successfully authenticated with Tanium Cloud';
@@ -42,6 +44,8 @@ export interface CheckResult {
   diagnosis?: Diagnosis;
   /** The per-module permission matrix, when asked for and the token authenticates. */
   modules?: ModuleReport[];
+  /** What the tenant's Gateway schema lacks of what the streams read (when the token authenticates). */
+  gateway?: SchemaReport;
   /** With `modules`: which rotation method will be used and why (from the persona's permissions). */
   rotationMethod?: MethodForecast;
   /** Rotation's own view (store only): a lost token, or an expiry near with rotation not working. */
@@ -94,6 +98,11 @@ export async function checkConnection(
       );
       return { ok: false, message: CHECK_FAILED, diagnosis, ...(rotation ? { rotation } : {}) };
     }
+    const gateway = await schemaReport(
+      { store: ctx.store, client, ...(ctx.now ? { now: ctx.now } : {}) },
+      name,
+      secrets,
+    );
     const modules = options.modules ? await probeModules(client, secrets) : undefined;
     const rotationMethod = options.modules
       ? await forecastFor(ctx.store, name, permissions, ctx.now?.() ?? new Date())
@@ -101,6 +110,7 @@ export async function checkConnection(
     return {
       ok: true,
       message: CHECK_OK,
+      gateway,
       ...(modules ? { modules } : {}),
       ...(rotationMethod ? { rotationMethod } : {}),
       ...(rotation ? { rotation } : {}),
@@ -131,7 +141,7 @@ export function moduleReport(result: ProbeResult, secrets: readonly string[]): M
 /** The tenant's clock (`query { now }`), which token expiry follows; undefined when the Gateway does not answer. */
 async function serverNow(client: TaniumClient): Promise<Date | undefined> {
   try {
-    const { now } = await client.graphql<{ now: string }>('{ now }');
+    const { now } = await client.graphql<{ now: string }>(SERVER_NOW_QUERY);
     const ms = Date.parse(now);
     return Number.isNaN(ms) ? undefined : new Date(ms);
   } catch {

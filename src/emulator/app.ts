@@ -6,16 +6,21 @@ import { statsRoutes } from './control/statsRoutes.js';
 import { truthRoutes } from './control/truthRoutes.js';
 import type { EmulatorState } from './emulatorState.js';
 import { countRequests, EmulatorFaults, injectFaults } from './faults/index.js';
+import type { GatewayFeature } from './gateway/gatewaySchema.js';
 import { GATEWAY_PATH, graphqlRoute } from './gateway/graphqlRoute.js';
 import { type GatewayLimits, resolveGatewayLimits } from './gateway/queryLimits.js';
 import { HttpError } from './httpError.js';
 import { parseJsonBody, UNSUPPORTED_MEDIA_TYPE_TEXT } from './jsonBody.js';
 import { CONNECT_PATH, CONNECT_UNAUTHORIZED, moduleRoutes } from './modules/index.js';
 import { apiTokenRoutes } from './rest/apiTokenRoutes.js';
+import { groupRoutes } from './rest/groupRoutes.js';
 import { inventoryRoutes } from './rest/inventoryRoutes.js';
+import { packageRoutes } from './rest/packageRoutes.js';
 import { questionRoutes } from './rest/questionRoutes.js';
+import { sensorRoutes } from './rest/sensorRoutes.js';
 import { sessionRoutes } from './rest/sessionRoutes.js';
 import { systemSettingRoutes } from './rest/systemSettingRoutes.js';
+import { userRoutes } from './rest/userRoutes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,6 +42,8 @@ const isOpenRoute = (method: string, url: string) =>
 /** What surfaces may read of the app's options (resolved: every limit has its value). */
 export interface SurfaceOptions {
   gatewayLimits: GatewayLimits;
+  /** Optional Gateway parts the tenant lacks (none by default). */
+  without: readonly GatewayFeature[];
 }
 
 export type Surface = (app: FastifyInstance, state: EmulatorState, options: SurfaceOptions) => void;
@@ -47,6 +54,10 @@ export const SURFACES: readonly Surface[] = [
   systemSettingRoutes,
   sessionRoutes,
   inventoryRoutes,
+  sensorRoutes,
+  groupRoutes,
+  packageRoutes,
+  userRoutes,
   questionRoutes,
   graphqlRoute,
   clockRoutes,
@@ -59,6 +70,8 @@ export interface EmulatorAppOptions {
   faults?: EmulatorFaults;
   /** Gateway request limits (docs/emulator.md); each one not given keeps its default. */
   gatewayLimits?: Partial<GatewayLimits>;
+  /** Optional parts of Tanium's Gateway schema to leave out, to model a tenant without them. */
+  without?: readonly GatewayFeature[];
 }
 
 export function buildEmulatorApp(
@@ -68,7 +81,10 @@ export function buildEmulatorApp(
 ): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, return503OnClosing: false });
   const faults = options.faults ?? new EmulatorFaults();
-  const surfaceOptions: SurfaceOptions = { gatewayLimits: resolveGatewayLimits(options.gatewayLimits) };
+  const surfaceOptions: SurfaceOptions = {
+    gatewayLimits: resolveGatewayLimits(options.gatewayLimits),
+    without: options.without ?? [],
+  };
   app.decorateRequest('principal', null);
 
   // One JSON parser for every content type, so that a missing or wrong Content-Type is answered by

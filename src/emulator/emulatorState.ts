@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { EmulatorClock } from './clock.js';
 import { ADMIN_PERMISSION, Directory, type User } from './directory.js';
 import { createFleet, type Fleet } from './fleet/index.js';
+import { TenantObjects } from './objects/tenantObjects.js';
 import { type SettingRecord, Settings } from './settings.js';
 import { type TokenRecord, TokenStore } from './tokens.js';
 import { TrustList } from './trustList.js';
@@ -46,6 +47,12 @@ export class EmulatorState {
   readonly tokens: TokenStore;
   readonly fleet: Fleet;
   readonly fleetSettings: FleetSettings;
+  /**
+   * What clients create, change and delete through the Gateway and REST (computer groups, actions,
+   * patch deployments, reports, playbook schedules, packages, sensors). Kept in memory: `--state` does
+   * not keep them yet (docs/emulator.md).
+   */
+  readonly objects: TenantObjects;
   #nextId: number;
   #bootstrap: Snapshot['bootstrap'];
   #saveTimer: NodeJS.Timeout | undefined;
@@ -63,6 +70,7 @@ export class EmulatorState {
     this.tokens = new TokenStore(snapshot.tokens, () => this.#nextId++);
     this.fleetSettings = snapshot.fleet ?? { ...DEFAULT_FLEET, epoch: Math.floor(Date.now() / 1000) * 1000 };
     this.fleet = createFleet({ ...this.fleetSettings, realism });
+    this.objects = new TenantObjects(this.fleet, this.fleetSettings.epoch);
   }
 
   /**

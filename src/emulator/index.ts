@@ -2,6 +2,12 @@ export { buildEmulatorApp } from './app.js';
 export { EmulatorClock, taniumTime } from './clock.js';
 export { EmulatorState } from './emulatorState.js';
 export {
+  buildGatewaySchema,
+  GATEWAY_FEATURES,
+  type GatewayFeature,
+  isGatewayFeature,
+} from './gateway/gatewaySchema.js';
+export {
   DEFAULT_GATEWAY_LIMITS,
   type GatewayLimits,
   type LimitCode,

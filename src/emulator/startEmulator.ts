@@ -1,6 +1,7 @@
 import { buildEmulatorApp } from './app.js';
 import { EmulatorState } from './emulatorState.js';
 import { EmulatorFaults, type FaultRule } from './faults/index.js';
+import type { GatewayFeature } from './gateway/gatewaySchema.js';
 import type { GatewayLimits } from './gateway/queryLimits.js';
 
 export interface EmulatorOptions {
@@ -23,6 +24,11 @@ export interface EmulatorOptions {
   faultRules?: readonly FaultRule[];
   /** Gateway request limits: document size, depth, aliases, fields (defaults in docs/emulator.md). */
   gatewayLimits?: Partial<GatewayLimits>;
+  /**
+   * Optional parts of Tanium's Gateway schema to leave out, modelling a tenant without them:
+   * `['risk']` answers as a tenant whose schema has no `Endpoint.risk` (docs/emulator.md).
+   */
+  without?: readonly GatewayFeature[];
 }
 
 export interface RunningEmulator {
@@ -48,6 +54,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const app = buildEmulatorApp(state, undefined, {
     faults,
     ...(options.gatewayLimits === undefined ? {} : { gatewayLimits: options.gatewayLimits }),
+    ...(options.without === undefined ? {} : { without: options.without }),
   });
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });

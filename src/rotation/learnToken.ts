@@ -8,6 +8,9 @@ import type { TaniumClient } from '../sdk/index.js';
 import { initialRotationRecord, type RotationRecord } from '../store/rotation.js';
 import { DAY_MS, pickToken } from './schedule.js';
 
+/** The tenant's clock: Gateway `now`, Tanium's connectivity test. */
+export const SERVER_NOW_QUERY = 'query ServerNow { now }';
+
 export interface LearnedTokenInfo {
   id: string;
   created: string;
@@ -37,7 +40,7 @@ export async function learnToken(
   now: () => Date,
 ): Promise<LearnedToken> {
   const before = now().getTime();
-  const data = await client.graphql<{ now: string }>('query ServerNow { now }');
+  const data = await client.graphql<{ now: string }>(SERVER_NOW_QUERY);
   const after = now().getTime();
   const serverNowMs = Date.parse(data.now);
   if (!Number.isFinite(serverNowMs)) throw new Error('Tanium answered `now` with an unreadable time');

@@ -1,6 +1,7 @@
 import type { ApiKeyRepository } from './apiKeys.js';
 import type { ConnectionRepository } from './connections.js';
 import type { JobRepository } from './jobs.js';
+import type { GatewaySchemaRepository } from './gatewaySchemas.js';
 import type { LeaseRepository } from './leases.js';
 import type { RequestAuditRepository } from './requestAudit.js';
 import type { RotationRepository } from './rotation.js';
@@ -34,6 +35,8 @@ export interface Repositories {
   readonly jobs: JobRepository;
   /** Filtered, sorted, paged reads of the stream tables (the API's data routes). */
   readonly rowQuery: RowQueryRepository;
+  /** The tenant's Gateway schema as last read by introspection, per connection. */
+  readonly gatewaySchemas: GatewaySchemaRepository;
 }
 
 /** A unit of work inside `Store.transaction`: the same repositories, bound to the open transaction. */

@@ -1,5 +1,12 @@
 import { keepOnInvalid } from './keepOnInvalid.js';
-import type { Column, EndpointNode, StreamBatch, StreamDefinition, StreamOptions } from './stream.js';
+import {
+  type Column,
+  type EndpointNode,
+  presentFields,
+  type StreamBatch,
+  type StreamDefinition,
+  type StreamOptions,
+} from './stream.js';
 import { bool, jsonStringList, num, object, text, time } from './values.js';
 
 const COLUMNS: readonly Column[] = [
@@ -40,8 +47,16 @@ const COLUMNS: readonly Column[] = [
 const ANSWERED = COLUMNS.slice(1, -1).map((c) => c.name);
 const RISK = new Set(['risk_score', 'risk_level', 'asset_criticality']);
 
-/** `risk` is module-dependent (reference 4.2: absent from some schema versions); the runner drops it if refused. */
-export const RISK_SELECTION = 'risk { totalScore riskLevel assetCriticality }';
+/**
+ * `risk` is in Tanium's current reference but absent from some schema versions: the sync reads the
+ * tenant's schema first and asks only for the risk fields it has (src/sync/schemaNeeds.ts).
+ */
+const RISK_FIELDS = ['totalScore', 'riskLevel', 'assetCriticality'] as const;
+
+function riskSelection(options: StreamOptions): string {
+  const fields = presentFields(options, 'EndpointRisk', RISK_FIELDS);
+  return fields.length ? ` risk { ${fields.join(' ')} }` : '';
+}
 
 const SELECTION = `id computerID name domainName serialNumber systemUUID manufacturer model chassisType
   isVirtual isEncrypted os { name generation platform language } ipAddress ipAddresses macAddresses namespace
@@ -61,7 +76,7 @@ export const assetsStream: StreamDefinition = {
   // be null): the stored value stays, and `unknown_fields` names the columns it was kept for.
   keepWhenNull: ANSWERED,
   uncompared: ['unknown_fields'],
-  selection: (options) => (options.risk === false ? SELECTION : `${SELECTION} ${RISK_SELECTION}`),
+  selection: (options) => (options.risk === false ? SELECTION : `${SELECTION}${riskSelection(options)}`),
   read: keepOnInvalid('assets', readAsset),
 };
 
@@ -102,9 +117,8 @@ function readAsset(node: EndpointNode, endpointId: string, batch: StreamBatch, o
     text(risk, 'assetCriticality'),
   ];
   // Risk is not asked for when the tenant has no such field: not asked is not unknown.
-  const unknown = ANSWERED.filter(
-    (name, k) => row[k + 1] === null && !(options.risk === false && RISK.has(name)),
-  );
+  const asked = riskSelection(options) !== '' && options.risk !== false;
+  const unknown = ANSWERED.filter((name, k) => row[k + 1] === null && !(!asked && RISK.has(name)));
   row.push(JSON.stringify(unknown));
   if (unknown.length > 0) batch.unknown++;
   batch.rows.push(row);

@@ -3,8 +3,10 @@ import { keepAnswered, keepUnanswered } from './scopes.js';
 import {
   type Column,
   type EndpointNode,
+  presentFields,
   type StreamBatch,
   type StreamDefinition,
+  type StreamOptions,
   ValidationError,
 } from './stream.js';
 import { bool, listOrNull, objectOrNull, seenAt, text, time } from './values.js';
@@ -25,8 +27,14 @@ const COLUMNS: readonly Column[] = [
   { name: 'excepted', type: 'boolean' },
 ];
 
-const SELECTION = `compliance { complianceFindings { id ruleId rule category state standard standardVersion
-  profile profileVersion firstFoundDate lastScanDate excepted } }`;
+const STABLE = `id ruleId rule category state standard standardVersion profile profileVersion firstFoundDate
+  lastScanDate`;
+
+/** `excepted` is experimental in Tanium's schema: asked for only when the tenant has it. */
+function selection(options: StreamOptions): string {
+  const extra = presentFields(options, 'EndpointComplianceComplianceFinding', ['excepted']);
+  return `compliance { complianceFindings { ${STABLE}${extra.length ? ' excepted' : ''} } }`;
+}
 
 /** Compliance: endpoint x check, from `compliance.complianceFindings` (passes included). */
 export const complianceStream: StreamDefinition = {
@@ -46,7 +54,7 @@ export const complianceStream: StreamDefinition = {
     columns: ['rule_id', 'rule', 'category', 'standard', 'standard_version', 'profile', 'profile_version'],
   },
   keepWhenNull: ['excepted'],
-  selection: () => SELECTION,
+  selection,
   read: keepOnInvalid('compliance', readChecks),
 };
 

@@ -66,6 +66,16 @@ export interface StreamOptions {
   sensors: readonly string[];
   /** Select `risk` on assets (false when the tenant's schema has no such field). */
   risk?: boolean;
+  /**
+   * Optional fields the tenant's Gateway lacks (`Type.field`, from its schema): selections leave them
+   * out and their columns stay null. Absent: every field is asked for.
+   */
+  absent?: ReadonlySet<string>;
+}
+
+/** The fields of `type` to select: those given, less the optional ones the tenant lacks. */
+export function presentFields(options: StreamOptions, type: string, fields: readonly string[]): string[] {
+  return fields.filter((f) => !options.absent?.has(`${type}.${f}`));
 }
 
 export interface StreamDefinition {

@@ -3,8 +3,10 @@ import { keepAnswered, keepUnanswered } from './scopes.js';
 import {
   type Column,
   type EndpointNode,
+  presentFields,
   type StreamBatch,
   type StreamDefinition,
+  type StreamOptions,
   ValidationError,
 } from './stream.js';
 import { bool, listOrNull, num, objectOrNull, requiredText, seenAt, text, time } from './values.js';
@@ -26,8 +28,15 @@ const COLUMNS: readonly Column[] = [
   { name: 'epss_score', type: 'real' },
 ];
 
-const SELECTION = `compliance { cveFindings { cveId cveYear cvssScore cvssScoreV3 severity severityV3 summary
-  firstFound lastFound absoluteFirstFoundDate isCisaKev excepted epssScore } }`;
+const STABLE = `cveId cveYear cvssScore cvssScoreV3 severity severityV3 summary firstFound lastFound
+  absoluteFirstFoundDate`;
+/** Experimental in Tanium's schema: asked for only when the tenant has them. */
+const EXPERIMENTAL = ['isCisaKev', 'excepted', 'epssScore'] as const;
+
+function selection(options: StreamOptions): string {
+  const extra = presentFields(options, 'EndpointComplianceCveFinding', EXPERIMENTAL);
+  return `compliance { cveFindings { ${STABLE}${extra.length ? ` ${extra.join(' ')}` : ''} } }`;
+}
 
 /** Vulnerabilities: endpoint x CVE, from `compliance.cveFindings` (Comply). */
 export const vulnerabilitiesStream: StreamDefinition = {
@@ -56,7 +65,7 @@ export const vulnerabilitiesStream: StreamDefinition = {
   },
   // Per-endpoint state Tanium may leave null for a while (experimental fields): null keeps the stored value.
   keepWhenNull: ['epss_score', 'excepted'],
-  selection: () => SELECTION,
+  selection,
   read: keepOnInvalid('vulnerabilities', readFindings),
 };
 

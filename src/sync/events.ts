@@ -21,8 +21,10 @@ export interface SyncSummary {
   restarts: number;
   durationMs: number;
   streams: Partial<Record<StreamName, StreamSummary>>;
-  /** Streams not synced, with the reason (no sensors chosen, a field the tenant refused). */
+  /** Streams not synced, with the reason (no sensors chosen). */
   skipped: Partial<Record<StreamName, string>>;
+  /** Optional fields the tenant's Gateway lacks, and what stays null for it (one line per field). */
+  warnings: string[];
 }
 
 /** Progress, one object per line with `sync --json`. */
@@ -60,4 +62,6 @@ export type SyncEvent =
   | { event: 'restart'; reason: string }
   | { event: 'retry'; reason: string; pageSize: number }
   | { event: 'skipped'; stream: StreamName; reason: string }
+  /** An optional field the tenant's schema lacks: its columns stay null (once per field and run). */
+  | { event: 'warning'; field: string; message: string }
   | { event: 'done'; summary: SyncSummary };

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphQLError, isTaniumError, UnexpectedResponseError } from '../sdk/index.js';
 import { STREAMS } from '../streams/index.js';
 import type { StreamName, StreamOptions } from '../streams/stream.js';
+import { isCursorGone } from './cursorGone.js';
 import type { SyncEvent } from './events.js';
-import { isCursorGone, isolateRefusal } from './isolate.js';
 import type { HeldLease } from './lease.js';
 import type { PageSizer } from './pageSize.js';
 import { endpointsQuery, ID_ORDER, passFilter } from './query.js';
@@ -28,12 +28,17 @@ export interface ReaderOptions {
   client: GatewayClient;
   sizer: PageSizer;
   lease: HeldLease;
-  /** Streams still in the query; the reader drops those whose fields the tenant refuses. */
+  /** Streams in the query. */
   active: StreamName[];
   streamOptions: StreamOptions;
   since: string | null;
   emit: (event: SyncEvent) => void;
-  onDrop: (stream: StreamName, reason: string) => void;
+  /**
+   * The Gateway refused the query (a field, type or argument it does not have): read the tenant's
+   * schema again and answer the new selections, or undefined when they are as before (the refusal
+   * is not about the schema). Throws when a required field is now missing.
+   */
+  onRefused: () => Promise<StreamOptions | undefined>;
   maxPageFailures: number;
   maxRestarts: number;
 }
@@ -77,6 +82,7 @@ export class PageReader {
   #settled: Promise<unknown> | undefined;
   #sorted = true;
   #failures = 0;
+  #reschemed = false;
   resumes = 0;
   restarts = 0;
 
@@ -139,7 +145,7 @@ export class PageReader {
       this.#request();
       return undefined;
     }
-    if (this.#isolate(error)) return undefined;
+    if (await this.#reschema(error)) return undefined;
     if (retryable(error) && this.#failures < this.o.maxPageFailures) {
       this.#failures++;
       this.o.sizer.failed();
@@ -171,16 +177,25 @@ export class PageReader {
     return { kind: 'restart', reason: `${message(error)}: requesting the collection again` };
   }
 
-  #isolate(error: unknown): boolean {
-    const isolated = isolateRefusal(error, this.o.active, this.o.streamOptions);
-    if (!isolated) return false;
-    if (isolated.risk === false) this.o.streamOptions.risk = false;
-    for (const stream of isolated.drop ?? []) {
-      this.o.onDrop(stream, `the Gateway refused its fields: ${isolated.reason}`);
-      this.o.active.splice(this.o.active.indexOf(stream), 1);
-    }
-    if (this.o.active.length === 0) throw error;
-    this.#query = this.#buildQuery();
+  /**
+   * Once per run, a refused query reads the tenant's schema again (its cache is stale: the tenant
+   * changed) and goes on with the selections the schema now allows, instead of guessing from the
+   * wording of the error which field was refused.
+   */
+  async #reschema(error: unknown): Promise<boolean> {
+    if (!(error instanceof GraphQLError) || error.retryable || this.#reschemed) return false;
+    this.#reschemed = true;
+    const options = await this.o.onRefused();
+    if (!options) return false;
+    Object.assign(this.o.streamOptions, options);
+    const query = this.#buildQuery();
+    if (query === this.#query) return false;
+    this.o.emit({
+      event: 'retry',
+      reason: `${message(error)}: the tenant's schema changed; asking for what it has`,
+      pageSize: this.o.sizer.size,
+    });
+    this.#query = query;
     this.#request();
     return true;
   }

@@ -9,6 +9,7 @@ import { SYNC_LEASE_TTL_MS } from './lease.js';
 import { mapPage, PassMaxSeen } from './mapPage.js';
 import { DEFAULT_PAGE_SIZE, type PageSizeOptions, PageSizer } from './pageSize.js';
 import { type StartedRun, startRun } from './startRun.js';
+import { readStreamPlan, requireRunnable } from './streamPlan.js';
 
 export type { GatewayClient } from './fetchPages.js';
 
@@ -70,6 +71,7 @@ function newSummary(connection: string, run: StartedRun, skipped: SyncSummary['s
     durationMs: 0,
     streams: {},
     skipped,
+    warnings: [],
   };
 }
 
@@ -86,6 +88,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
   const emit = (event: SyncEvent) => options.onEvent?.(event);
   const settings = options.settings ?? (await store.sync.settings(connection));
   const { active, skipped } = selectStreams(options, settings);
+  const schemaDeps = { store, client: options.client, ...(options.now ? { now: options.now } : {}) };
+  const base: StreamOptions = { sensors: settings.sensors };
+  const readPlan = async (refresh: boolean) =>
+    requireRunnable(await readStreamPlan(schemaDeps, connection, active, base, refresh), connection, active);
   const sizeOptions = { ...DEFAULT_PAGE_SIZE, ...options.pageSize };
   const run = await startRun(
     {
@@ -129,6 +135,11 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     return summary;
   };
   try {
+    // The tenant's schema decides what the query selects; a required field missing fails the run
+    // before any page is read (src/sync/streamPlan.ts).
+    const plan = await readPlan(false);
+    summary.warnings = plan.warnings.map((w) => w.message);
+    for (const warning of plan.warnings) emit({ event: 'warning', ...warning });
     const pass = await readPass(options, run, {
       active,
       skipped,
@@ -138,7 +149,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
       now,
       sizeOptions,
       started,
-      sensors: settings.sensors,
+      streamOptions: plan.options,
+      refreshPlan: async () => (await readPlan(true)).options,
     });
     addCounts(
       totals,
@@ -168,7 +180,10 @@ interface PassState {
   now: () => string;
   sizeOptions: PageSizeOptions;
   started: number;
-  sensors: string[];
+  /** What the tenant's schema lets the streams select (src/sync/schemaNeeds.ts). */
+  streamOptions: StreamOptions;
+  /** Reads the schema again after a refused query. */
+  refreshPlan: () => Promise<StreamOptions>;
 }
 
 /** Reads and commits every page of the pass; returns what its completion needs. */
@@ -177,7 +192,7 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
   const { plan } = run;
   const resume = plan.resume;
   const sizer = new PageSizer(plan.pageSize ?? s.sizeOptions.min, s.sizeOptions);
-  const streamOptions: StreamOptions = { sensors: s.sensors };
+  const streamOptions: StreamOptions = { ...s.streamOptions };
   let generation = run.generation;
   let pages = resume?.pages ?? 0;
   let maxSeen = new PassMaxSeen(resume?.passMaxSeen ?? null);
@@ -192,10 +207,10 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
     streamOptions,
     since: plan.since,
     emit: s.emit,
-    onDrop: (stream, reason) => {
-      s.skipped[stream] = reason;
-      s.totals.delete(stream);
-      s.emit({ event: 'skipped', stream, reason });
+    onRefused: async () => {
+      const fresh = await s.refreshPlan();
+      const same = [...(fresh.absent ?? [])].join() === [...(streamOptions.absent ?? [])].join();
+      return same ? undefined : fresh;
     },
     maxPageFailures: options.maxPageFailures ?? 5,
     maxRestarts: options.maxRestarts ?? 3,

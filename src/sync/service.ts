@@ -9,6 +9,7 @@ import type { SyncSettings } from '../store/sync.js';
 import { isStreamName, STREAM_NAMES, type StreamName } from '../streams/index.js';
 import type { SyncEvent, SyncSummary } from './events.js';
 import { runSync } from './runner.js';
+import { GatewaySchemaError } from './streamPlan.js';
 import { describeHolder, SyncRunningError } from './syncStatus.js';
 
 /** Settings a sync request may change; they are saved with the connection. */
@@ -97,6 +98,16 @@ function syncProblem(name: string, error: unknown): unknown {
       cause: error,
     });
   }
+  // The tenant's schema lacks a field a stream needs: the message names it and the module or version.
+  if (error instanceof GatewaySchemaError)
+    return new Problem({
+      code: 'gateway_schema_missing',
+      kind: 'upstream',
+      message: error.message,
+      fix: 'Install or update the Tanium module the message names, or sync without the streams that need it.',
+      details: { name, missing: error.missing },
+      cause: error,
+    });
   if (error instanceof LeaseLostError)
     return new Problem({
       code: 'sync_lease_lost',

@@ -87,7 +87,12 @@ describe('check (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
     const result = await runCli(['check'], { home });
     expect(result).toEqual({ code: 0, stdout: `${CHECK_OK}\n`, stderr: '' });
     const json = await runCli(['check', '--json'], { home });
-    expect(JSON.parse(json.stdout)).toEqual({ ok: true, message: CHECK_OK });
+    // The tenant's Gateway has every field the streams read: no warning, nothing missing.
+    expect(JSON.parse(json.stdout)).toEqual({
+      ok: true,
+      message: CHECK_OK,
+      gateway: { ok: true, fetchedAt: expect.any(String), warnings: [], missing: null },
+    });
   });
 
   it('401, token expired (emulator clock past expiry): says which causes are possible', async () => {

@@ -52,6 +52,30 @@ describe('tanium-bridge emulator', () => {
     expect(bad.stderr.trim()).toBe('Invalid --realism "5": use a share from 0 to 1, such as 0.05.');
   });
 
+  it('--without risk serves a Gateway without Endpoint.risk; an unknown part is refused in one line', async () => {
+    const { child, firstLine } = await startCliUntilFirstLine(['emulator', '--json', '--without', 'risk']);
+    try {
+      const { url, token } = JSON.parse(firstLine) as { url: string; token: string };
+      const reply = await request(`${url}/plugin/products/gateway/graphql`, {
+        method: 'POST',
+        headers: { session: token, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ endpoints(first: 1) { edges { node { risk { totalScore } } } } }' }),
+      });
+      const body = (await reply.body.json()) as { errors: { message: string }[] };
+      expect(reply.statusCode).toBe(400);
+      expect(body.errors[0]?.message).toMatch(/^Cannot query field "risk" on type "Endpoint"\./);
+    } finally {
+      expect(await stopChild(child)).toBe(0);
+    }
+    const bad = spawnSync(process.execPath, [CLI, 'emulator', '--without', 'compliance'], {
+      encoding: 'utf8',
+    });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr.trim()).toBe(
+      'Unknown --without part "compliance": use a comma-separated list of risk.',
+    );
+  });
+
   it('refuses a bad port with one clear line and no stack', () => {
     const result = spawnSync(process.execPath, [CLI, 'emulator', '--port', 'eighty'], { encoding: 'utf8' });
     expect(result.status).not.toBe(0);

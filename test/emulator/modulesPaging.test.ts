@@ -21,10 +21,12 @@ describe('emulator modules: each paging model yields every item once', () => {
   };
 
   it('Asset: keyset paging with minimumAssetId and nextAssetId until endOfReader', async () => {
-    type Page = { data: { id: number }[]; meta: { endOfReader: boolean; nextAssetId?: number } };
+    type Page = {
+      response: { data: { id: number }[]; meta: { endOfReader: boolean; nextAssetId?: number } };
+    };
     const all = await h.call<Page>('GET', `${ASSET}/v1/assets?limit=5000`);
-    expect(all.json.meta.endOfReader).toBe(true);
-    const total = all.json.data.length;
+    expect(all.json.response.meta.endOfReader).toBe(true);
+    const total = all.json.response.data.length;
     expect(total).toBeGreaterThan(100);
     const seen: number[] = [];
     let minimum = 0;
@@ -32,11 +34,11 @@ describe('emulator modules: each paging model yields every item once', () => {
     for (;;) {
       const reply = await h.call<Page>('GET', `${ASSET}/v1/assets?limit=37&minimumAssetId=${minimum}`);
       expect(reply.status).toBe(200);
-      seen.push(...reply.json.data.map((a) => a.id));
+      seen.push(...reply.json.response.data.map((a) => a.id));
       pages++;
-      if (reply.json.meta.endOfReader) break;
-      expect(reply.json.meta.nextAssetId).toBeGreaterThan(reply.json.data.at(-1)!.id);
-      minimum = reply.json.meta.nextAssetId!;
+      if (reply.json.response.meta.endOfReader) break;
+      expect(reply.json.response.meta.nextAssetId).toBeGreaterThan(reply.json.response.data.at(-1)!.id);
+      minimum = reply.json.response.meta.nextAssetId!;
     }
     expectUnique(seen, total);
     expect(pages).toBe(Math.ceil(total / 37));
@@ -44,13 +46,15 @@ describe('emulator modules: each paging model yields every item once', () => {
   });
 
   it('Asset: defaults to 100, caps a larger limit at 5,000, and omits nextAssetId past the end', async () => {
-    type Page = { data: { id: number }[]; meta: { endOfReader: boolean; nextAssetId?: number } };
-    expect((await h.call<Page>('GET', `${ASSET}/v1/assets`)).json.data.length).toBe(100);
+    type Page = {
+      response: { data: { id: number }[]; meta: { endOfReader: boolean; nextAssetId?: number } };
+    };
+    expect((await h.call<Page>('GET', `${ASSET}/v1/assets`)).json.response.data.length).toBe(100);
     const big = await h.call<Page>('GET', `${ASSET}/v1/assets?limit=99999`);
     expect(big.status).toBe(200);
-    expect(big.json.meta.endOfReader).toBe(true);
+    expect(big.json.response.meta.endOfReader).toBe(true);
     const past = await h.call<Page>('GET', `${ASSET}/v1/assets?minimumAssetId=999999999`);
-    expect(past.json).toEqual({ data: [], meta: { endOfReader: true } });
+    expect(past.json).toEqual({ response: { data: [], meta: { endOfReader: true } } });
   });
 
   it('Threat Response: limit/offset with sort=-createdAt', async () => {

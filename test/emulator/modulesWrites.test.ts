@@ -21,11 +21,15 @@ describe('emulator modules: writes read back, unknown ids answer 404, bad writes
     expect(created.status, created.text).toBe(200);
     const view = created.json.data[0]!;
     expect(view.definition.attributes.map((a) => a.fieldName)).toEqual(['computer_name', 'serial_number']);
-    const assets = await h.call<{ data: Record<string, unknown>[] }>(
+    const assets = await h.call<{ response: { data: Record<string, unknown>[] } }>(
       'GET',
       `${P}/asset/v1/assets?limit=3&viewId=${view.id}`,
     );
-    expect(Object.keys(assets.json.data[0]!).sort()).toEqual(['computer_name', 'id', 'serial_number']);
+    expect(Object.keys(assets.json.response.data[0]!).sort()).toEqual([
+      'computer_name',
+      'id',
+      'serial_number',
+    ]);
     const views = await h.call<{ data: { id: number }[] }>('GET', `${P}/asset/v1/views`);
     expect(views.json.data.map((v) => v.id)).toContain(view.id);
     expect((await h.call('DELETE', `${P}/asset/v1/views/${view.id}`)).status).toBe(204);

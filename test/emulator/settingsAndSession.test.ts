@@ -3,8 +3,8 @@ import { createToken, type Harness, startHarness } from '../helpers/emulatorHarn
 
 interface Setting {
   name: string;
-  value: string;
-  default_value: string;
+  value: string | number;
+  default_value: string | number;
   value_type: string;
 }
 
@@ -28,11 +28,11 @@ describe('emulator: system settings', () => {
     const settings = reply.json.data.filter((s): s is Setting => 'name' in s);
     const values = Object.fromEntries(settings.map((s) => [s.name, s.value]));
     expect(values).toEqual({
-      api_token_expiration_in_days: '7',
-      api_token_max_expiration_in_days: '365',
+      api_token_expiration_in_days: 7,
+      api_token_max_expiration_in_days: 365,
       api_token_trusted_ip_address_list: '',
-      authenticate_api_token_with_x_forwarded_for_ip: '0',
-      api_token_string_length: '64',
+      authenticate_api_token_with_x_forwarded_for_ip: 0,
+      api_token_string_length: 64,
     });
     expect(reply.json.data.at(-1)).toHaveProperty('cache_info');
   });
@@ -41,7 +41,7 @@ describe('emulator: system settings', () => {
     expect((await patch('api_token_string_length', { value: '96' })).status).toBe(200);
     expect((await createToken(h)).token_string).toMatch(/^token-[0-9a-f]{96}$/);
     await patch('api_token_string_length', { value: 64 });
-    expect((await get('api_token_string_length')).value).toBe('64');
+    expect((await get('api_token_string_length')).value).toBe(64);
     const missing = await h.call<{ text: string }>('GET', '/api/v2/system_settings/by-name/no_such_setting');
     expect(missing.status).toBe(404);
     expect(missing.json.text).toMatch(/^SystemSettingNotFound:/);

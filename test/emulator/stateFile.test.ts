@@ -34,7 +34,7 @@ describe('emulator: --state keeps tokens, settings and time across restarts', ()
         'GET',
         '/api/v2/system_settings/by-name/api_token_expiration_in_days',
       );
-      expect(setting.json.data.value).toBe('3');
+      expect(setting.json.data.value).toBe(3);
       const clock = await second.call<{ offsetMs: number }>('GET', '/__emulator/clock', { token: null });
       expect(clock.json.offsetMs).toBe(86_400_000);
     } finally {

@@ -206,12 +206,12 @@ export function networkingOf(identity: Identity, p: Profile): Networking {
 }
 
 const WINDOWS_SERVICES: readonly Omit<EndpointService, 'status'>[] = [
-  { name: 'Tanium Client', displayName: 'Tanium Client', startupMode: 'Automatic' },
-  { name: 'WinDefend', displayName: 'Microsoft Defender Antivirus Service', startupMode: 'Automatic' },
-  { name: 'wuauserv', displayName: 'Windows Update', startupMode: 'Manual' },
-  { name: 'BITS', displayName: 'Background Intelligent Transfer Service', startupMode: 'Manual' },
-  { name: 'Spooler', displayName: 'Print Spooler', startupMode: 'Automatic' },
-  { name: 'RemoteRegistry', displayName: 'Remote Registry', startupMode: 'Disabled' },
+  { name: 'Tanium Client', displayName: 'Tanium Client', startupMode: 'AUTO' },
+  { name: 'WinDefend', displayName: 'Microsoft Defender Antivirus Service', startupMode: 'AUTO' },
+  { name: 'wuauserv', displayName: 'Windows Update', startupMode: 'MANUAL' },
+  { name: 'BITS', displayName: 'Background Intelligent Transfer Service', startupMode: 'MANUAL' },
+  { name: 'Spooler', displayName: 'Print Spooler', startupMode: 'AUTO' },
+  { name: 'RemoteRegistry', displayName: 'Remote Registry', startupMode: 'DISABLED' },
 ];
 
 /** Windows services (the Gateway field is Windows-only; other platforms have none). */
@@ -220,9 +220,9 @@ export function servicesOf(c: FleetContext, i: number, p: Profile): EndpointServ
   return WINDOWS_SERVICES.map((s, n) => ({
     ...s,
     status:
-      s.startupMode === 'Disabled' ||
+      s.startupMode === 'DISABLED' ||
       (s.name === 'Spooler' && p.kind.role === 'server') ||
-      (s.startupMode === 'Manual' && unit(h2(c.k.sensor, i, n)) < 0.5)
+      (s.startupMode === 'MANUAL' && unit(h2(c.k.sensor, i, n)) < 0.5)
         ? 'STOPPED'
         : 'RUNNING',
   }));

@@ -74,8 +74,10 @@ export interface Networking {
 export interface EndpointService {
   name: string;
   displayName: string;
+  /** Tanium's `EndpointServiceStatus` values (the two the fleet uses). */
   status: 'RUNNING' | 'STOPPED';
-  startupMode: string;
+  /** Tanium's `EndpointServiceStartupMode` values (the three the fleet uses). */
+  startupMode: 'AUTO' | 'MANUAL' | 'DISABLED';
 }
 
 export interface InstalledApplication {

@@ -20,7 +20,7 @@ export const GATEWAY_PATH = '/plugin/products/gateway/graphql';
  */
 export function graphqlRoute(app: FastifyInstance, state: EmulatorState, options: SurfaceOptions): void {
   const limits = options.gatewayLimits;
-  const gateway = buildGatewaySchema();
+  const gateway = buildGatewaySchema(undefined, { without: options.without });
   const collections = new CollectionStore();
   const compiled = new CompiledQueries(gateway.schema);
   const documents = new CheckedDocuments(gateway.schema, limits);

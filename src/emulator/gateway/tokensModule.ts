@@ -18,14 +18,9 @@ export const tokensModule: GatewayModule = {
       tokenString: String
       trustedIPAddresses: [String!]!
     }
+    "A persona: Tanium's schema names it and gives no id."
     type Persona {
-      id: ID!
       name: String!
-    }
-    type SystemError {
-      message: String
-      retryable: Boolean
-      timedOut: Boolean
     }
     input APITokenGrantInput {
       expiresInDays: Int

@@ -31,8 +31,9 @@ interface View {
 
 /**
  * Asset (`/plugin/products/asset`): keyset-paged assets, the attribute catalog and views.
- * Envelope `{data, meta}`; `/status` needs a valid token but no Asset permission ("No Permission"
- * in Tanium's description).
+ * Assets answer `{response: {data, meta}}` (one asset: `{response: {data}}`), as Tanium's Asset API
+ * describes them; views and attributes answer `{data}` as their descriptions do. `/status` needs a
+ * valid token but no Asset permission ("No Permission" in Tanium's description).
  */
 export function assetModule(app: FastifyInstance, state: EmulatorState, source: AssetSource): void {
   const info = moduleInfo('asset');
@@ -68,8 +69,10 @@ export function assetModule(app: FastifyInstance, state: EmulatorState, source: 
       const last = rows[rows.length - 1];
       const endOfReader = last === undefined || source.rows(last.id + 1, 1).length === 0;
       return {
-        data: rows.map((row) => project(row, view)),
-        meta: { endOfReader, ...(last ? { nextAssetId: last.id + 1 } : {}) },
+        response: {
+          data: rows.map((row) => project(row, view)),
+          meta: { endOfReader, ...(last ? { nextAssetId: last.id + 1 } : {}) },
+        },
       };
     });
 
@@ -78,7 +81,7 @@ export function assetModule(app: FastifyInstance, state: EmulatorState, source: 
       const view = viewById(stringParam(queryOf(request), 'viewId'));
       const row = source.byId(id);
       if (!row) throw new HttpError(404, 'AssetNotFound', `no asset with id ${id}`);
-      return { data: project(row, view) };
+      return { response: { data: project(row, view) } };
     });
 
     scope.get('/v1/attributes', async (request) => {

@@ -12,30 +12,12 @@ import {
 } from './fields.js';
 import { moduleScope } from './gate.js';
 import { moduleInfo } from './moduleTable.js';
+import { type Patch, seedPatches } from './patchCatalogue.js';
 import { booleanParam, enumParam, integerParam, notFound, page, pathId, queryOf } from './query.js';
-import { between, DAY, iso, pick, SEED_EPOCH_MS, seededRandom } from './seeded.js';
+import { DAY, iso, SEED_EPOCH_MS } from './seeded.js';
 
 /** `take` has no documented cap: without it the whole (filtered) catalog comes back, as on a tenant. */
 const OS_TYPES = ['windows', 'linux', 'mac'] as const;
-const SEVERITIES = ['Critical', 'Important', 'Moderate', 'Low', 'None'] as const;
-
-interface Patch {
-  taniumUid: string;
-  title: string;
-  kbArticles: string;
-  cveIds: string;
-  severity: (typeof SEVERITIES)[number];
-  classification: string;
-  product: string;
-  osType: 'windows' | 'linux';
-  releaseDate: string;
-  sizeInBytes: number;
-  isSuperseded: boolean;
-  applicabilityCount: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
 type Deployment = Record<string, unknown> & { id: number; name: string };
 type Window = Record<string, unknown> & { id: number };
 
@@ -319,34 +301,4 @@ function summary(d: Deployment) {
     patchListCount: (d['patchListsWithLatestVersion'] as unknown[]).length,
     taniumGroupIdCount: (d['targetedComputerGroupIds'] as unknown[]).length,
   };
-}
-
-function seedPatches(): Patch[] {
-  const random = seededRandom(17);
-  return Array.from({ length: 180 }, (_, i) => {
-    const windows = i % 3 !== 2;
-    const released = SEED_EPOCH_MS - between(random, 1, 720) * DAY;
-    const kb = 5_000_000 + i * 137;
-    const year = new Date(released).getUTCFullYear();
-    return {
-      taniumUid: `${windows ? 'win' : 'lnx'}-${String(i + 1).padStart(5, '0')}`,
-      title: windows
-        ? `${year}-${String(1 + (i % 12)).padStart(2, '0')} Cumulative Update for Windows 11 (KB${kb})`
-        : `RHSA-${year}:${1000 + i} ${pick(random, ['openssl', 'kernel', 'glibc', 'sudo', 'curl'])} security update`,
-      kbArticles: windows ? `KB${kb}` : '',
-      cveIds: `CVE-${year}-${between(random, 1000, 49999)}`,
-      severity: pick(random, SEVERITIES),
-      classification: windows
-        ? pick(random, ['Security Updates', 'Critical Updates', 'Updates'])
-        : 'Security',
-      product: windows ? 'Windows 11' : 'Red Hat Enterprise Linux 9',
-      osType: windows ? 'windows' : 'linux',
-      releaseDate: iso(released),
-      sizeInBytes: between(random, 1, 900) * 1_048_576,
-      isSuperseded: random() < 0.2,
-      applicabilityCount: random() < 0.6 ? between(random, 1, 250) : 0,
-      createdAt: iso(released + DAY),
-      updatedAt: iso(released + DAY),
-    };
-  });
 }

@@ -1,64 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { taniumTime } from '../clock.js';
 import type { EmulatorState } from '../emulatorState.js';
-import type { ComputerGroup, SensorInfo } from '../fleet/index.js';
-import { HttpError } from '../httpError.js';
-import { data, idParam, list } from './envelope.js';
-import { hashOf } from './questionRun.js';
+import { data, list } from './envelope.js';
 
 /** Clients listed one by one in `system_status`; the aggregate always counts the whole fleet. */
 export const SYSTEM_STATUS_CLIENT_LIMIT = 1_000;
 
-/** Platform inventory: sensors, computer groups (`groups` and `computer_groups`) and `system_status`. */
+/** Platform inventory: `system_status` and `server_info` (sensors, groups, packages and users have their own routes). */
 export function inventoryRoutes(app: FastifyInstance, state: EmulatorState): void {
-  const sensors = () => state.fleet.sensors().map((s, k) => sensorView(s, k + 1, state));
-  const groups = () => state.fleet.groups().map(groupView);
-
-  app.get('/api/v2/sensors', async () => list(sensors(), state.now()));
-  app.get<{ Params: { id: string } }>('/api/v2/sensors/:id', async (request) => {
-    const id = idParam(request.params.id, 'SensorNotFound', 'sensor');
-    return data(
-      found(
-        sensors().find((s) => s.id === id),
-        'SensorNotFound',
-        `no sensor with id ${id}`,
-      ),
-    );
-  });
-  app.get<{ Params: { name: string } }>('/api/v2/sensors/by-name/:name', async (request) => {
-    const name = request.params.name.toLowerCase();
-    return data(
-      found(
-        sensors().find((s) => s.name.toLowerCase() === name),
-        'SensorNotFound',
-        `no sensor named "${request.params.name}"`,
-      ),
-    );
-  });
-
-  for (const route of ['groups', 'computer_groups']) {
-    app.get(`/api/v2/${route}`, async () => list(groups(), state.now()));
-    app.get<{ Params: { id: string } }>(`/api/v2/${route}/:id`, async (request) => {
-      const id = idParam(request.params.id, 'GroupNotFound', 'group');
-      return data(
-        found(
-          groups().find((g) => g.id === id),
-          'GroupNotFound',
-          `no group with id ${id}`,
-        ),
-      );
-    });
-    app.get<{ Params: { name: string } }>(`/api/v2/${route}/by-name/:name`, async (request) =>
-      data(
-        found(
-          groups().find((g) => g.name === request.params.name),
-          'GroupNotFound',
-          `no group named "${request.params.name}"`,
-        ),
-      ),
-    );
-  }
-
   app.get('/api/v2/system_status', async () => {
     const view = state.fleet.view(state.now());
     const clients = [];
@@ -107,53 +56,4 @@ export function inventoryRoutes(app: FastifyInstance, state: EmulatorState): voi
       },
     }),
   );
-}
-
-function found<T>(value: T | undefined, code: string, message: string): T {
-  if (value === undefined) throw new HttpError(404, code, message);
-  return value;
-}
-
-function sensorView(s: SensorInfo, id: number, state: EmulatorState) {
-  return {
-    id,
-    name: s.name,
-    hash: hashOf(s.name),
-    category: s.category,
-    description: s.description,
-    value_type: s.valueType,
-    max_age_seconds: 900,
-    ignore_case_flag: 1,
-    hidden_flag: 0,
-    delimiter: '|',
-    parameter_definition: s.parameters.length
-      ? JSON.stringify({
-          parameters: s.parameters.map((key) => ({
-            key,
-            label: key,
-            parameterType: 'com.tanium.components.parameters::TextInputParameter',
-          })),
-        })
-      : '',
-    subcolumns:
-      s.columns.length > 1
-        ? s.columns.map((name, index) => ({ name, index, value_type: 'String', hidden_flag: 0 }))
-        : [],
-    content_set: { id: 1, name: 'Base' },
-    modification_time: taniumTime(state.fleet.epoch),
-  };
-}
-
-function groupView(g: ComputerGroup) {
-  return {
-    id: Number(g.id),
-    name: g.name,
-    text: g.expression,
-    type: g.type === 'MANUAL' ? 4 : 0,
-    and_flag: false,
-    not_flag: false,
-    filter_flag: g.filterEnabled,
-    management_rights_flag: g.managementRightsEnabled,
-    deleted_flag: false,
-  };
 }

@@ -20,8 +20,13 @@ export function questionRoutes(app: FastifyInstance, state: EmulatorState): void
   >();
 
   const sensorNamed = (name: string): SensorInfo => {
-    const sensor = state.fleet.sensors().find((s) => s.name.toLowerCase() === name.toLowerCase());
-    if (!sensor) throw new HttpError(400, 'SensorNotFound', `no sensor named "${name}"`);
+    // The catalogue decides what exists (a sensor deleted over REST is gone); questions read the
+    // fleet's sensors, so a sensor created over REST cannot be asked yet (docs/emulator.md).
+    const listed = state.objects.sensors.byName(name);
+    const sensor = listed?.created
+      ? undefined
+      : state.fleet.sensors().find((s) => s.name.toLowerCase() === name.toLowerCase());
+    if (!listed || !sensor) throw new HttpError(400, 'SensorNotFound', `no sensor named "${name}"`);
     return sensor;
   };
 

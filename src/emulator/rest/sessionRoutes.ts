@@ -15,9 +15,10 @@ export function sessionRoutes(app: FastifyInstance, state: EmulatorState): void 
         display_name: user.displayName,
         domain: user.domain,
         creation_time: taniumTime(user.createdMs),
-        deleted_flag: false,
-        external_flag: false,
-        local_admin_flag: persona.permissions.includes('*'),
+        // A recorded real answer has these flags as 0/1 (Tanium's example shows booleans): the recording wins.
+        deleted_flag: 0,
+        external_flag: 0,
+        local_admin_flag: persona.permissions.includes('*') ? 1 : 0,
         locked_out: 0,
         last_login: taniumTime(request.principal!.token.lastUsedMs),
         permissions: persona.permissions,

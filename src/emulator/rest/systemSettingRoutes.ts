@@ -11,15 +11,18 @@ import { data, list } from './envelope.js';
 export function systemSettingRoutes(app: FastifyInstance, state: EmulatorState): void {
   const view = (record: SettingRecord) => {
     const definition = SETTING_DEFINITIONS.find((d) => d.name === record.name);
+    // Tanium's platform API gives numeric settings' values as numbers and its flags as booleans.
+    const numeric = definition?.valueType === 'Numeric';
+    const typed = (value: string) => (numeric ? Number(value) : value);
     return {
       id: record.id,
       name: record.name,
-      value: record.value,
-      default_value: definition?.defaultValue ?? '',
+      value: typed(record.value),
+      default_value: typed(definition?.defaultValue ?? ''),
       value_type: definition?.valueType ?? 'Text',
       setting_type: 'Server',
-      hidden_flag: 0,
-      read_only_flag: 0,
+      hidden_flag: false,
+      read_only_flag: false,
       comment: definition?.description ?? '',
       modified_time: taniumTime(record.modifiedMs),
     };

@@ -4,6 +4,7 @@ import type { Store, StoreTx } from '../store.js';
 import { SqliteApiKeys } from './apiKeys.js';
 import { SqliteConnections } from './connections.js';
 import { SqliteJobs } from './jobs.js';
+import { SqliteGatewaySchemas } from './gatewaySchemas.js';
 import { SqliteLeases } from './leases.js';
 import { migrate } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
@@ -38,6 +39,7 @@ export class SqliteStore implements Store {
   readonly requestAudit: SqliteRequestAudit;
   readonly jobs: SqliteJobs;
   readonly rowQuery: SqliteRowQuery;
+  readonly gatewaySchemas: SqliteGatewaySchemas;
   readonly #serial = new Serial();
   readonly #tx: StoreTx;
 
@@ -53,6 +55,7 @@ export class SqliteStore implements Store {
     this.requestAudit = new SqliteRequestAudit(db, queued);
     this.jobs = new SqliteJobs(db, queued);
     this.rowQuery = new SqliteRowQuery(db, queued);
+    this.gatewaySchemas = new SqliteGatewaySchemas(db, queued);
     this.#tx = {
       connections: new SqliteConnections(db, direct),
       secrets: new SqliteSecrets(db, direct),
@@ -64,6 +67,7 @@ export class SqliteStore implements Store {
       requestAudit: new SqliteRequestAudit(db, direct),
       jobs: new SqliteJobs(db, direct),
       rowQuery: new SqliteRowQuery(db, direct),
+      gatewaySchemas: new SqliteGatewaySchemas(db, direct),
     };
   }
 

@@ -1,96 +1,62 @@
 /** SDL of the `endpoints` query, its filter, sort and source inputs, and the collection types (Tanium's names). */
 export const connectionTypeDefs = /* GraphQL */ `
-  enum FieldFilterOp { EQ CONTAINS STARTS_WITH ENDS_WITH MATCHES GT GTE LT LTE READ_AFTER UPDATED_AFTER }
-  enum SortOrder { asc desc }
-
-  input EndpointSensorFilterRef { name: String! column: String params: [SensorParamInput!] }
-  input NamedRefInput { id: ID name: String }
+  input EndpointFieldFilterSensorParam { name: String! value: String! }
+  input EndpointFieldFilterSensor { column: String name: String params: [EndpointFieldFilterSensorParam!] }
+  input EndpointFieldFilterComputerGroup { id: ID name: String }
   input EndpointFieldFilter {
-    path: String
-    sensor: EndpointSensorFilterRef
-    memberOf: NamedRefInput
-    op: FieldFilterOp! = EQ
-    value: String
-    negated: Boolean! = false
     any: Boolean! = false
     filters: [EndpointFieldFilter!]
     maxAge: Int
-  }
-  "A filter on the items of a list field."
-  input FieldFilter {
-    path: String
-    op: FieldFilterOp! = EQ
-    value: String
+    memberOf: EndpointFieldFilterComputerGroup
     negated: Boolean! = false
-    any: Boolean! = false
-    filters: [FieldFilter!]
-    restrictOwner: Boolean! = true
+    op: FieldFilterOp! = EQ
+    path: String
+    sensor: EndpointFieldFilterSensor
+    value: String
   }
-  input EndpointFieldSort { path: String sensor: EndpointSensorFilterRef order: SortOrder! = asc }
-  enum EndpointScope { ALL }
+  input EndpointFieldSortSensor { column: String name: String! params: [EndpointFieldFilterSensorParam!] }
+  input EndpointFieldSort { order: SortOrder! = asc path: String sensor: EndpointFieldSortSensor }
+  "The scope of entities queried, as between 'from all machines' and 'from all entities' in Interact."
+  enum EndpointScope { ALL_TS_SOURCED_ENTITIES TANIUM_CLIENTS }
   input EndpointSourceTDS {
     allNamespaces: Boolean! = false
-    namespaces: [String!]
     excludeErrors: Boolean! = false
     excludeNoResults: Boolean! = false
+    namespaces: [String!]
+    scope: EndpointScope
   }
   input EndpointSourceTS {
-    maxWaitTime: Int! = 30
-    stableWaitTime: Int
-    minPercentage: Float
-    expectedCount: Int
-    maxAge: Int
     excludeErrors: Boolean! = false
     excludeNoResults: Boolean! = false
+    expectedCount: Int
+    maxAge: Int
+    maxWaitTime: Int! = 30
+    minPercentage: Float
+    scope: EndpointScope! = TANIUM_CLIENTS
+    stableWaitTime: Int
   }
   input EndpointSource { tds: EndpointSourceTDS ts: EndpointSourceTS }
 
-  type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: Cursor endCursor: Cursor }
-  type EndpointEdge { cursor: Cursor! node: Endpoint! }
+  type EndpointEdge implements Edge { cursor: Cursor! node: Endpoint! }
+  type EndpointQuestion { consoleURL: String id: ID! }
   type EndpointCollectionInfo {
     active: Boolean!
-    success: Boolean!
-    expectedTotal: Int
-    respondedTotal: Int
     contributedTotal: Int!
+    expectedTotal: Int
+    question: EndpointQuestion
     respondedPercentage: Float
+    respondedTotal: Int
     startCursor: Cursor
+    success: Boolean!
   }
-  type EndpointConnection {
+  type EndpointConnection implements Connection {
+    collectionInfo: EndpointCollectionInfo!
     edges: [EndpointEdge!]!
     pageInfo: PageInfo!
     totalRecords: Int!
-    collectionInfo: EndpointCollectionInfo!
   }
-
-  enum ComputerGroupType { STANDARD MANUAL }
-  type ComputerGroup {
-    id: ID!
-    name: String!
-    type: ComputerGroupType!
-    expression: String!
-    filterEnabled: Boolean!
-    managementRightsEnabled: Boolean!
-  }
-  type ComputerGroupEdge { cursor: Cursor! node: ComputerGroup! }
-  type ComputerGroupConnection { edges: [ComputerGroupEdge!]! pageInfo: PageInfo! totalRecords: Int! }
-  input ComputerGroupsFilter { name: String nameOp: FieldFilterOp type: ComputerGroupType }
-
-  type SensorColumn { name: String! valueType: String! hidden: Boolean! ignoreCase: Boolean! }
-  type Sensor {
-    name: String!
-    description: String!
-    category: String!
-    valueType: String!
-    virtual: Boolean!
-    hidden: Boolean!
-    ignoreCase: Boolean!
-    maxAgeSeconds: Int!
-    columns: [SensorColumn!]!
-    parameters: [String!]!
-  }
-  type SensorEdge { cursor: Cursor! node: Sensor! }
-  type SensorConnection { edges: [SensorEdge!]! pageInfo: PageInfo! totalRecords: Int! }
+  type EndpointIdChange { newId: ID! oldId: ID! }
+  type EndpointIdChangesPayload { before: Time! changes: [EndpointIdChange!]! }
 
   extend type Query {
     endpoints(
@@ -103,8 +69,6 @@ export const connectionTypeDefs = /* GraphQL */ `
       sort: [EndpointFieldSort!]
       source: EndpointSource
     ): EndpointConnection
-    computerGroups(after: Cursor, filter: ComputerGroupsFilter, first: Int = 20): ComputerGroupConnection
-    computerGroup(ref: NamedRefInput!): ComputerGroup
-    sensors(after: Cursor, filter: FieldFilter, first: Int = 2000, includeHidden: Boolean = false): SensorConnection
+    endpointIdChanges(after: Time!, namespace: String): EndpointIdChangesPayload!
   }
 `;

@@ -1,12 +1,17 @@
 import { GraphQLError } from 'graphql';
 import type { Endpoint, FleetView } from '../../fleet/index.js';
+import type { GroupCatalogue, GroupFilter } from '../../objects/groupCatalogue.js';
 import { type FilterOp, readPath, timeValue, valueTest } from './fieldCompare.js';
 import { compare } from './sortEndpoints.js';
 
 /** Tanium's `EndpointFieldFilter` input, as graphql-js hands it over. */
 export interface EndpointFieldFilterInput {
   path?: string | null;
-  sensor?: { name: string; column?: string | null; params?: { name: string; value: string }[] | null } | null;
+  sensor?: {
+    name?: string | null;
+    column?: string | null;
+    params?: { name: string; value: string }[] | null;
+  } | null;
   memberOf?: { id?: string | null; name?: string | null } | null;
   op: FilterOp;
   value?: string | null;
@@ -18,18 +23,45 @@ export interface EndpointFieldFilterInput {
 /** Endpoint fields a filter path may name: scalars and lists of scalars, reached through nested objects. */
 const OBJECT_FIELDS = new Set(['os', 'os.windows', 'primaryUser', 'memory', 'processor', 'risk']);
 
-/** Builds a predicate over live endpoint indices; endpoints are materialised only for paths that need them. */
+/**
+ * Builds a predicate over live endpoint indices; endpoints are materialised only for paths that need
+ * them. `memberOf` asks the tenant's group catalogue (a deleted group holds nobody; a created one holds
+ * the endpoints its filter passes).
+ */
 export function compileEndpointFilter(
   filter: EndpointFieldFilterInput,
   view: FleetView,
+  groups?: GroupCatalogue,
 ): (i: number) => boolean {
-  const predicate = compile(filter, view);
-  return predicate;
+  return compile(filter, view, groups);
 }
 
-function compile(filter: EndpointFieldFilterInput, view: FleetView): (i: number) => boolean {
-  const leaf = leafPredicate(filter, view);
-  const children = (filter.filters ?? []).map((child) => compile(child, view));
+/** Group filters compiled once per view (a created group's filter is asked for every endpoint). */
+const compiledGroups = new WeakMap<FleetView, WeakMap<GroupFilter, (i: number) => boolean>>();
+
+function groupMember(groups: GroupCatalogue) {
+  return (filter: GroupFilter, view: FleetView, i: number): boolean => {
+    let byFilter = compiledGroups.get(view);
+    if (!byFilter) {
+      byFilter = new WeakMap();
+      compiledGroups.set(view, byFilter);
+    }
+    let predicate = byFilter.get(filter);
+    if (!predicate) {
+      predicate = compile(filter as EndpointFieldFilterInput, view, groups);
+      byFilter.set(filter, predicate);
+    }
+    return predicate(i);
+  };
+}
+
+function compile(
+  filter: EndpointFieldFilterInput,
+  view: FleetView,
+  groups: GroupCatalogue | undefined,
+): (i: number) => boolean {
+  const leaf = leafPredicate(filter, view, groups);
+  const children = (filter.filters ?? []).map((child) => compile(child, view, groups));
   let combined: (i: number) => boolean;
   if (children.length === 0) {
     if (!leaf) throw new GraphQLError('Invalid filter: give one of path, sensor, memberOf or filters.');
@@ -46,6 +78,7 @@ function compile(filter: EndpointFieldFilterInput, view: FleetView): (i: number)
 function leafPredicate(
   filter: EndpointFieldFilterInput,
   view: FleetView,
+  groups: GroupCatalogue | undefined,
 ): ((i: number) => boolean) | undefined {
   const kinds = [filter.path, filter.sensor, filter.memberOf].filter((k) => k !== null && k !== undefined);
   if (kinds.length > 1) throw new GraphQLError('Invalid filter: give only one of path, sensor or memberOf.');
@@ -53,10 +86,14 @@ function leafPredicate(
     const ref = filter.memberOf;
     const group = ref.id ? { id: ref.id } : ref.name ? { name: ref.name } : undefined;
     if (!group) throw new GraphQLError('Invalid filter: memberOf needs an id or a name.');
-    return (i) => view.isMember(i, group);
+    if (!groups) return (i) => view.isMember(i, group);
+    const membership = groupMember(groups);
+    return (i) => groups.isMember(view, i, group, membership);
   }
   if (filter.sensor) {
-    const { name, column, params } = filter.sensor;
+    const { column, params } = filter.sensor;
+    const name = filter.sensor.name;
+    if (!name) throw new GraphQLError('Invalid filter: a sensor filter needs the sensor name.');
     const test = valueTest(filter.op, filter.value, `sensor "${name}"`);
     return (i) => {
       const reading = view.sensorReading(i, name, params ?? []);

@@ -3,13 +3,30 @@ import {
   type AnswerGaps,
   type Endpoint,
   type FleetView,
+  NO_RESULTS,
   NULLABLE_COMPLIANCE_FINDING_FIELDS,
   NULLABLE_CVE_FINDING_FIELDS,
   type SensorParam,
+  UnknownSensorError,
 } from '../../fleet/index.js';
+import type { SensorCatalogue } from '../../objects/sensorCatalogue.js';
+import type { GatewayContext } from '../gatewayModule.js';
+import {
+  deployedSoftwarePackages,
+  discover,
+  diskSpace,
+  ENTITY_PROVIDER,
+  eventCounts,
+  memoryUse,
+  sentinel,
+  software,
+  WIRELESS_DEPRECATED,
+} from './endpointExtras.js';
 import { type FieldFilterInput, filterList } from './listFilter.js';
+import { type SensorValueFilterInput, sensorValueRows } from './sensorValueFilter.js';
 
 const APP_FIELDS = ['name', 'version', 'silentUninstallString', 'uninstallable'];
+const DEPLOY_FIELDS = ['id', 'name', 'vendor', 'version', 'applicability', 'gallery'];
 const CVE_FIELDS = [
   'cveId',
   'cveYear',
@@ -45,6 +62,7 @@ interface SensorRef {
   name: string;
   params?: SensorParam[] | null;
   columns?: string[] | null;
+  filter?: SensorValueFilterInput | null;
 }
 
 /**
@@ -82,7 +100,7 @@ function answered<T extends object>(
   return findings.map((f) => ({ ...f, ...Object.fromEntries(fields.map((name) => [name, null])) }));
 }
 
-type Resolver<S, A> = (source: S, args: A) => unknown;
+type Resolver<S, A> = (source: S, args: A, context: GatewayContext) => unknown;
 
 /** Resolvers of the Endpoint fields that take arguments or compute on demand. */
 export function attachEndpointResolvers(schema: GraphQLSchema): void {
@@ -91,8 +109,15 @@ export function attachEndpointResolvers(schema: GraphQLSchema): void {
     if (!target) throw new Error(`schema has no field ${type}.${field}`);
     target.resolve = resolve as Resolver<unknown, unknown>;
   };
+  attachDerived(on);
   on<EndpointNode, { filter?: FieldFilterInput | null }>('Endpoint', 'installedApplications', (node, args) =>
     filterList(node.installedApplications, args.filter, 'EndpointInstalledApplication', APP_FIELDS),
+  );
+  on<EndpointNode, { filter?: FieldFilterInput | null }>(
+    'Endpoint',
+    'deployedSoftwarePackages',
+    (node, args) =>
+      filterList(deployedSoftwarePackages(node), args.filter, 'EndpointDeploySoftwarePackage', DEPLOY_FIELDS),
   );
   on<EndpointNode, unknown>('Endpoint', 'compliance', (node) =>
     node[ORIGIN].gaps.compliance ? null : node[ORIGIN],
@@ -120,26 +145,20 @@ export function attachEndpointResolvers(schema: GraphQLSchema): void {
   );
   // `lastScanDate` is Tanium's deprecated name for `lastFound`.
   on<{ lastFound: string }, unknown>('EndpointComplianceCveFinding', 'lastScanDate', (f) => f.lastFound);
-  on<EndpointNode, { sensors: SensorRef[] }>('Endpoint', 'sensorReadings', (node, args) => {
+  on<EndpointNode, { sensors: SensorRef[] }>('Endpoint', 'sensorReadings', (node, args, context) => {
     const { view, i } = node[ORIGIN];
-    return {
-      columns: args.sensors.flatMap((ref) => {
-        const reading = view.sensorAnswer(i, ref.name, ref.params ?? []);
-        const wanted = ref.columns?.length
-          ? reading.columns.filter((c) => ref.columns!.includes(c.name))
-          : reading.columns;
-        return wanted.map((c) => ({ ...c, sensor: { name: ref.name, params: ref.params ?? [] } }));
-      }),
-    };
+    const catalogue = context.state.objects.sensors;
+    return { columns: args.sensors.flatMap((ref) => readingColumns(view, i, ref, catalogue)) };
   });
-  on<EndpointNode, { sensor: SensorRef }>('Endpoint', 'sensorReading', (node, args) => {
+  on<EndpointNode, { sensor: SensorRef }>('Endpoint', 'sensorReading', (node, args, context) => {
     const { view, i } = node[ORIGIN];
-    const reading = view.sensorAnswer(i, args.sensor.name, args.sensor.params ?? []);
-    const column = args.sensor.columns?.length
-      ? reading.columns.find((c) => c.name === args.sensor.columns![0])
-      : reading.columns[0];
+    const reading = readingColumns(view, i, { ...args.sensor, columns: null }, context.state.objects.sensors);
+    const wanted = args.sensor.columns ?? [];
+    if (wanted.length === 0 && reading.length > 1)
+      throw new GraphQLError(`Sensor "${args.sensor.name}" has several columns: name exactly one.`);
+    const column = wanted.length ? reading.find((c) => c.name === wanted[0]) : reading[0];
     if (!column) {
-      throw new GraphQLError(`Sensor "${args.sensor.name}" has no column "${args.sensor.columns?.[0]}".`);
+      throw new GraphQLError(`Sensor "${args.sensor.name}" has no column "${wanted[0]}".`);
     }
     return {
       values: column.values,
@@ -148,6 +167,57 @@ export function attachEndpointResolvers(schema: GraphQLSchema): void {
       ),
     };
   });
+}
+
+type On = <S, A>(type: string, field: string, resolve: Resolver<S, A>) => void;
+
+/** Fields derived from the fleet's endpoint on demand (endpointExtras.ts). */
+function attachDerived(on: On): void {
+  on<EndpointNode, unknown>('Endpoint', 'discover', discover);
+  on<EndpointNode, unknown>('Endpoint', 'diskSpace', diskSpace);
+  on<EndpointNode, unknown>('Endpoint', 'eventCounts', eventCounts);
+  on<EndpointNode, unknown>('Endpoint', 'sentinel', sentinel);
+  on<EndpointNode, unknown>('Endpoint', 'software', software);
+  on<EndpointNode, unknown>('Endpoint', 'configurationItem', () => null);
+  on<EndpointNode, unknown>('Endpoint', 'memory', (node) => ({
+    ...node.memory,
+    ...memoryUse(node.memory, node.id),
+  }));
+  for (const [field, value] of Object.entries(ENTITY_PROVIDER))
+    on<EndpointNode, unknown>('Endpoint', field, () => value);
+  on<EndpointNode, unknown>('Endpoint', 'networking', (node) => ({
+    ...node.networking,
+    wirelessAdapters: node.networking.wirelessAdapters.map((w) => ({
+      ...w,
+      ...WIRELESS_DEPRECATED,
+      macAddress: node.macAddresses?.[0] ?? '',
+    })),
+  }));
+}
+
+/** The columns of one sensor as answered (realism gaps included), filtered and cut to the asked columns. */
+function readingColumns(view: FleetView, i: number, ref: SensorRef, catalogue: SensorCatalogue) {
+  const params = ref.params?.length ? ref.params : null;
+  const entry = catalogue.byName(ref.name);
+  if (!entry) throw new GraphQLError(new UnknownSensorError(ref.name).message);
+  // A sensor created over REST runs no script in the emulator: it reads `[no results]`.
+  const reading = entry.created
+    ? {
+        columns: (entry.columns.length ? entry.columns : [entry.name]).map((name) => ({
+          name,
+          values: [NO_RESULTS],
+        })),
+      }
+    : view.sensorAnswer(i, entry.name, ref.params ?? []);
+  const rows = ref.filter ? sensorValueRows(reading.columns, ref.filter, ref.name) : null;
+  const wanted = ref.columns?.length
+    ? reading.columns.filter((c) => ref.columns!.includes(c.name))
+    : reading.columns;
+  return wanted.map((c) => ({
+    name: c.name,
+    values: rows ? rows.map((r) => c.values[r] ?? '') : c.values,
+    sensor: { name: ref.name, params },
+  }));
 }
 
 /** Whether a node has a matching item in one of its lists (for filters that restrict their owner). */

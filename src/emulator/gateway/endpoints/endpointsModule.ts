@@ -1,11 +1,12 @@
 import { GraphQLError } from 'graphql';
+import { taniumTime } from '../../clock.js';
 import { type FleetView, UnknownSensorError } from '../../fleet/index.js';
 import type { GatewayContext, GatewayModule } from '../gatewayModule.js';
 import { connectionTypeDefs } from './connectionTypes.js';
 import { compileEndpointFilter, type EndpointFieldFilterInput, seenSinceShortcut } from './endpointFilter.js';
 import { attachEndpointResolvers, endpointNode, hasListMatch } from './endpointNode.js';
 import { endpointTypeDefs } from './endpointTypes.js';
-import { type FieldFilterInput, filterList } from './listFilter.js';
+import type { FieldFilterInput } from './listFilter.js';
 import { page } from './paging.js';
 import { nestedArgs } from './selectionArgs.js';
 import { sortIndices } from './sortEndpoints.js';
@@ -23,7 +24,7 @@ interface EndpointsArgs {
   sort?: { path?: string | null; sensor?: { name: string } | null; order: 'asc' | 'desc' }[] | null;
 }
 
-/** The Gateway's endpoint inventory: `endpoints`, `computerGroups`, `computerGroup`, `sensors`. */
+/** The Gateway's endpoint inventory: `endpoints` (and `endpointIdChanges`). */
 export const endpointsModule: GatewayModule = {
   typeDefs: endpointTypeDefs + connectionTypeDefs,
   fieldResolvers: attachEndpointResolvers,
@@ -57,7 +58,7 @@ export const endpointsModule: GatewayModule = {
       const view = fleet.view(now);
       const nested = nestedArgs(info);
       checkSensors(context, nested.sensors);
-      let indices = select(view, args.filter, nested.listFilters);
+      let indices = select(view, args.filter, nested.listFilters, context);
       if (args.sort?.length) {
         if (args.sort.length > 1) throw new GraphQLError('Sort by at most one field.');
         indices = sortIndices(view, indices, args.sort[0]!);
@@ -73,48 +74,11 @@ export const endpointsModule: GatewayModule = {
         endpointNode,
       );
     },
-    computerGroups: (rawArgs, context) => {
-      const args = rawArgs as {
-        first?: number;
-        after?: string | null;
-        filter?: { name?: string; nameOp?: string; type?: string };
-      };
-      let groups = context.gateway.fleet.groups();
-      const f = args.filter;
-      if (f?.name) {
-        const name = f.name.toLowerCase();
-        groups = groups.filter((g) =>
-          f.nameOp === 'CONTAINS' ? g.name.toLowerCase().includes(name) : g.name.toLowerCase() === name,
-        );
-      }
-      if (f?.type) groups = groups.filter((g) => g.type === f.type);
-      return simpleConnection(groups, args.first ?? 20, args.after);
-    },
-    computerGroup: (rawArgs, context) => {
-      const ref = rawArgs['ref'] as { id?: string; name?: string };
-      return (
-        context.gateway.fleet.groups().find((g) => (ref.id ? g.id === ref.id : g.name === ref.name)) ?? null
-      );
-    },
-    sensors: (rawArgs, context) => {
-      const args = rawArgs as { first?: number; after?: string | null; filter?: FieldFilterInput | null };
-      const sensors = context.gateway.fleet.sensors().map((s) => ({
-        ...s,
-        hidden: false,
-        ignoreCase: true,
-        maxAgeSeconds: 600,
-        columns: s.columns.map((name) => ({ name, valueType: s.valueType, hidden: false, ignoreCase: true })),
-        parameters: [...s.parameters],
-      }));
-      const filtered = filterList(sensors, args.filter, 'Sensor', [
-        'name',
-        'category',
-        'description',
-        'valueType',
-        'virtual',
-      ]);
-      return simpleConnection(filtered, args.first ?? 2000, args.after);
-    },
+    endpointIdChanges: (_args, context) => ({
+      // Endpoint ids in the fleet never change: there is nothing to report after any instant.
+      before: taniumTime(context.state.now()),
+      changes: [],
+    }),
   },
 };
 
@@ -122,11 +86,12 @@ function select(
   view: FleetView,
   filter: EndpointFieldFilterInput | null | undefined,
   listFilters: { field: string; filter: unknown }[],
+  context: GatewayContext,
 ): Int32Array {
   const shortcut = seenSinceShortcut(filter);
   const candidates = shortcut ? view.seenSince(shortcut.ms, shortcut.op) : view.live();
   const predicates: ((i: number) => boolean)[] = [];
-  if (filter && !shortcut) predicates.push(compileEndpointFilter(filter, view));
+  if (filter && !shortcut) predicates.push(compileEndpointFilter(filter, view, context.state.objects.groups));
   for (const nested of listFilters) {
     const field = nested.field as 'installedApplications' | 'cveFindings' | 'complianceFindings';
     predicates.push((i) => hasListMatch(view, i, field, nested.filter as FieldFilterInput));
@@ -138,35 +103,9 @@ function select(
 }
 
 function checkSensors(context: GatewayContext, names: readonly string[]): void {
-  const known = new Set(context.gateway.fleet.sensors().map((s) => s.name.toLowerCase()));
   for (const name of names) {
-    if (!known.has(name.toLowerCase())) {
+    if (!context.state.objects.sensors.byName(name)) {
       throw new GraphQLError(new UnknownSensorError(name).message);
     }
   }
-}
-
-/** Small, static collections (groups, sensors): cursors are plain offsets. */
-function simpleConnection<T>(items: readonly T[], first: number, after: string | null | undefined) {
-  if (first < 0 || first > MAX_PAGE) throw new GraphQLError(`"first" must be between 0 and ${MAX_PAGE}.`);
-  const start = after
-    ? Number(
-        Buffer.from(after, 'base64url')
-          .toString('utf8')
-          .replace(/^offset:/, ''),
-      ) + 1
-    : 0;
-  if (!Number.isInteger(start) || start < 0) throw new GraphQLError(`Invalid cursor "${after}".`);
-  const slice = items.slice(start, start + first);
-  const cursor = (n: number) => Buffer.from(`offset:${n}`).toString('base64url');
-  return {
-    edges: slice.map((node, k) => ({ cursor: cursor(start + k), node })),
-    pageInfo: {
-      hasNextPage: start + slice.length < items.length,
-      hasPreviousPage: start > 0,
-      startCursor: slice.length ? cursor(start) : null,
-      endCursor: slice.length ? cursor(start + slice.length - 1) : null,
-    },
-    totalRecords: items.length,
-  };
 }

@@ -39,7 +39,7 @@ export function page(
       expectedTotal: total,
       respondedTotal: total,
       contributedTotal: total,
-      respondedPercentage: 100,
+      respondedPercentage: total === 0 ? null : 1,
       startCursor: store.cursor(collection, -1),
     },
   };

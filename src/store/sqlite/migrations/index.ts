@@ -9,6 +9,7 @@ import { migration007 } from './007_rotation_grant.js';
 import { migration008 } from './008_sync_lease.js';
 import { migration009 } from './009_scope_answers.js';
 import { migration010 } from './010_service.js';
+import { migration011 } from './011_gateway_schemas.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -22,6 +23,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
 
 assertOrdered(sqliteMigrations);
