@@ -1,7 +1,7 @@
 import type { ApiKeyRepository } from './apiKeys.js';
 import type { ConnectionRepository } from './connections.js';
-import type { JobRepository } from './jobs.js';
 import type { GatewaySchemaRepository } from './gatewaySchemas.js';
+import type { JobRepository } from './jobs.js';
 import type { LeaseRepository } from './leases.js';
 import type { RequestAuditRepository } from './requestAudit.js';
 import type { RotationRepository } from './rotation.js';
