@@ -141,6 +141,8 @@ export interface SyncRepository {
   /** Records that the run is alive (lease renewed while waiting for the Gateway). */
   heartbeat(id: number, now: string): Promise<void>;
   runs(connection: string, limit: number): Promise<SyncRunRecord[]>;
+  /** One run of the connection by its id, if it exists. */
+  runById(connection: string, id: number): Promise<SyncRunRecord | undefined>;
   /**
    * Starts a pass (a new collection) for these streams: a fresh generation, status running, no cursor.
    * Earlier watermarks and counters are kept. Returns the generation.

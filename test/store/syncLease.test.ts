@@ -166,5 +166,8 @@ describe.each(DIALECTS)('sync store under the lease ($name)', (dialect) => {
     expect(run).toMatchObject({ id: dead, status: 'interrupted', error: 'the process stopped' });
     expect((await store.sync.runs('other', 1))[0]).toMatchObject({ id: other, status: 'running' });
     expect(await store.sync.runningRun('default')).toBeUndefined();
+    // A run is read by id within its own connection only.
+    expect(await store.sync.runById('default', dead)).toMatchObject({ id: dead, status: 'interrupted' });
+    expect(await store.sync.runById('other', dead)).toBeUndefined();
   });
 });

@@ -160,8 +160,7 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
     },
     async (request) => {
       const name = (await requireConnection(ctx, request.params.name)).name;
-      // Runs are few per connection compared to rows; a by-id read joins the repository when needed.
-      const run = (await ctx.store.sync.runs(name, 100_000)).find((r) => r.id === request.params.id);
+      const run = await ctx.store.sync.runById(name, request.params.id);
       if (!run)
         throw new Problem({
           code: 'run_not_found',

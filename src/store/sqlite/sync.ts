@@ -256,6 +256,13 @@ export class SqliteSync implements SyncRepository {
     );
   }
 
+  runById(connection: string, id: number): Promise<SyncRunRecord | undefined> {
+    return this.run(() => {
+      const row = this.#stmt('SELECT * FROM sync_runs WHERE connection = ? AND id = ?').get(connection, id);
+      return row === undefined ? undefined : runRecord(row as RunRow);
+    });
+  }
+
   beginPass(
     connection: string,
     streams: readonly StreamName[],
