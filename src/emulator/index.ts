@@ -14,3 +14,10 @@ export {
   resolveGatewayLimits,
 } from './gateway/queryLimits.js';
 export { type EmulatorOptions, type RunningEmulator, startEmulator } from './startEmulator.js';
+export {
+  MAX_TENANTS,
+  type RunningTenants,
+  startTenants,
+  type TenantsOptions,
+  tenantHost,
+} from './startTenants.js';
