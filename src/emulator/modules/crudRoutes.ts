@@ -30,8 +30,8 @@ export interface CrudResource {
   createStatus?: 200 | 201;
   /** How an update is sent; `null`: the resource has no update route. */
   update?: 'PUT' | 'PATCH' | null;
-  /** What a delete answers: the removed object (200), or 204 with no body. */
-  deleted?: 'object' | 'noContent';
+  /** What a delete answers: the removed object (200), 204 with no body, or 200 `{}`. */
+  deleted?: 'object' | 'noContent' | 'emptyObject';
 }
 
 export function crudRoutes(scope: FastifyInstance, resource: CrudResource): void {
@@ -74,6 +74,7 @@ export function crudRoutes(scope: FastifyInstance, resource: CrudResource): void
   scope.delete<{ Params: { id: string } }>(`${path}/:id`, async (request, reply) => {
     const removed = items.remove(request.params.id);
     if (resource.deleted === 'noContent') return reply.code(204).send();
+    if (resource.deleted === 'emptyObject') return {};
     return answer(removed);
   });
 }
