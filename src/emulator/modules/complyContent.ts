@@ -130,7 +130,7 @@ export function complyContentRoutes(
   scope.get<{ Params: { hash: string } }>('/v1/results/aggregate/:hash', async (request) => {
     const bundle = bundles.list().find((b) => bundleHash(b) === request.params.hash);
     if (!bundle) throw notFound('ReportBundleNotFound', 'report bundle hash', request.params.hash);
-    return aggregate(bundle, state.now());
+    return aggregate(bundle);
   });
 }
 
@@ -140,7 +140,7 @@ export function bundleHash(bundle: StoredObject): string {
 }
 
 /** Pass/fail counts per rule, drawn from the bundle's hash: stable for a bundle, not measured. */
-function aggregate(bundle: StoredObject, now: number) {
+function aggregate(bundle: StoredObject) {
   const hash = bundleHash(bundle);
   const random = seededRandom(Number.parseInt(hash.slice(0, 8), 16));
   const checkIds = bundle['customCheckIds'] as number[];
@@ -166,6 +166,7 @@ function aggregate(bundle: StoredObject, now: number) {
     endpointCount: endpoints,
     totals: { pass: total('pass'), fail: total('fail'), error: total('error'), notApplicable: 0 },
     rules,
-    lastUpdated: iso(now),
+    // Results are as of the bundle's last change (the emulator runs no scans).
+    lastUpdated: bundle.updatedAt,
   };
 }
