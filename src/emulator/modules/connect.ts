@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { objectBody, onlyFields, optionalInteger, optionalString, requiredString } from '../body.js';
 import type { EmulatorState } from '../emulatorState.js';
 import { badBody } from '../httpError.js';
+import { type Connection, DESTINATIONS } from './connection.js';
 import { connectRunRoutes } from './connectRuns.js';
 import { StreamElements } from './connectStreams.js';
 import { connectionWriteRoutes } from './connectWrites.js';
@@ -26,40 +27,7 @@ export const CONNECT_PATH = '/plugin/products/connect';
 export const CONNECT_UNAUTHORIZED = { text: 'Invalid or expired session header.' };
 export { CONNECT_RUN_MS } from './connectRuns.js';
 
-export const DESTINATIONS = [
-  'elasticsearch',
-  'email',
-  'file',
-  'arcsight',
-  'qradar',
-  'logrhythm',
-  'mcafee',
-  'socket',
-  'splunk',
-  'sqlserver',
-  'http',
-] as const;
 const ORDER_BY = ['id', 'name', 'createdAt', 'updatedAt', 'destinationType', 'enabled'] as const;
-
-export interface Connection {
-  id: number;
-  name: string;
-  userId: number;
-  personaId: number;
-  description: string;
-  enabled: boolean;
-  minimumPassPercentage: number;
-  logLevel: number;
-  tempLogLevel: number;
-  tempLogLevelRuns: number;
-  destinationType: (typeof DESTINATIONS)[number];
-  schedule: string;
-  scheduleTimeZone: string;
-  maxOldSpaceSize: number;
-  streams: string[];
-  createdAt: string;
-  updatedAt: string;
-}
 
 /**
  * Connect (`/plugin/products/connect`): connections, their runs, stream elements, import and export.

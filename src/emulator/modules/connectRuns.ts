@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorState } from '../emulatorState.js';
-import type { Connection } from './connect.js';
+import type { Connection } from './connection.js';
 import { integerParam, notFound, page, pathId, queryOf } from './query.js';
 import { iso } from './seeded.js';
 

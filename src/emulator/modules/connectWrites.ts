@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type JsonObject, objectBody } from '../body.js';
 import type { EmulatorState } from '../emulatorState.js';
 import { badBody } from '../httpError.js';
-import { type Connection, DESTINATIONS } from './connect.js';
+import { type Connection, DESTINATIONS } from './connection.js';
 import type { StreamElements, StreamStep } from './connectStreams.js';
 import { type FieldSpec, readFields } from './fieldSpec.js';
 import { booleanParam, queryOf } from './query.js';
