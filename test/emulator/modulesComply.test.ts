@@ -131,4 +131,23 @@ describe('emulator Comply: custom checks, bundles, results, vulnerability source
     expect((await h.call<{ text: string }>('GET', path)).json.text).toMatch(/^VulnerabilitySourceNotFound: /);
     expect((await h.call('PATCH', `${C}/v1/vulnerability-sources/x`, { body: {} })).status).toBe(404);
   });
+  it('a persona without "Show Comply" gets 403 on these routes, before the body is read', async () => {
+    const made = await h.call<{ token: string }>('POST', '/__emulator/personas', {
+      token: null,
+      body: { user: 'outsider', persona: 'No Show Comply', permissions: [] },
+    });
+    expect(made.status, made.text).toBe(200);
+    const before = await h.call('GET', `${C}/v1/custom-checks`);
+    for (const [method, path, body] of [
+      ['POST', `${C}/v1/custom-checks`, { name: 'x', platform: 'Linux', script: 'true' }],
+      ['GET', `${C}/v1/bundles`, undefined],
+      ['GET', `${C}/v1/results/aggregate/abc`, undefined],
+      ['GET', `${C}/v1/vulnerability-sources`, undefined],
+    ] as const) {
+      const reply = await h.call<{ text: string }>(method, path, { token: made.json.token, body });
+      expect(reply.status, `${method} ${path}`).toBe(403);
+      expect(reply.json.text).toContain('Show Comply');
+    }
+    expect((await h.call('GET', `${C}/v1/custom-checks`)).text).toBe(before.text);
+  });
 });

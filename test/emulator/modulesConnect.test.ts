@@ -263,4 +263,23 @@ describe('emulator Connect: runs, stream elements, import and export', () => {
     expect((await h.call<unknown[]>('GET', `${C}/v1/sources/savedquestions`)).json.length).toBe(before);
     expect((await h.call<unknown[]>('GET', `${C}/v1/connections`)).json.length).toBe(connections);
   });
+  it('a persona without "Show Connect" gets 403 on these routes, before the body is read', async () => {
+    const made = await h.call<{ token: string }>('POST', '/__emulator/personas', {
+      token: null,
+      body: { user: 'outsider', persona: 'No Show Connect', permissions: [] },
+    });
+    expect(made.status, made.text).toBe(200);
+    const before = await h.call('GET', `${C}/v1/destinations/files`);
+    for (const [method, path, body] of [
+      ['POST', `${C}/v1/connections/1/stop`, {}],
+      ['POST', `${C}/v1/import`, { name: 'x' }],
+      ['GET', `${C}/v1/destinations/files`, undefined],
+      ['POST', `${C}/v1/export/1`, {}],
+    ] as const) {
+      const reply = await h.call<{ text: string }>(method, path, { token: made.json.token, body });
+      expect(reply.status, `${method} ${path}`).toBe(403);
+      expect(reply.json.text).toContain('Show Connect');
+    }
+    expect((await h.call('GET', `${C}/v1/destinations/files`)).text).toBe(before.text);
+  });
 });

@@ -159,4 +159,23 @@ describe('emulator Deploy: v3 deployments, stop, maintenance windows, profiles, 
     expect(bad.status).toBe(400);
     expect(bad.json.text).toContain('base64');
   });
+  it('a persona without "Show Deploy" gets 403 on these routes, before the body is read', async () => {
+    const made = await h.call<{ token: string }>('POST', '/__emulator/personas', {
+      token: null,
+      body: { user: 'outsider', persona: 'No Show Deploy', permissions: [] },
+    });
+    expect(made.status, made.text).toBe(200);
+    const before = await h.call('GET', `${D}/v1/profiles`);
+    for (const [method, path, body] of [
+      ['GET', `${D}/v3/deployments`, undefined],
+      ['POST', `${D}/v1/profiles`, { name: 'x' }],
+      ['POST', `${D}/v1/tempfiles`, { name: 'x', content: '' }],
+      ['GET', `${D}/v1/maintenance-windows`, undefined],
+    ] as const) {
+      const reply = await h.call<{ text: string }>(method, path, { token: made.json.token, body });
+      expect(reply.status, `${method} ${path}`).toBe(403);
+      expect(reply.json.text).toContain('Show Deploy');
+    }
+    expect((await h.call('GET', `${D}/v1/profiles`)).text).toBe(before.text);
+  });
 });

@@ -86,4 +86,22 @@ describe('emulator Patch: scan configurations, block lists, repos', () => {
       /^RepoNotFound: /,
     );
   });
+  it('a persona without "Show Patch" gets 403 on these routes, before the body is read', async () => {
+    const made = await h.call<{ token: string }>('POST', '/__emulator/personas', {
+      token: null,
+      body: { user: 'outsider', persona: 'No Show Patch', permissions: [] },
+    });
+    expect(made.status, made.text).toBe(200);
+    const before = await h.call('GET', `${P}/v1/blacklists`);
+    for (const [method, path, body] of [
+      ['POST', `${P}/v1/blacklists`, { name: 'x', osType: 'windows' }],
+      ['GET', `${P}/v1/scan-configurations`, undefined],
+      ['GET', `${P}/v1/repos`, undefined],
+    ] as const) {
+      const reply = await h.call<{ text: string }>(method, path, { token: made.json.token, body });
+      expect(reply.status, `${method} ${path}`).toBe(403);
+      expect(reply.json.text).toContain('Show Patch');
+    }
+    expect((await h.call('GET', `${P}/v1/blacklists`)).text).toBe(before.text);
+  });
 });
