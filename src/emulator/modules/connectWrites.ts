@@ -86,27 +86,7 @@ export function connectionWriteRoutes(
     checkOrder(steps.map((s) => s.kind));
     // Everything is checked: now create the elements and the connection.
     const routes = steps.map((step) => elements.apply(step));
-    const now = iso(state.now());
-    const { user, persona } = request.principal!;
-    const connection: Connection = {
-      id: nextId(),
-      name: fields['name'] as string,
-      userId: user.id,
-      personaId: (fields['personaId'] as number | undefined) ?? persona.id,
-      description: (fields['description'] as string | undefined) ?? '',
-      enabled: (fields['enabled'] as boolean | undefined) ?? true,
-      minimumPassPercentage: (fields['minimumPassPercentage'] as number | undefined) ?? 0,
-      logLevel: (fields['logLevel'] as number | undefined) ?? 30,
-      tempLogLevel: (fields['tempLogLevel'] as number | undefined) ?? 30,
-      tempLogLevelRuns: (fields['tempLogLevelRuns'] as number | undefined) ?? 0,
-      destinationType: fields['destinationType'] as Connection['destinationType'],
-      schedule: (fields['schedule'] as string | undefined) ?? '{}',
-      scheduleTimeZone: (fields['scheduleTimeZone'] as string | undefined) ?? 'UTC',
-      maxOldSpaceSize: (fields['maxOldSpaceSize'] as number | undefined) ?? 1,
-      streams: routes,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const connection = buildConnection(fields, routes, request.principal!, nextId(), iso(state.now()));
     connections.push(connection);
     const exported = exportOf(connection, elements);
     return {
@@ -128,6 +108,36 @@ export function connectionWriteRoutes(
     const chosen = ids.map((id) => connectionById(String(id)));
     return chosen.map((connection) => exportOf(connection, elements));
   });
+}
+
+/** A connection from checked import fields; what the body leaves out gets create's defaults. */
+function buildConnection(
+  fields: JsonObject,
+  streams: string[],
+  principal: { user: { id: number }; persona: { id: number } },
+  id: number,
+  now: string,
+): Connection {
+  const given = <T>(field: string, fallback: T): T => (fields[field] as T | undefined) ?? fallback;
+  return {
+    id,
+    name: fields['name'] as string,
+    userId: principal.user.id,
+    personaId: given('personaId', principal.persona.id),
+    description: given('description', ''),
+    enabled: given('enabled', true),
+    minimumPassPercentage: given('minimumPassPercentage', 0),
+    logLevel: given('logLevel', 30),
+    tempLogLevel: given('tempLogLevel', 30),
+    tempLogLevelRuns: given('tempLogLevelRuns', 0),
+    destinationType: fields['destinationType'] as Connection['destinationType'],
+    schedule: given('schedule', '{}'),
+    scheduleTimeZone: given('scheduleTimeZone', 'UTC'),
+    maxOldSpaceSize: given('maxOldSpaceSize', 1),
+    streams,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 function exportOf(connection: Connection, elements: StreamElements) {
