@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type JsonObject, objectBody, onlyFields, optionalString, requiredString } from '../body.js';
 import type { EmulatorState } from '../emulatorState.js';
 import { badBody } from '../httpError.js';
+import { complyContentRoutes } from './complyContent.js';
 import { cvePage, seedCves } from './complyCves.js';
 import {
   optionalBoolean,
@@ -112,6 +113,7 @@ export function complyModule(app: FastifyInstance, state: EmulatorState): void {
   };
 
   moduleScope(app, moduleInfo('comply'), (scope) => {
+    complyContentRoutes(scope, state, benchmarks);
     scope.post('/v1/vulnerability/cves', async (request) => cvePage(cves, request.body));
 
     scope.get('/v1/benchmarks', async () => ({ benchmarks }));

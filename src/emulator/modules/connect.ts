@@ -2,6 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { objectBody, onlyFields, optionalInteger, optionalString, requiredString } from '../body.js';
 import type { EmulatorState } from '../emulatorState.js';
 import { badBody } from '../httpError.js';
+import { type Connection, DESTINATIONS } from './connection.js';
+import { connectRunRoutes } from './connectRuns.js';
+import { StreamElements } from './connectStreams.js';
+import { connectionWriteRoutes } from './connectWrites.js';
 import { optionalBoolean, optionalStringList, requiredEnum } from './fields.js';
 import { moduleScope } from './gate.js';
 import { moduleInfo } from './moduleTable.js';
@@ -21,56 +25,19 @@ import { DAY, iso, SEED_EPOCH_MS } from './seeded.js';
 export const CONNECT_PATH = '/plugin/products/connect';
 /** Connect's own answer to a missing, unknown or expired `session` header (its API description, every route). */
 export const CONNECT_UNAUTHORIZED = { text: 'Invalid or expired session header.' };
-/** A run reports Running for this long (emulator clock), then Finished. */
-export const CONNECT_RUN_MS = 10_000;
+export { CONNECT_RUN_MS } from './connectRuns.js';
 
-const DESTINATIONS = [
-  'elasticsearch',
-  'email',
-  'file',
-  'arcsight',
-  'qradar',
-  'logrhythm',
-  'mcafee',
-  'socket',
-  'splunk',
-  'sqlserver',
-  'http',
-] as const;
 const ORDER_BY = ['id', 'name', 'createdAt', 'updatedAt', 'destinationType', 'enabled'] as const;
 
-interface Connection {
-  id: number;
-  name: string;
-  userId: number;
-  personaId: number;
-  description: string;
-  enabled: boolean;
-  minimumPassPercentage: number;
-  logLevel: number;
-  tempLogLevel: number;
-  tempLogLevelRuns: number;
-  destinationType: (typeof DESTINATIONS)[number];
-  schedule: string;
-  scheduleTimeZone: string;
-  maxOldSpaceSize: number;
-  streams: string[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface Run {
-  id: number;
-  connectionId: number;
-  log: string;
-  startedMs: number;
-  createdAt: string;
-}
-
-/** Connect (`/plugin/products/connect`): connections and their runs; bare JSON answers (no envelope). */
+/**
+ * Connect (`/plugin/products/connect`): connections, their runs, stream elements, import and export.
+ * Bare JSON answers: Connect's description wraps lists in `body`, which names the response body
+ * itself (its "stop" answer is `body: empty JSON object` where the run-stop answer is `{}`).
+ */
 export function connectModule(app: FastifyInstance, state: EmulatorState): void {
   const connections = seedConnections();
-  const runs: Run[] = [];
+  const elements = new StreamElements(() => state.now());
+  elements.seed(connections.length);
   let nextConnectionId = connections.length + 1;
 
   const connectionById = (raw: string): Connection => {
@@ -78,20 +45,6 @@ export function connectModule(app: FastifyInstance, state: EmulatorState): void 
     const found = connections.find((c) => c.id === id);
     if (!found) throw notFound('NotFound', 'connection', id);
     return found;
-  };
-
-  const runView = (run: Run) => {
-    const elapsed = state.now() - run.startedMs;
-    const status = elapsed < CONNECT_RUN_MS ? 'Running' : 'Finished';
-    const updatedMs = Math.min(state.now(), run.startedMs + CONNECT_RUN_MS);
-    return {
-      id: run.id,
-      connectionId: run.connectionId,
-      log: status === 'Finished' ? `${run.log}\nrun finished` : run.log,
-      status,
-      createdAt: run.createdAt,
-      updatedAt: iso(updatedMs),
-    };
   };
 
   moduleScope(app, moduleInfo('connect'), (scope) => {
@@ -165,42 +118,13 @@ export function connectModule(app: FastifyInstance, state: EmulatorState): void 
       return reply.code(201).send(connection);
     });
 
-    scope.get<{ Params: { id: string } }>('/v1/connections/:id/runs', async (request) => {
-      const connection = connectionById(request.params.id);
-      const query = queryOf(request);
-      const offset = integerParam(query, 'offset', { min: 0 }) ?? 0;
-      const limit = integerParam(query, 'limit', { min: 1 });
-      return page(runs.filter((r) => r.connectionId === connection.id).map(runView), offset, limit);
-    });
-
-    scope.post<{ Params: { id: string } }>('/v1/connections/:id/runs', async (request, reply) => {
-      const connection = connectionById(request.params.id);
-      const now = state.now();
-      const run: Run = {
-        id: runs.length + 1,
-        connectionId: connection.id,
-        log: `run started by ${request.principal!.user.name}`,
-        startedMs: now,
-        createdAt: iso(now),
-      };
-      runs.push(run);
-      return reply.code(201).send({ ...runView(run), status: 'Starting' });
-    });
-
-    scope.get<{ Params: { id: string; runId: string } }>(
-      '/v1/connections/:id/runs/:runId',
-      async (request) => {
-        const connection = connectionById(request.params.id);
-        const runId = pathId(request.params.runId, 'NotFound', 'run');
-        const run = runs.find((r) => r.id === runId && r.connectionId === connection.id);
-        if (!run) throw notFound('NotFound', 'run', runId);
-        return runView(run);
-      },
-    );
+    connectRunRoutes(scope, state, connectionById);
+    connectionWriteRoutes(scope, state, connections, connectionById, elements, () => nextConnectionId++);
+    elements.routes(scope);
   });
 }
 
-function logLevel(body: Record<string, unknown>, field: string): number | undefined {
+export function logLevel(body: Record<string, unknown>, field: string): number | undefined {
   const value = optionalInteger(body, field);
   if (value !== undefined && ![10, 20, 30, 40, 50, 60].includes(value)) {
     throw badBody(`field "${field}" must be 10, 20, 30, 40, 50 or 60`);

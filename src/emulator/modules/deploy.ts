@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { objectBody, onlyFields, optionalInteger, optionalString, requiredString } from '../body.js';
 import type { EmulatorState } from '../emulatorState.js';
 import { badBody } from '../httpError.js';
+import { deployAdminRoutes } from './deployAdmin.js';
 import {
   optionalBoolean,
   optionalDate,
@@ -59,6 +60,7 @@ export function deployModule(app: FastifyInstance, state: EmulatorState): void {
   };
 
   moduleScope(app, moduleInfo('deploy'), (scope) => {
+    deployAdminRoutes(scope, state, packages);
     scope.get('/v1/software-packages', async (request) => {
       const query = queryOf(request);
       const productName = stringParam(query, 'productName');
@@ -114,11 +116,50 @@ export function deployModule(app: FastifyInstance, state: EmulatorState): void {
       return { data: page(deployments, skip, take) };
     });
 
-    scope.get<{ Params: { id: string } }>('/v1/deployments/:id', async (request) => {
-      const id = pathId(request.params.id, 'DeploymentNotFound', 'deployment');
+    const deploymentById = (raw: string): Deployment => {
+      const id = pathId(raw, 'DeploymentNotFound', 'deployment');
       const found = deployments.find((d) => d.id === id);
       if (!found) throw notFound('DeploymentNotFound', 'deployment', id);
-      return { data: found };
+      return found;
+    };
+
+    scope.get<{ Params: { id: string } }>('/v1/deployments/:id', async (request) => ({
+      data: deploymentById(request.params.id),
+    }));
+
+    // v3 pages like v4 software packages: totals beside the page (docs/emulator-modules.md).
+    scope.get('/v3/deployments', async (request) => {
+      const query = queryOf(request);
+      const skip = integerParam(query, 'skip', { min: 0 }) ?? 0;
+      const take = integerParam(query, 'take', { min: 0 });
+      const stopped = booleanParam(query, 'stopped');
+      const matching = deployments.filter((d) => stopped === undefined || d['stopped'] === stopped);
+      return {
+        data: {
+          total: deployments.length,
+          filteredTotal: matching.length,
+          deployments: page(matching, skip, take),
+        },
+      };
+    });
+
+    // Stopping: PUT {"stopped": true}. A stopped deployment stays stopped (it cannot be restarted).
+    scope.put<{ Params: { id: string } }>('/v1/deployments/:id', async (request) => {
+      const deployment = deploymentById(request.params.id);
+      const body = objectBody(request.body, false);
+      onlyFields(body, ['stopped', 'name', 'description']);
+      const stop = optionalBoolean(body, 'stopped');
+      if (stop === false && deployment['stopped'] === true)
+        throw badBody('a stopped deployment cannot be restarted: create a new deployment');
+      const name = body['name'] === undefined ? undefined : requiredString(body, 'name');
+      const description = optionalString(body, 'description');
+      const now = iso(state.now());
+      if (stop === true && deployment['stopped'] !== true)
+        Object.assign(deployment, { stopped: true, stoppedAt: now, statusLabel: 'Stopped' });
+      if (name !== undefined) deployment['name'] = name;
+      if (description !== undefined) deployment['description'] = description;
+      deployment['updatedAt'] = now;
+      return { data: deployment };
     });
 
     scope.post('/v1/deployments', async (request) => {

@@ -12,6 +12,7 @@ import {
 } from './fields.js';
 import { moduleScope } from './gate.js';
 import { moduleInfo } from './moduleTable.js';
+import { patchAdminRoutes } from './patchAdmin.js';
 import { type Patch, seedPatches } from './patchCatalogue.js';
 import { booleanParam, enumParam, integerParam, notFound, page, pathId, queryOf } from './query.js';
 import { DAY, iso, SEED_EPOCH_MS } from './seeded.js';
@@ -66,6 +67,7 @@ export function patchModule(app: FastifyInstance, state: EmulatorState): void {
   let nextWindowId = 1;
 
   moduleScope(app, moduleInfo('patch'), (scope) => {
+    patchAdminRoutes(scope, state, patches);
     scope.get('/v1/patches', async (request) => {
       const query = queryOf(request);
       const skip = integerParam(query, 'skip', { min: 0 }) ?? 0;
