@@ -113,7 +113,7 @@ export async function concurrentRotates(emu, { rounds, processes }) {
 
 /** How many tokens the emulator has issued to the user so far (each grant or exchange issues one). */
 function issued(emu, id) {
-  return emu.emulator.state.tokens.records.filter((r) => r.userId === id).length;
+  return emu.issued.filter((r) => r.userId === id).length;
 }
 
 export async function rotateDuringSync(emu, { rounds }) {

@@ -130,6 +130,14 @@ export async function startFrozenEmulator({ endpoints, seed }) {
   const frozen = new EmulatorClock(emulator.state.clock.offsetMs, () => at);
   Object.defineProperty(emulator.state, 'clock', { value: frozen, configurable: true });
   secrets.add(emulator.token);
+  // Every token the emulator issues, by user (revoked and exchanged tokens leave its list at once).
+  const issued = [];
+  const records = emulator.state.tokens.records;
+  const push = records.push.bind(records);
+  records.push = (...added) => {
+    for (const r of added) issued.push({ id: r.id, userId: r.userId });
+    return push(...added);
+  };
   const call = async (method, path, { token = emulator.token, body } = {}) => {
     const headers = body === undefined ? {} : { 'content-type': 'application/json' };
     if (token) headers.session = token;
@@ -141,7 +149,7 @@ export async function startFrozenEmulator({ endpoints, seed }) {
     const text = await reply.text();
     return { status: reply.status, json: text ? JSON.parse(text) : undefined };
   };
-  return { emulator, url: emulator.url, token: emulator.token, call };
+  return { emulator, url: emulator.url, token: emulator.token, call, issued };
 }
 
 export async function setFaults(emu, rules) {
