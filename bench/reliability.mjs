@@ -47,12 +47,33 @@ const section = async (label, work) => {
   process.stderr.write(`  done in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 };
 
+/** The stores every later one is compared with, compared first with what the emulator holds. */
+async function againstTruth(emu, syncs) {
+  const t = new Tally("clean syncs against the emulator's truth");
+  const truth = await (await fetch(`${emu.url}/__emulator/truth`)).json();
+  const want = {
+    assets: truth.endpoints,
+    vulnerabilities: truth.cveFindings,
+    compliance: truth.complianceFindings,
+  };
+  for (const [label, sync] of Object.entries(syncs)) {
+    const counts = JSON.parse(sync.digest);
+    for (const [stream, n] of Object.entries(want)) {
+      const got = Number(counts[stream].split(':')[0]);
+      t.check(`${label}: ${stream} rows equal the truth`, got === n, `${got} stored, ${n} in the truth`);
+    }
+    t.check(`${label} equals the other clean sync row for row`, sync.digest === clean.digest);
+  }
+  return t;
+}
+
 let clean;
 let floor;
 let malformed = 0;
 try {
   clean = await cleanSync(emu);
   floor = await cleanWorkerSync(emu);
+  tallies.push(await againstTruth(emu, { 'the clean CLI sync': clean, 'the small-page floor': floor }));
   await section('kill -9 during sync', () => syncKills(emu, clean, { kills: n('sync-kills'), rand }));
   await section('rotate kills and dropped answers', () =>
     rotationKills(emu, { kills: n('rotate-kills'), drops: n('drops'), rand }),
