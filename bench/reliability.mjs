@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { badCli, badServe } from './reliability/badInput.mjs';
 import { concurrentRotates, rotateDuringSync, twoSyncs } from './reliability/concurrency.mjs';
 import { cleanWorkerSync, faultRuns } from './reliability/faults.mjs';
-import { ROOT, random, startFrozenEmulator } from './reliability/kit.mjs';
+import { ROOT, random, startFrozenEmulator, Tally } from './reliability/kit.mjs';
 import { rotationKills } from './reliability/rotationKills.mjs';
 import { secretSearch } from './reliability/secrets.mjs';
 import { cleanSync, syncKills } from './reliability/syncKills.mjs';
