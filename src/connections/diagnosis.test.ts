@@ -95,27 +95,37 @@ describe('diagnose', () => {
 });
 
 describe('diagnose, with the SDK doing the refusing', () => {
-  it('a cloud name resolving to a private address: blocked before the token is sent', async () => {
-    // A DNS answer pointing the tenant name inside the network (poisoned or rebound).
-    const lookup: LookupFunction = (_host, options, callback) => {
-      if (options.all) callback(null, [{ address: '10.0.0.5', family: 4 }]);
-      else callback(null, '10.0.0.5', 4);
-    };
-    const client = createTaniumClient({
-      target: { kind: 'cloud', domain: 'acme-api.cloud.tanium.com' },
-      token: TOKEN,
-      lookup,
-      retry: { maxAttempts: 1 },
-    });
-    try {
-      const error = await client.session.current().catch((e: unknown) => e);
-      const d = diagnose(error, { ...cloud, token: TOKEN });
-      expect(d.code).toBe('blocked-address');
-      expect(d.message).toBe(
-        'acme-api.cloud.tanium.com resolves to a private, loopback or link-local address, so the request was refused before the token was sent.',
-      );
-    } finally {
-      await client.close();
-    }
-  });
+  it.each([
+    ['10.0.0.5', 4],
+    ['::ffff:10.0.0.5', 6],
+    ['::a00:5', 6],
+    ['64:ff9b::a00:5', 6],
+    ['2002:a00:5::1', 6],
+    ['fd00::5', 6],
+  ] as const)(
+    'a cloud name resolving to %s: blocked before the token is sent, and the text names the IPv6 forms',
+    async (address, family) => {
+      // A DNS answer pointing the tenant name inside the network (poisoned or rebound).
+      const lookup: LookupFunction = (_host, options, callback) => {
+        if (options.all) callback(null, [{ address, family }]);
+        else callback(null, address, family);
+      };
+      const client = createTaniumClient({
+        target: { kind: 'cloud', domain: 'acme-api.cloud.tanium.com' },
+        token: TOKEN,
+        lookup,
+        retry: { maxAttempts: 1 },
+      });
+      try {
+        const error = await client.session.current().catch((e: unknown) => e);
+        const d = diagnose(error, { ...cloud, token: TOKEN });
+        expect(d.code).toBe('blocked-address');
+        expect(d.message).toBe(
+          'acme-api.cloud.tanium.com resolves to a private, loopback or link-local address (IPv4, or an IPv6 form carrying one: IPv4-mapped ::ffff:, IPv4-compatible ::, NAT64 64:ff9b::, 6to4 2002:, Teredo), so the request was refused before the token was sent.',
+        );
+      } finally {
+        await client.close();
+      }
+    },
+  );
 });

@@ -122,7 +122,7 @@ function diagnoseError(error: unknown, ctx: DiagnosisContext, where: string, fix
     if (code === 'BLOCKED_ADDRESS' || code === 'BLOCKED_HOST') {
       return {
         code: 'blocked-address',
-        message: `${where} resolves to a private, loopback or link-local address, so the request was refused before the token was sent.`,
+        message: `${where} resolves to a private, loopback or link-local address (IPv4, or an IPv6 form carrying one: IPv4-mapped ::ffff:, IPv4-compatible ::, NAT64 64:ff9b::, 6to4 2002:, Teredo), so the request was refused before the token was sent.`,
         fix: "A Tanium Cloud name must resolve to a public address: check this machine's DNS (a split-horizon, poisoned or rebound name). An on-prem server on a private network is connected by its server URL instead.",
       };
     }

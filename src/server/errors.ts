@@ -89,6 +89,17 @@ export function toErrorResponse(error: unknown, requestId: string): { status: nu
     const details = Object.keys(error.details).length > 0 ? error.details : undefined;
     return { status: STATUS[error.kind], body: errorBody(error.code, error.message, error.fix, details) };
   }
+  // The SDK refuses some input before any request (a path that leaves the module base, an unknown
+  // module): that is the caller's mistake, not Tanium being unreachable.
+  if (isTaniumError(error) && error.category === 'usage')
+    return {
+      status: STATUS.invalid,
+      body: errorBody(
+        'invalid_input',
+        error.message,
+        'Correct the request as the message says, then send it again.',
+      ),
+    };
   if (isTaniumError(error)) {
     const unreachable = error.status === undefined;
     return {

@@ -188,6 +188,31 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
     },
   );
 
+  it.each([
+    ['REST', [], REVOKE_REST],
+    ['Gateway', ['--via', 'grant-graphql'], REVOKE_GATEWAY],
+  ] as const)(
+    'a %s revoke answer dropped after commit: no lockout, the next run finds the old token gone and ends rotated',
+    async (_label, args, match) => {
+      await resetEmulator(f);
+      const user = nextUser('drop-revoke-commit');
+      const { home, token } = await personaConnection(f, user, ['Token - Create']);
+      await faults(f, [{ ...match, fault: 'drop-response-after-commit', count: 1 }]);
+      const first = await rotate(home, [...args]);
+      expect(first.code).toBe(1);
+      expect(first.report).toMatchObject({ outcome: 'revoke_pending', phase: 'revoking' });
+      // Tanium revoked the old token; the answer never arrived. The new one is stored and works.
+      const fresh = await expectOneWorkingToken(user, home);
+      expect(fresh).not.toBe(token);
+      expect(await works(f, token)).toBe(false);
+      const second = await rotate(home, [...args]);
+      expect(second.code, second.report.message).toBe(0);
+      expect(second.report).toMatchObject({ outcome: 'rotated', recovered: 'rotated' });
+      expect(await expectOneWorkingToken(user, home)).toBe(fresh);
+      expect((await auditOf(home)).map((r) => r.outcome)).toEqual(['rotated']);
+    },
+  );
+
   it('a revoke Tanium refuses: rotated, and the report says the old token stays valid until it expires', async () => {
     await resetEmulator(f);
     const user = nextUser('keep-old');
