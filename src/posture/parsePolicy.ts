@@ -39,10 +39,12 @@ function readJson(text: string): unknown {
 }
 
 function readYaml(text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0)
     throw policyError(
-      doc.errors.map((e) => `(file): line ${(e.linePos?.[0]?.line ?? 0) || '?'}: ${e.code.toLowerCase()}`),
+      doc.errors.map(
+        (e) => `(file): line ${e.linePos?.[0]?.line ?? '?'}: ${e.code.toLowerCase().replaceAll('_', ' ')}`,
+      ),
     );
   return doc.toJS() as unknown;
 }
