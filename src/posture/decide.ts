@@ -15,7 +15,7 @@ function tryRule(rule: Rule, ctx: CheckContext): { matched: boolean; checks: Che
       checks.push({
         check: check.kind,
         passed,
-        sentence: exclude ? `${sentence} (excluded when true)` : sentence,
+        sentence,
         rule: rule.name,
       });
       return passed;

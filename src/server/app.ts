@@ -13,6 +13,7 @@ import { dataRoutes } from './routes/dataRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
 import { moduleRoutes } from './routes/moduleRoutes.js';
 import { opsRoutes } from './routes/opsRoutes.js';
+import { postureRoutes } from './routes/postureRoutes.js';
 import { rotationRoutes } from './routes/rotationRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { syncRoutes } from './routes/syncRoutes.js';
@@ -31,6 +32,7 @@ export const SURFACES: readonly Surface[] = [
   moduleRoutes,
   auditRoutes,
   jobRoutes,
+  postureRoutes,
 ];
 
 const OPENAPI: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {

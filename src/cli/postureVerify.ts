@@ -1,0 +1,1 @@
+export function registerPostureVerify(_posture: import('commander').Command): void {}
