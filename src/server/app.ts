@@ -8,6 +8,7 @@ import { installAuth } from './auth.js';
 import type { ServerDeps } from './deps.js';
 import { errorBody, installErrorHandlers } from './errors.js';
 import { auditRoutes } from './routes/auditRoutes.js';
+import { cloudflareRoutes } from './routes/cloudflareRoutes.js';
 import { connectionRoutes } from './routes/connectionRoutes.js';
 import { dataRoutes } from './routes/dataRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
@@ -33,6 +34,7 @@ export const SURFACES: readonly Surface[] = [
   auditRoutes,
   jobRoutes,
   postureRoutes,
+  cloudflareRoutes,
 ];
 
 const OPENAPI: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {

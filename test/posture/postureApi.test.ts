@@ -113,6 +113,12 @@ describe('posture over HTTP', () => {
       expect(reply.status).toBe(400);
       expect(reply.json.error.code).toBe('invalid_request');
     }
+    const cloudflare = await api.call('POST', '/v1/integrations/cloudflare/posture', {
+      key: null,
+      body: { devices: [] },
+    });
+    expect(cloudflare.status).toBe(503);
+    expect(cloudflare.json.error.message).toMatch(/--cloudflare-team and --cloudflare-aud/);
     const badMac = await api.call('GET', '/v1/posture/zz?by=mac');
     expect(badMac.status).toBe(422);
     expect(badMac.json.error.code).toBe('invalid_device');
