@@ -35,7 +35,6 @@ rules:
       - kevCves: { atLeast: 5 }
 `;
 
-
 async function bare(file) {
   const { default: Fastify } = await import('fastify');
   const answer = JSON.parse(readFileSync(file, 'utf8'));

@@ -63,6 +63,8 @@ export interface PostureRepository {
   lastCompleteSync(connection: string): Promise<string | null>;
   /** Recomputes `posture_facts` for every endpoint of the connection; returns the endpoints covered. */
   refreshFacts(connection: string, now: string): Promise<number>;
+  /** Whether any endpoint of the connection has posture facts. */
+  hasFacts(connection: string): Promise<boolean>;
   /** Saves a new version of the named policy; returns it. */
   savePolicy(policy: Omit<StoredPolicy, 'version'>): Promise<StoredPolicy>;
   /** The latest version (or the one asked for). */

@@ -46,7 +46,7 @@ export async function finishRun(
   try {
     if (error === undefined) {
       await store.sync.finishRun(summary.runId, 'complete', summary, null, now);
-      await refreshPostureFacts(store, summary.connection, now);
+      await refreshPostureFacts(store, summary, now);
     } else {
       const stopped = error instanceof Error && error.name === 'AbortError';
       const status = error instanceof LeaseLostError || stopped ? 'interrupted' : 'failed';

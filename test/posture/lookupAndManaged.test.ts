@@ -161,6 +161,40 @@ describe('posture lookup and Managed on a synced store', () => {
     });
   });
 
+  it("the sync computes each endpoint's posture facts from its findings", async () => {
+    const rows = t.store.db.prepare('SELECT endpoint_id FROM assets ORDER BY endpoint_id LIMIT 40').all() as {
+      endpoint_id: string;
+    }[];
+    let withKev = 0;
+    for (const { endpoint_id } of rows) {
+      const e = (await t.store.posture.endpoint('default', endpoint_id))!;
+      expect(e.factsKnown).toBe(true);
+      const open = `FROM vulnerabilities WHERE connection = 'default' AND endpoint_id = ? AND coalesce(excepted, 0) = 0`;
+      const max = t.store.db
+        .prepare(`SELECT max(coalesce(cvss_score_v3, cvss_score)) AS m ${open}`)
+        .get(endpoint_id) as {
+        m: number | null;
+      };
+      expect(e.maxCvss).toBe(max.m);
+      const kev = (
+        t.store.db.prepare(`SELECT cve_id ${open} AND is_cisa_kev = 1`).all(endpoint_id) as {
+          cve_id: string;
+        }[]
+      )
+        .map((r) => r.cve_id)
+        .sort();
+      expect([...e.kevCves].sort()).toEqual(kev);
+      if (kev.length > 0) withKev++;
+      const failed = t.store.db
+        .prepare(
+          `SELECT count(*) AS n FROM compliance WHERE connection = 'default' AND endpoint_id = ? AND state = 'fail' AND coalesce(excepted, 0) = 0`,
+        )
+        .get(endpoint_id) as { n: number };
+      expect(e.failedCompliance.reduce((sum, f) => sum + f.count, 0)).toBe(failed.n);
+    }
+    expect(withKev).toBeGreaterThan(0);
+  });
+
   it('an endpoint retired by the last full sync is not managed: it is no longer found', async () => {
     const before = (
       t.store.db.prepare('SELECT endpoint_id FROM assets').all() as { endpoint_id: string }[]

@@ -122,6 +122,14 @@ export class SqlitePosture implements PostureRepository {
     return this.run(() => refreshFacts(this.db, connection, now));
   }
 
+  hasFacts(connection: string): Promise<boolean> {
+    return this.run(
+      () =>
+        prepared(this.db, 'SELECT 1 FROM posture_facts WHERE connection = ? LIMIT 1').get(connection) !==
+        undefined,
+    );
+  }
+
   savePolicy(policy: Omit<StoredPolicy, 'version'>): Promise<StoredPolicy> {
     return this.run(() => {
       const saved = prepared(
