@@ -1,4 +1,4 @@
-import type { EndpointIds, LookupKey } from '../store/posture.js';
+import type { LookupKey, PostureEndpoint } from '../store/posture.js';
 import type { Store } from '../store/store.js';
 import { FreshnessCache } from './dataAge.js';
 import { decide, idsOf, staleSentence } from './decide.js';
@@ -33,8 +33,8 @@ export class PostureService {
   }
 
   /** The endpoints an identifier names (deduplicated, at most MAX_MATCHES + 1). */
-  async find(connection: string, device: string, by?: LookupKey): Promise<EndpointIds[]> {
-    const found = new Map<string, EndpointIds>();
+  async find(connection: string, device: string, by?: LookupKey): Promise<PostureEndpoint[]> {
+    const found = new Map<string, PostureEndpoint>();
     for (const lookup of lookupsFor(device, by))
       for (const ids of await this.store.posture.find(connection, lookup.key, lookup.values, MAX_MATCHES + 1))
         found.set(ids.endpointId, ids);

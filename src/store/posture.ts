@@ -54,8 +54,13 @@ export interface StoredPolicy {
 export type PolicyVersion = Omit<StoredPolicy, 'format' | 'source'>;
 
 export interface PostureRepository {
-  /** Endpoints the identifier names (at most `limit`); the value is normalised by the caller. */
-  find(connection: string, key: LookupKey, values: readonly string[], limit: number): Promise<EndpointIds[]>;
+  /** Endpoints the identifier names, read whole (at most `limit`); values are normalised by the caller. */
+  find(
+    connection: string,
+    key: LookupKey,
+    values: readonly string[],
+    limit: number,
+  ): Promise<PostureEndpoint[]>;
   endpoint(connection: string, endpointId: string): Promise<PostureEndpoint | undefined>;
   /** The rows of one synced sensor on one endpoint (`columns` objects), in row order. */
   sensorRows(connection: string, endpointId: string, sensor: string): Promise<Record<string, unknown>[]>;

@@ -22,12 +22,15 @@ it('posture lookups and the endpoint read use indexes keyed by connection, never
     };
     expect(used('serial')).toEqual([
       'SEARCH a USING INDEX assets_posture_serial (connection=? AND serial_number=?)',
+      'SEARCH f USING PRIMARY KEY (connection=? AND endpoint_id=?) LEFT-JOIN',
     ]);
     expect(used('computer-id')).toEqual([
       'SEARCH a USING INDEX assets_posture_computer (connection=? AND computer_id=?)',
+      'SEARCH f USING PRIMARY KEY (connection=? AND endpoint_id=?) LEFT-JOIN',
     ]);
     expect(used('eid')).toEqual([
       'SEARCH a USING INDEX sqlite_autoindex_assets_1 (connection=? AND endpoint_id=?)',
+      'SEARCH f USING PRIMARY KEY (connection=? AND endpoint_id=?) LEFT-JOIN',
     ]);
     const host = used('hostname').join('\n');
     expect(host).toMatch(/USING INDEX assets_posture_name \(connection=\? AND name=\?\)/);

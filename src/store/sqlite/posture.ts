@@ -14,33 +14,36 @@ import type { Runner } from './serial.js';
 const IDS = `a.endpoint_id AS endpointId, a.computer_id AS computerId, a.serial_number AS serialNumber,
   a.name AS hostname`;
 
+/** An endpoint's asset columns and its posture facts: what a decision reads. */
+const FULL = `${IDS}, a.last_seen AS lastSeen, a.os_name AS osName, a.os_generation AS osGeneration,
+  a.os_platform AS osPlatform, a.is_encrypted AS isEncrypted, a.is_virtual AS isVirtual,
+  a.risk_score AS riskScore, a.risk_level AS riskLevel, f.endpoint_id IS NOT NULL AS factsKnown,
+  f.max_cvss AS maxCvss, f.kev_cves AS kevCves, f.failed_compliance AS failedCompliance`;
+const FACTS = 'LEFT JOIN posture_facts f ON f.connection = a.connection AND f.endpoint_id = a.endpoint_id';
+
 /**
- * One statement per key, each reaching rows through an index keyed by connection first
- * (test/store/posturePlans.test.ts). Values come normalised: hostname gets [name, short?], MAC
- * addresses every common spelling, the others one value.
+ * One statement per key, each reaching rows through an index keyed by connection first, and reading
+ * each match whole (asset row and facts) so a decision needs no second read
+ * (test/store/posturePlans.test.ts). Values come normalised: MAC addresses in every common spelling.
  */
 export const FIND: Record<LookupKey, string> = {
-  serial: `SELECT ${IDS} FROM assets a WHERE a.connection = @c AND a.serial_number = @v LIMIT @limit`,
-  'computer-id': `SELECT ${IDS} FROM assets a WHERE a.connection = @c AND a.computer_id = @v LIMIT @limit`,
-  eid: `SELECT ${IDS} FROM assets a WHERE a.connection = @c AND a.endpoint_id = @v LIMIT @limit`,
+  serial: `SELECT ${FULL} FROM assets a ${FACTS} WHERE a.connection = @c AND a.serial_number = @v LIMIT @limit`,
+  'computer-id': `SELECT ${FULL} FROM assets a ${FACTS} WHERE a.connection = @c AND a.computer_id = @v LIMIT @limit`,
+  eid: `SELECT ${FULL} FROM assets a ${FACTS} WHERE a.connection = @c AND a.endpoint_id = @v LIMIT @limit`,
   // A short name also matches every `short.domain`: '/' sorts right after '.' (the index's NOCASE order).
-  hostname: `SELECT ${IDS} FROM assets a WHERE a.connection = @c AND a.name = @v
-    UNION SELECT ${IDS} FROM assets a WHERE a.connection = @c AND a.name >= @lo AND a.name < @hi LIMIT @limit`,
+  hostname: `SELECT ${FULL} FROM assets a ${FACTS} WHERE a.connection = @c AND a.name = @v
+    UNION SELECT ${FULL} FROM assets a ${FACTS} WHERE a.connection = @c AND a.name >= @lo AND a.name < @hi
+    LIMIT @limit`,
   // Through the address index, then each endpoint by key: CROSS JOIN fixes that order (SQLite
   // otherwise chose to walk the connection's assets; an IN subquery scanned its addresses).
   // An IP address never reads as a MAC address, so the address alone picks the kind.
-  mac: `SELECT DISTINCT ${IDS} FROM asset_addresses x CROSS JOIN assets a ON a.connection = x.connection
-    AND a.endpoint_id = x.endpoint_id WHERE x.connection = @c AND x.address IN (@v, @v2, @v3) LIMIT @limit`,
-  ip: `SELECT DISTINCT ${IDS} FROM asset_addresses x CROSS JOIN assets a ON a.connection = x.connection
-    AND a.endpoint_id = x.endpoint_id WHERE x.connection = @c AND x.address = @v LIMIT @limit`,
+  mac: `SELECT DISTINCT ${FULL} FROM asset_addresses x CROSS JOIN assets a ON a.connection = x.connection
+    AND a.endpoint_id = x.endpoint_id ${FACTS} WHERE x.connection = @c AND x.address IN (@v, @v2, @v3) LIMIT @limit`,
+  ip: `SELECT DISTINCT ${FULL} FROM asset_addresses x CROSS JOIN assets a ON a.connection = x.connection
+    AND a.endpoint_id = x.endpoint_id ${FACTS} WHERE x.connection = @c AND x.address = @v LIMIT @limit`,
 };
 
-export const ENDPOINT = `SELECT ${IDS}, a.last_seen AS lastSeen, a.os_name AS osName, a.os_generation AS osGeneration,
-  a.os_platform AS osPlatform, a.is_encrypted AS isEncrypted, a.is_virtual AS isVirtual,
-  a.risk_score AS riskScore, a.risk_level AS riskLevel, f.endpoint_id IS NOT NULL AS factsKnown,
-  f.max_cvss AS maxCvss, f.kev_cves AS kevCves, f.failed_compliance AS failedCompliance
-  FROM assets a LEFT JOIN posture_facts f ON f.connection = a.connection AND f.endpoint_id = a.endpoint_id
-  WHERE a.connection = ? AND a.endpoint_id = ?`;
+export const ENDPOINT = `SELECT ${FULL} FROM assets a ${FACTS} WHERE a.connection = ? AND a.endpoint_id = ?`;
 
 interface EndpointRow extends EndpointIds {
   lastSeen: string | null;
@@ -59,13 +62,29 @@ interface EndpointRow extends EndpointIds {
 
 const bool = (value: number | null) => (value === null ? null : value !== 0);
 
+function toEndpoint(row: EndpointRow): PostureEndpoint {
+  return {
+    ...row,
+    isEncrypted: bool(row.isEncrypted),
+    isVirtual: bool(row.isVirtual),
+    factsKnown: row.factsKnown === 1,
+    kevCves: row.kevCves ? (JSON.parse(row.kevCves) as string[]) : [],
+    failedCompliance: row.failedCompliance ? failed(row.failedCompliance) : [],
+  };
+}
+
 export class SqlitePosture implements PostureRepository {
   constructor(
     private readonly db: Database,
     private readonly run: Runner,
   ) {}
 
-  find(connection: string, key: LookupKey, values: readonly string[], limit: number): Promise<EndpointIds[]> {
+  find(
+    connection: string,
+    key: LookupKey,
+    values: readonly string[],
+    limit: number,
+  ): Promise<PostureEndpoint[]> {
     return this.run(() => {
       const [v = '', v2 = v, v3 = v] = values;
       const params: Record<string, unknown> = { c: connection, v, limit };
@@ -75,22 +94,14 @@ export class SqlitePosture implements PostureRepository {
         params['hi'] = v.includes('.') ? '' : `${v}/`;
       }
       if (key === 'mac') Object.assign(params, { v2, v3 });
-      return prepared(this.db, FIND[key]).all(params) as EndpointIds[];
+      return (prepared(this.db, FIND[key]).all(params) as EndpointRow[]).map(toEndpoint);
     });
   }
 
   endpoint(connection: string, endpointId: string): Promise<PostureEndpoint | undefined> {
     return this.run(() => {
       const row = prepared(this.db, ENDPOINT).get(connection, endpointId) as EndpointRow | undefined;
-      if (!row) return undefined;
-      return {
-        ...row,
-        isEncrypted: bool(row.isEncrypted),
-        isVirtual: bool(row.isVirtual),
-        factsKnown: row.factsKnown === 1,
-        kevCves: row.kevCves ? (JSON.parse(row.kevCves) as string[]) : [],
-        failedCompliance: row.failedCompliance ? failed(row.failedCompliance) : [],
-      };
+      return row ? toEndpoint(row) : undefined;
     });
   }
 
