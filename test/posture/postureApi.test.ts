@@ -119,6 +119,12 @@ describe('posture over HTTP', () => {
     });
     expect(cloudflare.status).toBe(503);
     expect(cloudflare.json.error.message).toMatch(/--cloudflare-team and --cloudflare-aud/);
+    const badInBatch = await api.call('POST', '/v1/posture/batch', {
+      body: { devices: [{ device: device.serial_number }, { device: 'zz', by: 'mac' }] },
+    });
+    expect(badInBatch.status).toBe(422);
+    expect(badInBatch.json.error).toMatchObject({ code: 'invalid_device', details: { index: 1 } });
+    expect(badInBatch.json.error.message).toMatch(/^devices\[1\]: "zz" is not a MAC address/);
     const badMac = await api.call('GET', '/v1/posture/zz?by=mac');
     expect(badMac.status).toBe(422);
     expect(badMac.json.error.code).toBe('invalid_device');

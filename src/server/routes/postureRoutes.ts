@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Problem } from '../../common/problem.js';
 import { requireConnection } from '../../connections/editConnection.js';
 import { DEFAULT_CONNECTION } from '../../connections/name.js';
 import { PolicyBook } from '../../posture/policies.js';
@@ -20,6 +21,18 @@ interface BatchBody {
   connection?: string;
   policy?: string;
   devices: { device: string; by?: LookupKey }[];
+}
+
+/** A bad device names its place in the batch; the batch is refused whole. */
+function atIndex(error: unknown, i: number): unknown {
+  if (!(error instanceof Problem) || error.code !== 'invalid_device') return error;
+  return new Problem({
+    code: error.code,
+    kind: error.kind,
+    message: `devices[${i}]: ${error.message}`,
+    fix: error.fix,
+    details: { index: i },
+  });
 }
 
 /** Device posture: decisions one by one or in batches, and stored policies with their versions. */
@@ -78,14 +91,13 @@ export function postureRoutes(app: FastifyInstance, deps: ServerDeps): void {
       const connection = await connectionOf(request.body.connection);
       const chosen = await policyOf(request.body.policy);
       const results = [];
-      for (const { device, by } of request.body.devices)
+      for (const [i, { device, by }] of request.body.devices.entries())
         results.push(
-          await service.decide({
-            connection,
-            device,
-            ...(by ? { by } : {}),
-            ...(chosen ? { policy: chosen } : {}),
-          }),
+          await service
+            .decide({ connection, device, ...(by ? { by } : {}), ...(chosen ? { policy: chosen } : {}) })
+            .catch((error: unknown) => {
+              throw atIndex(error, i);
+            }),
         );
       return { results };
     },
