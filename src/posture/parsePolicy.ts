@@ -12,7 +12,7 @@ export const MAX_POLICY_BYTES = 256 * 1024;
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 const TOP = ['name', 'managedWithin', 'maxDataAge', 'onStaleData', 'rules'];
-const RULE = ['name', 'action', 'include', 'require', 'exclude'];
+const RULE = ['name', 'action', 'include', 'require', 'exclude', 'score'];
 const DURATION = /^(\d+(\.\d+)?[smhd])+$/;
 
 /**
@@ -98,8 +98,11 @@ function parseRule(raw: unknown, path: string, problems: Problems): Rule | undef
   const include = selectors(raw['include'], `${path}.include`, problems, true);
   const require = selectors(raw['require'], `${path}.require`, problems, false);
   const exclude = selectors(raw['exclude'], `${path}.exclude`, problems, false);
+  const score = raw['score'];
+  if (score !== undefined && !(Number.isInteger(score) && (score as number) >= 0 && (score as number) <= 100))
+    problems.push(`${path}.score: expected a whole number from 0 to 100`);
   if (typeof name !== 'string' || (action !== 'allow' && action !== 'block')) return undefined;
-  return { name, action, include, require, exclude };
+  return { name, action, include, require, exclude, ...(typeof score === 'number' ? { score } : {}) };
 }
 
 /** Cloudflare requires at least one include selector per rule; require and exclude are optional. */

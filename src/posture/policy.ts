@@ -37,6 +37,8 @@ export interface Rule {
   include: Check[];
   require: Check[];
   exclude: Check[];
+  /** The Cloudflare score (0-100) when this rule decides; default 100 for allow, 0 for block. */
+  score?: number;
 }
 
 export interface Policy {

@@ -112,6 +112,28 @@ describe('the worked examples of docs/posture.md', () => {
   });
 });
 
+describe('Cloudflare scores', () => {
+  it('allow is 100 and deny 0, unless the deciding rule carries its own score', async () => {
+    const { scoreOf } = await import('../../src/posture/cloudflare/provider.js');
+    const policy = parsePolicy(
+      `rules:
+  - {name: risky, action: allow, score: 40, include: [{riskLevel: [high, critical]}]}
+  - {name: fine, action: allow, include: [{managed: true}]}`,
+      'yaml',
+    );
+    expect(scoreOf(run(policy, endpoint()), policy)).toBe(100);
+    expect(scoreOf(run(policy, endpoint({ riskLevel: 'high' })), policy)).toBe(40);
+    expect(scoreOf(run(policy, endpoint({ lastSeen: null })), policy)).toBe(0);
+    const stale = { ...FRESH, stale: true };
+    expect(scoreOf(run(policy, endpoint({ riskLevel: 'high' }), {}, stale), policy)).toBe(0);
+    expect(
+      caught(() =>
+        parsePolicy('rules: [{name: a, action: allow, score: 101, include: [{managed: true}]}]', 'yaml'),
+      ).details.problems,
+    ).toEqual(['rules[0].score: expected a whole number from 0 to 100']);
+  });
+});
+
 describe('checks', () => {
   const only = (check: unknown, e = endpoint(), sensors = {}) =>
     run(

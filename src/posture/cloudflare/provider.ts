@@ -20,8 +20,15 @@ export interface CloudflareScore {
   score: number;
 }
 
-/** The documented mapping (docs/posture.md): allow scores 100, deny and unknown devices 0. */
-export const SCORE = { allow: 100, deny: 0 } as const;
+/**
+ * The documented mapping (docs/posture.md): the deciding rule's own `score` when it has one, else 100
+ * for allow and 0 for deny; no deciding rule (no match, stale data) and unknown devices score 0.
+ */
+export function scoreOf(decision: Decision, policy: Policy | undefined): number {
+  const rule = decision.rule === null ? undefined : policy?.rules.find((r) => r.name === decision.rule);
+  if (rule?.score !== undefined && decision.rule !== null) return rule.score;
+  return decision.verdict === 'allow' ? 100 : 0;
+}
 
 const ORDER: readonly { key: LookupKey; field: keyof CloudflareDevice }[] = [
   { key: 'serial', field: 'serial_number' },
@@ -59,7 +66,7 @@ export async function scoreDevices(
     result[device.device_id] = decision?.endpoint
       ? {
           s2s_id: decision.endpoint.endpointId,
-          score: decision.verdict === 'allow' ? SCORE.allow : SCORE.deny,
+          score: scoreOf(decision, policy),
         }
       : { s2s_id: '', score: 0 };
   }
