@@ -17,6 +17,8 @@ interface EmulatorCommandOptions extends GlobalOptions {
   seed?: string;
   realism?: string;
   without?: string;
+  identityPort?: string;
+  identityComputerId?: string;
 }
 
 /** `tanium-bridge emulator`: serves the local Tanium Cloud emulator until stopped. */
@@ -31,6 +33,14 @@ export function registerEmulator(program: Command): void {
     .option(
       '--seed <s>',
       'seed of the fleet and of fault rates: the same seed gives the same fleet and faults (default 1)',
+    )
+    .option(
+      '--identity-port <n>',
+      'also answer as the Tanium Client identity listener on this port (Tanium uses 17472)',
+    )
+    .option(
+      '--identity-computer-id <id>',
+      'the emulated endpoint the identity listener answers for (default: the first)',
     )
     .option('--faults <file>', 'install fault rules {"rules": [...]} at start (docs/emulator-faults.md)')
     .option(
@@ -53,11 +63,16 @@ export function registerEmulator(program: Command): void {
       const realism = options.realism === undefined ? undefined : parseShare(options.realism, '--realism');
       const faultRules = options.faults === undefined ? undefined : faultFile(options.faults);
       const without = options.without === undefined ? undefined : parseWithout(options.without);
+      const identityPort = options.identityPort === undefined ? undefined : parsePort(options.identityPort);
       let emulator: Awaited<ReturnType<typeof startEmulator>>;
       try {
         emulator = await startEmulator({
           port,
           host: options.host,
+          ...(identityPort === undefined ? {} : { identityPort }),
+          ...(options.identityComputerId === undefined
+            ? {}
+            : { identityComputerId: options.identityComputerId }),
           ...(endpoints === undefined ? {} : { endpoints }),
           ...(seed === undefined ? {} : { seed }),
           ...(realism === undefined ? {} : { realism }),
@@ -81,13 +96,19 @@ export function registerEmulator(program: Command): void {
           );
         throw error;
       }
-      if (options.json) printJson({ url: emulator.url, token: emulator.token });
+      const identity = emulator.identityPort === undefined ? {} : { identityPort: emulator.identityPort };
+      if (options.json) printJson({ url: emulator.url, token: emulator.token, ...identity });
       else {
         process.stdout.write(
           [
             `Tanium Cloud emulator listening on ${emulator.url}`,
             `Administrator API token (persona "Default", trusted from 127.0.0.1 and ::1): ${emulator.token}`,
             `Connect to it:  echo <token> | npx tanium-bridge connect --server ${emulator.url}`,
+            ...(emulator.identityPort === undefined
+              ? []
+              : [
+                  `Identity listener on port ${emulator.identityPort}; its certificate: ${emulator.url}/__emulator/identity/certificate`,
+                ]),
             'Stop with Ctrl+C.',
             '',
           ].join('\n'),

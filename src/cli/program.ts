@@ -6,6 +6,7 @@ import { registerConnect } from './connect.js';
 import { registerDemo } from './demo.js';
 import { registerEmulator } from './emulator.js';
 import { registerExport } from './export.js';
+import { registerPosture } from './posture.js';
 import { registerRemove } from './remove.js';
 import { registerRequest } from './request.js';
 import { registerRotate } from './rotate.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerRotations(program);
   registerSync(program);
   registerExport(program);
+  registerPosture(program);
   registerDemo(program);
   registerServe(program);
   registerApiKey(program);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../common/duration.js';
 import { createLogger } from '../common/logger.js';
 import { UserError } from '../common/userError.js';
+import { cloudflareSettings } from '../posture/cloudflare/settings.js';
 import { startService } from '../server/service.js';
 import { JOB_KINDS, type JobKind } from '../store/jobs.js';
 import { withConnections } from './context.js';
@@ -19,6 +20,10 @@ interface ServeOptions {
   fullEvery: string;
   rotateEvery: string;
   tick: string;
+  cloudflareTeam?: string;
+  cloudflareAud?: string;
+  cloudflarePolicy?: string;
+  cloudflareConnection?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -55,6 +60,16 @@ export function registerServe(program: Command): void {
     .option('--full-every <duration>', 'default interval of the full reconcile', '24h')
     .option('--rotate-every <duration>', 'how often to rotate the token if it is due', '1h')
     .option('--tick <duration>', 'how often the scheduler looks for due jobs', '15s')
+    .option(
+      '--cloudflare-team <team>',
+      'Cloudflare Zero Trust team name, for the posture provider (docs/posture.md)',
+    )
+    .option('--cloudflare-aud <tag>', "the Access application's Audience (AUD) tag, for the posture provider")
+    .option(
+      '--cloudflare-policy <name>',
+      'a stored posture policy the provider scores with (default: require managed)',
+    )
+    .option('--cloudflare-connection <name>', 'the connection the provider answers from', 'default')
     .action(async (options: ServeOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const port = parsePort(options.port);
@@ -69,6 +84,12 @@ export function registerServe(program: Command): void {
         rotate: parseDuration(options.rotateEvery),
       };
       const tickMs = parseDuration(options.tick);
+      const cloudflare = cloudflareSettings({
+        ...(options.cloudflareTeam === undefined ? {} : { team: options.cloudflareTeam }),
+        ...(options.cloudflareAud === undefined ? {} : { aud: options.cloudflareAud }),
+        ...(options.cloudflarePolicy === undefined ? {} : { policy: options.cloudflarePolicy }),
+        ...(options.cloudflareConnection === undefined ? {} : { connection: options.cloudflareConnection }),
+      });
       const log = createLogger({ level: options.logLevel });
       await withConnections(global, async (ctx) => {
         const service = await listen(() =>
@@ -81,6 +102,7 @@ export function registerServe(program: Command): void {
             jobs,
             every,
             tickMs,
+            ...(cloudflare ? { settings: { cloudflare } } : {}),
           }),
         );
         await announce(global, service.url, ctx.store);

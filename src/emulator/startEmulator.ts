@@ -3,6 +3,7 @@ import { EmulatorState } from './emulatorState.js';
 import { EmulatorFaults, type FaultRule } from './faults/index.js';
 import type { GatewayFeature } from './gateway/gatewaySchema.js';
 import type { GatewayLimits } from './gateway/queryLimits.js';
+import { IdentityKey, startIdentityListener } from './identity/identityListener.js';
 
 export interface EmulatorOptions {
   /** Address to listen on; loopback by default, since the emulator hands out admin tokens. */
@@ -29,6 +30,12 @@ export interface EmulatorOptions {
    * `['risk']` answers as a tenant whose schema has no `Endpoint.risk` (docs/emulator.md).
    */
   without?: readonly GatewayFeature[];
+  /**
+   * Also listen as the emulated Tanium Client identity listener on this port (Tanium's client port is
+   * 17472), answering for the endpoint with `identityComputerId` or the first (docs/posture.md).
+   */
+  identityPort?: number;
+  identityComputerId?: string;
 }
 
 export interface RunningEmulator {
@@ -38,6 +45,10 @@ export interface RunningEmulator {
   state: EmulatorState;
   /** Fault rules and request statistics, also reachable over `/__emulator/faults` and `/__emulator/stats`. */
   faults: EmulatorFaults;
+  /** The identity key's certificate (PEM), also served at `/__emulator/identity/certificate`. */
+  identityCertificate: string;
+  /** The identity listener's port, when one was asked for. */
+  identityPort?: number;
   close(): Promise<void>;
 }
 
@@ -56,8 +67,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.gatewayLimits === undefined ? {} : { gatewayLimits: options.gatewayLimits }),
     ...(options.without === undefined ? {} : { without: options.without }),
   });
+  const identity = new IdentityKey(state.now());
+  app.get('/__emulator/identity/certificate', async (_request, reply) =>
+    reply.type('application/x-pem-file').send(identity.certificate),
+  );
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });
+  const listener =
+    options.identityPort === undefined
+      ? undefined
+      : await startIdentityListener(state, identity, {
+          host,
+          port: options.identityPort,
+          ...(options.identityComputerId === undefined ? {} : { computerId: options.identityComputerId }),
+        }).catch(async (error: unknown) => {
+          await app.close();
+          throw error;
+        });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -66,7 +92,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     token: state.bootstrapToken(),
     state,
     faults,
+    identityCertificate: identity.certificate,
+    ...(listener ? { identityPort: listener.port } : {}),
     async close() {
+      await listener?.close();
       await app.close();
       state.flush();
     },

@@ -51,6 +51,14 @@ export {
   UnknownModuleError,
 } from './errors.js';
 export { isSafeToRetry, type OperationType, operationType } from './graphqlOperation.js';
+export {
+  type AssertedIdentity,
+  IDENTITY_PORT,
+  type IdentityReason,
+  type IdentityResult,
+  type VerifyIdentityOptions,
+  verifyEndpointIdentity,
+} from './identity.js';
 export { isValidIdnaHost } from './idna.js';
 export { ModuleClient, type ProbeResult, type QueryValue, type RequestOptions } from './moduleClient.js';
 export { resolveModulePath } from './modulePath.js';

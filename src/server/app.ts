@@ -8,11 +8,13 @@ import { installAuth } from './auth.js';
 import type { ServerDeps } from './deps.js';
 import { errorBody, installErrorHandlers } from './errors.js';
 import { auditRoutes } from './routes/auditRoutes.js';
+import { cloudflareRoutes } from './routes/cloudflareRoutes.js';
 import { connectionRoutes } from './routes/connectionRoutes.js';
 import { dataRoutes } from './routes/dataRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
 import { moduleRoutes } from './routes/moduleRoutes.js';
 import { opsRoutes } from './routes/opsRoutes.js';
+import { postureRoutes } from './routes/postureRoutes.js';
 import { rotationRoutes } from './routes/rotationRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { syncRoutes } from './routes/syncRoutes.js';
@@ -31,6 +33,8 @@ export const SURFACES: readonly Surface[] = [
   moduleRoutes,
   auditRoutes,
   jobRoutes,
+  postureRoutes,
+  cloudflareRoutes,
 ];
 
 const OPENAPI: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {

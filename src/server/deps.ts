@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ConnectionContext } from '../connections/connections.js';
 import type { Scheduler } from '../jobs/scheduler.js';
+import type { CloudflareSettings } from '../posture/cloudflare/settings.js';
 import type { ActiveSyncs } from '../sync/activeSyncs.js';
 import type { Metrics } from './metrics.js';
 
@@ -26,6 +27,8 @@ export interface ServerSettings {
   bodyLimit: number;
   /** Mark cookies Secure (set when the service is reached over HTTPS, e.g. behind a TLS proxy). */
   secureCookies: boolean;
+  /** The Cloudflare posture provider's team and AUD (`serve --cloudflare-team/--cloudflare-aud`). */
+  cloudflare?: CloudflareSettings;
 }
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {

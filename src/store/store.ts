@@ -3,6 +3,7 @@ import type { ConnectionRepository } from './connections.js';
 import type { GatewaySchemaRepository } from './gatewaySchemas.js';
 import type { JobRepository } from './jobs.js';
 import type { LeaseRepository } from './leases.js';
+import type { PostureRepository } from './posture.js';
 import type { RequestAuditRepository } from './requestAudit.js';
 import type { RotationRepository } from './rotation.js';
 import type { RowQueryRepository } from './rowQuery.js';
@@ -37,6 +38,8 @@ export interface Repositories {
   readonly rowQuery: RowQueryRepository;
   /** The tenant's Gateway schema as last read by introspection, per connection. */
   readonly gatewaySchemas: GatewaySchemaRepository;
+  /** Device posture: endpoint lookups, per-endpoint facts, data age, stored policies. */
+  readonly posture: PostureRepository;
 }
 
 /** A unit of work inside `Store.transaction`: the same repositories, bound to the open transaction. */

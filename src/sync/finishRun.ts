@@ -1,3 +1,4 @@
+import { refreshPostureFacts } from '../posture/refreshFacts.js';
 import { LeaseLostError } from '../store/leases.js';
 import type { Store } from '../store/store.js';
 import type { PassMode } from '../store/sync.js';
@@ -43,8 +44,10 @@ export async function finishRun(
   now: string,
 ): Promise<void> {
   try {
-    if (error === undefined) await store.sync.finishRun(summary.runId, 'complete', summary, null, now);
-    else {
+    if (error === undefined) {
+      await store.sync.finishRun(summary.runId, 'complete', summary, null, now);
+      await refreshPostureFacts(store, summary, now);
+    } else {
       const stopped = error instanceof Error && error.name === 'AbortError';
       const status = error instanceof LeaseLostError || stopped ? 'interrupted' : 'failed';
       const text = error instanceof Error ? error.message : String(error);

@@ -8,6 +8,7 @@ import { SqliteJobs } from './jobs.js';
 import { SqliteLeases } from './leases.js';
 import { migrate } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
+import { SqlitePosture } from './posture.js';
 import { prepared } from './prepared.js';
 import { SqliteRequestAudit } from './requestAudit.js';
 import { SqliteRotation } from './rotation.js';
@@ -40,6 +41,7 @@ export class SqliteStore implements Store {
   readonly jobs: SqliteJobs;
   readonly rowQuery: SqliteRowQuery;
   readonly gatewaySchemas: SqliteGatewaySchemas;
+  readonly posture: SqlitePosture;
   readonly #serial = new Serial();
   readonly #tx: StoreTx;
 
@@ -56,6 +58,7 @@ export class SqliteStore implements Store {
     this.jobs = new SqliteJobs(db, queued);
     this.rowQuery = new SqliteRowQuery(db, queued);
     this.gatewaySchemas = new SqliteGatewaySchemas(db, queued);
+    this.posture = new SqlitePosture(db, queued);
     this.#tx = {
       connections: new SqliteConnections(db, direct),
       secrets: new SqliteSecrets(db, direct),
@@ -68,6 +71,7 @@ export class SqliteStore implements Store {
       jobs: new SqliteJobs(db, direct),
       rowQuery: new SqliteRowQuery(db, direct),
       gatewaySchemas: new SqliteGatewaySchemas(db, direct),
+      posture: new SqlitePosture(db, direct),
     };
   }
 

@@ -10,6 +10,7 @@ import { migration008 } from './008_sync_lease.js';
 import { migration009 } from './009_scope_answers.js';
 import { migration010 } from './010_service.js';
 import { migration011 } from './011_gateway_schemas.js';
+import { migration012 } from './012_posture.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -24,6 +25,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
 ];
 
 assertOrdered(sqliteMigrations);
