@@ -16,6 +16,7 @@ import { opsRoutes } from './routes/opsRoutes.js';
 import { rotationRoutes } from './routes/rotationRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { syncRoutes } from './routes/syncRoutes.js';
+import { uiRoutes } from './routes/uiRoutes.js';
 import { describeSchemaErrors, validatorCompiler } from './validation.js';
 
 export type Surface = (app: FastifyInstance, deps: ServerDeps) => void;
@@ -31,6 +32,7 @@ export const SURFACES: readonly Surface[] = [
   moduleRoutes,
   auditRoutes,
   jobRoutes,
+  uiRoutes,
 ];
 
 const OPENAPI: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
