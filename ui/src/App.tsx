@@ -59,9 +59,10 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const current = route.connection ?? connections[0]?.name;
   return (
     <>
-      <a className="skip" href="#main">
+      {/* Routes live in the hash, so the skip link moves focus itself instead of changing the hash. */}
+      <button type="button" className="skip" onClick={() => document.getElementById('main')?.focus()}>
         Skip to content
-      </a>
+      </button>
       <header className="top">
         <span className="brand">tanium-bridge</span>
         <nav aria-label="Pages">
@@ -82,7 +83,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           Sign out
         </button>
       </header>
-      <main id="main">
+      <main id="main" tabIndex={-1}>
         {list.loading && !list.data ? (
           <Loading what="connections" />
         ) : (

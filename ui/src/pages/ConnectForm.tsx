@@ -132,7 +132,7 @@ export function ConnectForm(props: {
               autoComplete="new-password"
               value={token}
               onChange={(e) => setToken(e.target.value)}
-              {...described('token', errors.token)}
+              {...described('token', errors.token, !saved)}
             />
           </Field>
         ) : (
@@ -167,8 +167,9 @@ export function ConnectForm(props: {
   );
 }
 
-function described(id: string, error: string | undefined) {
+function described(id: string, error: string | undefined, required = true) {
   return {
+    'aria-required': required,
     'aria-describedby': error ? `${id}-error ${id}-help` : `${id}-help`,
     'aria-invalid': error ? true : undefined,
   };
@@ -184,18 +185,14 @@ function Field(props: {
 }) {
   return (
     <div className="field">
-      <label htmlFor={props.id}>
-        {props.label}
+      <div className="label-row">
+        <label htmlFor={props.id}>{props.label}</label>
         {props.required ? (
-          <>
-            <span className="required" aria-hidden="true">
-              {' '}
-              *
-            </span>
-            <span className="visually-hidden"> (required)</span>
-          </>
+          <span className="required" aria-hidden="true">
+            *
+          </span>
         ) : null}
-      </label>
+      </div>
       {props.children}
       <div className="help" id={`${props.id}-help`}>
         {props.help}

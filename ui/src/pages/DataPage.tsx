@@ -82,6 +82,7 @@ function StreamTable({ connection, stream }: { connection: string; stream: Strea
       setSorting(next);
       setCursors([]);
     },
+    sortDescFirst: false,
     getCoreRowModel: getCoreRowModel(),
   });
   const restart = () => setCursors([]);
