@@ -92,8 +92,8 @@ export function DashboardPage({
                   <YAxis type="category" dataKey="category" width={150} tick={{ fontSize: 11 }} />
                   <Tooltip />
                   <Legend />
-                  <Bar dataKey="pass" stackId="s" fill="#067647" name="pass" />
-                  <Bar dataKey="fail" stackId="s" fill="#b42318" name="fail" />
+                  <Bar isAnimationActive={false} dataKey="pass" stackId="s" fill="#067647" name="pass" />
+                  <Bar isAnimationActive={false} dataKey="fail" stackId="s" fill="#b42318" name="fail" />
                 </BarChart>
               </ResponsiveContainer>
             </div>
@@ -139,7 +139,7 @@ function Chart({
               <XAxis type="number" allowDecimals={false} />
               <YAxis type="category" dataKey="label" width={120} tick={{ fontSize: 11 }} />
               <Tooltip />
-              <Bar dataKey="value" fill={color} name="endpoints" />
+              <Bar isAnimationActive={false} dataKey="value" fill={color} name="endpoints" />
             </BarChart>
           ) : (
             <BarChart data={data}>
@@ -147,7 +147,7 @@ function Chart({
               <XAxis dataKey="label" />
               <YAxis allowDecimals={false} />
               <Tooltip />
-              <Bar dataKey="value" fill={color} name={title} />
+              <Bar isAnimationActive={false} dataKey="value" fill={color} name={title} />
             </BarChart>
           )}
         </ResponsiveContainer>
