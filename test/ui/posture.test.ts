@@ -52,8 +52,8 @@ describe('the posture page', () => {
 
   it('looks a device up by serial number: verdict, reasons and data age', async () => {
     await page.goto(`${stack.served.url}/#/posture/default`);
-    await page.getByLabel('Key').selectOption('serial');
-    await page.getByLabel('Device').fill(serial);
+    await page.getByLabel('Key', { exact: true }).selectOption('serial');
+    await page.getByLabel('Device', { exact: true }).fill(serial);
     await page.getByRole('button', { name: 'Look up' }).click();
     await expect
       .poll(() => page.locator('.verdict').textContent())
@@ -66,7 +66,7 @@ describe('the posture page', () => {
   });
 
   it('denies an unknown device and says why', async () => {
-    await page.getByLabel('Device').fill('NO-SUCH-SERIAL');
+    await page.getByLabel('Device', { exact: true }).fill('NO-SUCH-SERIAL');
     await page.getByRole('button', { name: 'Look up' }).click();
     await expect.poll(() => page.locator('.verdict').textContent()).toMatch(/^Verdict: deny/);
     expect(await page.locator('.decision').textContent()).toContain('NO-SUCH-SERIAL');
@@ -90,7 +90,7 @@ describe('the posture page', () => {
     await page.getByRole('button', { name: 'Save policy' }).click();
     await expect.poll(() => page.getByText(/^Saved version \d+\.$/).count()).toBe(1);
     await page.getByLabel('Policy (optional)').fill('strict');
-    await page.getByLabel('Device').fill(serial);
+    await page.getByLabel('Device', { exact: true }).fill(serial);
     await page.getByRole('button', { name: 'Look up' }).click();
     await expect.poll(() => page.locator('.verdict').textContent()).toMatch(/^Verdict: (allow|deny)/);
     expect(await page.getByRole('list', { name: 'Reasons' }).textContent()).toMatch(/riskLevel/);

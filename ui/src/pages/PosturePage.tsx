@@ -201,21 +201,23 @@ function PolicyEditor() {
           />
         </div>
         {problems.length ? (
-          <ol id="policy-problems" className="problems" aria-label="Problems in the policy">
-            {problems.map((p) => {
-              const line = placeOf(p, source);
-              return (
-                <li key={p} role="alert">
-                  {line ? (
-                    <span className="place">
-                      Line {line} ({lines[line - 1]?.trim()}):{' '}
-                    </span>
-                  ) : null}
-                  {p}
-                </li>
-              );
-            })}
-          </ol>
+          <div role="alert">
+            <ol id="policy-problems" className="problems" aria-label="Problems in the policy">
+              {problems.map((p) => {
+                const line = placeOf(p, source);
+                return (
+                  <li key={p}>
+                    {line ? (
+                      <span className="place">
+                        Line {line} ({lines[line - 1]?.trim()}):{' '}
+                      </span>
+                    ) : null}
+                    {p}
+                  </li>
+                );
+              })}
+            </ol>
+          </div>
         ) : null}
         <ErrorBox error={error} />
         {saved ? (
