@@ -23,14 +23,19 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 }
 
+/**
+ * A page at `width` px. `enforceCsp: false` (the default) lets the tests inject axe-core into pages
+ * served with the service's Content-Security-Policy; the demo's test keeps the policy enforced.
+ */
 export async function newPage(
   browser: Browser,
   width = 1280,
+  enforceCsp = false,
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: { width, height: 900 },
     acceptDownloads: true,
-    bypassCSP: true,
+    bypassCSP: !enforceCsp,
   });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);

@@ -29,13 +29,19 @@ describe('tanium-bridge demo', () => {
     );
     const browser = await launch();
     try {
-      const { page } = await newPage(browser);
+      // The service's Content-Security-Policy stays enforced: the page and its charts work under it.
+      const { page } = await newPage(browser, 1280, true);
+      const refused: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+      });
       await page.goto(url!);
       await page.getByLabel('Admin password').fill(password!);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Dashboard: demo' }).waitFor();
       await page.getByRole('img', { name: /^CVE findings by severity/ }).waitFor({ timeout: 20_000 });
       expect(await page.locator('.tile-value').nth(2).textContent()).toBe('200');
+      expect(refused).toEqual([]);
       await shot(page, 'demo-dashboard');
     } finally {
       await browser.close();
