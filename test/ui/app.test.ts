@@ -1,10 +1,13 @@
 /// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/runCli.js';
 import { accessibilityViolations, everythingStored, launch, newPage, shot } from './browser.js';
 import { signIn } from './signIn.js';
 import { PASSWORD, type Stack, startStack } from './stack.js';
+
+// A shared two-core machine: pages may take seconds to answer, so polls wait up to 15 s, tests 90 s.
+vi.setConfig({ testTimeout: 90_000, expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 const DOMAIN_ERROR =
   'Failed to install integration: Invalid API domain: invalid API domain format: expected `<customer>-api.cloud.tanium.com`';

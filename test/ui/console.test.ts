@@ -2,9 +2,12 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCliUntilFirstLine, stopChild } from '../helpers/spawnCli.js';
 import { accessibilityViolations, everythingStored, launch, newPage, shot } from './browser.js';
+
+// A shared two-core machine: pages may take seconds to answer, so polls wait up to 15 s, tests 90 s.
+vi.setConfig({ testTimeout: 90_000, expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 const GONE =
   'The token string can no longer be viewed: it is shown only for five minutes after the token is created, and not after a refresh or after leaving this page.';

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BIN, tempHome } from '../helpers/runCli.js';
 import { launch, newPage, shot } from './browser.js';
+
+// A shared two-core machine: pages may take seconds to answer, so polls wait up to 15 s, tests 90 s.
+vi.setConfig({ testTimeout: 90_000, expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 describe('tanium-bridge demo', () => {
   const home = tempHome();

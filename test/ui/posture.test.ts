@@ -1,11 +1,14 @@
 /// <reference lib="dom" />
 // Needs the posture routes (GET /v1/posture/:device, PUT/GET /v1/policies/:name; docs/posture.md).
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/runCli.js';
 import { accessibilityViolations, launch, newPage, shot } from './browser.js';
 import { signIn } from './signIn.js';
 import { type Stack, startStack } from './stack.js';
+
+// A shared two-core machine: pages may take seconds to answer, so polls wait up to 15 s, tests 90 s.
+vi.setConfig({ testTimeout: 90_000, expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 /** A policy whose riskLevel bound is not a risk level: the service names its place. */
 const BAD_POLICY = `{

@@ -1,8 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { accessibilityViolations, launch, newPage, shot } from './browser.js';
 import { signIn } from './signIn.js';
 import { type Stack, startStack } from './stack.js';
+
+// A shared two-core machine: pages may take seconds to answer, so polls wait up to 15 s, tests 90 s.
+vi.setConfig({ testTimeout: 90_000, expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 describe('the schedule panels with the scheduler running', () => {
   let stack: Stack;
