@@ -30,6 +30,23 @@ describe('the web UI in Chromium against a real serve and the emulator', () => {
     await stack?.close();
   });
 
+  it('answers the page at / without credentials, with its security headers, and nothing else under /assets/', async () => {
+    const home = await stack.served.call('GET', '/', { key: null });
+    expect(home.status).toBe(200);
+    expect(home.headers['content-type']).toMatch(/^text\/html/);
+    expect(home.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(home.headers['cache-control']).toBe('no-store');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(home.text)?.[1];
+    expect((await stack.served.call('GET', script!, { key: null })).status).toBe(200);
+    for (const path of ['/assets/nope.js', '/assets/..%2F..%2Fpackage.json', '/assets/sub/dir.js']) {
+      const missing = await stack.served.call('GET', path, { key: null });
+      expect(missing.status, path).toBe(404);
+      expect(missing.json.error.code, path).toBe('not_found');
+    }
+    // The data stays behind sign-in.
+    expect((await stack.served.call('GET', '/v1/connections', { key: null })).status).toBe(401);
+  });
+
   it('signs in with the admin password, refuses a wrong one, and passes the accessibility check', async () => {
     await page.goto(stack.served.url);
     await page.getByLabel('Admin password').fill('not-the-password');

@@ -36,11 +36,15 @@ export function consoleRoutes(app: FastifyInstance, state: EmulatorState): void 
       localOnly(request);
       if (!existsSync(join(root, 'console.html')))
         throw new HttpError(404, 'NotFound', 'the console page is not built: run npm run build');
-      return reply.header('cache-control', 'no-store').sendFile('console.html');
+      return reply.header('cache-control', 'no-store').sendFile('console.html', { cacheControl: false });
     });
-    scope.get<{ Params: { '*': string } }>('/assets/*', async (request, reply) =>
-      reply.sendFile(join('assets', request.params['*']), { maxAge: '1y', immutable: true }),
-    );
+    scope.get<{ Params: { '*': string } }>('/assets/*', async (request, reply) => {
+      // Vite writes flat, hashed names: anything else (a sub-path, `..`) is not ours.
+      const name = request.params['*'];
+      if (!/^[\w-]+\.(?:js|css|svg|png|woff2?)$/.test(name) || !existsSync(join(root, 'assets', name)))
+        throw new HttpError(404, 'NotFound', `no console asset ${name}`);
+      return reply.sendFile(join('assets', name), { maxAge: '1y', immutable: true });
+    });
   });
 
   const administrator = (): Principal => {

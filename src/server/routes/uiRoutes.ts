@@ -23,6 +23,16 @@ const notBuilt = () =>
     fix: 'Build it with npm run build (npm install does it too), then restart serve.',
   });
 
+const ASSET_NAME = /^[\w-]+\.(?:js|css|svg|png|woff2?)$/;
+
+const noAsset = () =>
+  new Problem({
+    code: 'not_found',
+    kind: 'not_found',
+    message: 'No such file in the web UI.',
+    fix: 'Reload the page: a newer build names its files differently.',
+  });
+
 /** The web UI (docs/ui.md): a single page at `/` and its assets, public like any login page; it calls /v1. */
 export function uiRoutes(app: FastifyInstance, _deps: ServerDeps): void {
   const page = { config: { access: 'public' as const }, schema: { hide: true } };
@@ -36,10 +46,15 @@ export function uiRoutes(app: FastifyInstance, _deps: ServerDeps): void {
     scope.get('/', page, async (_request, reply) => {
       if (!existsSync(join(UI_ROOT, 'index.html'))) throw notBuilt();
       // The page is tiny and names hashed assets: never cache it, so a new build shows at once.
-      return secure(reply).header('cache-control', 'no-store').sendFile('index.html');
+      return secure(reply)
+        .header('cache-control', 'no-store')
+        .sendFile('index.html', { cacheControl: false });
     });
-    scope.get<{ Params: { '*': string } }>('/assets/*', page, async (request, reply) =>
-      secure(reply).sendFile(join('assets', request.params['*']), { maxAge: '1y', immutable: true }),
-    );
+    scope.get<{ Params: { '*': string } }>('/assets/*', page, async (request, reply) => {
+      // Vite writes flat, hashed names: anything else (a sub-path, `..`) is not ours.
+      const name = request.params['*'];
+      if (!ASSET_NAME.test(name) || !existsSync(join(UI_ROOT, 'assets', name))) throw noAsset();
+      return secure(reply).sendFile(join('assets', name), { maxAge: '1y', immutable: true });
+    });
   });
 }
