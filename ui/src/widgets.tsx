@@ -39,3 +39,16 @@ export function when(iso: string | null | undefined): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString('en-GB', { timeZone: 'UTC' }) + ' UTC';
 }
+
+/**
+ * A box that scrolls sideways on narrow screens (wide tables): focusable, so a keyboard can scroll it
+ * too (axe's scrollable-region-focusable rule).
+ */
+export function Scroll({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus to be scrolled by keyboard
+    <section className="scroll" tabIndex={0} aria-label={label}>
+      {children}
+    </section>
+  );
+}

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { Scroll } from '../widgets';
 import { AdvancedSettings } from './AdvancedSettings';
 import { type ApiToken, call, type TokenList, VIEW_WINDOW_MS } from './consoleApi';
 import { NewTokenForm } from './NewTokenForm';
@@ -212,7 +213,7 @@ function TokensPage({ viewable }: { viewable: Map<number, { tokenString: string;
         />
       ) : null}
       <TokenFilters text={text} onText={setText} filters={filters} onFilters={setFilters} />
-      <div className="scroll">
+      <Scroll label="API tokens">
         <table aria-label="API tokens">
           <thead>
             <tr>
@@ -248,7 +249,7 @@ function TokensPage({ viewable }: { viewable: Map<number, { tokenString: string;
             ))}
           </tbody>
         </table>
-      </div>
+      </Scroll>
       {list && rows.length === 0 ? <p className="empty">No API token matches.</p> : null}
     </>
   );

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { href } from '../route';
 import type { Connection } from '../types';
-import { Empty, Section, when } from '../widgets';
+import { Empty, Scroll, Section, when } from '../widgets';
 import { ConnectForm } from './ConnectForm';
 import { TestConnection } from './TestConnection';
 
@@ -19,7 +19,7 @@ export function ConnectionsPage({ connections, reload }: { connections: Connecti
         {connections.length === 0 ? (
           <Empty>No connection yet: add one with the form below.</Empty>
         ) : (
-          <div className="scroll">
+          <Scroll label="Connection list">
             <table>
               <thead>
                 <tr>
@@ -61,7 +61,7 @@ export function ConnectionsPage({ connections, reload }: { connections: Connecti
                 ))}
               </tbody>
             </table>
-          </div>
+          </Scroll>
         )}
         {editing === undefined ? (
           <button type="button" onClick={() => setEditing('new')}>

@@ -10,7 +10,7 @@ import { enc } from '../api';
 import { cellText, VIEWS } from '../columns';
 import { useGet } from '../hooks';
 import { STREAMS, type Stream } from '../types';
-import { Empty, ErrorBox, Loading, Section } from '../widgets';
+import { Empty, ErrorBox, Loading, Scroll, Section } from '../widgets';
 
 type Row = Record<string, unknown>;
 
@@ -140,7 +140,7 @@ function StreamTable({ connection, stream }: { connection: string; stream: Strea
       {rows.loading && !rows.data ? <Loading what={stream} /> : null}
       {rows.data && rows.data.rows.length === 0 ? <Empty>No rows match.</Empty> : null}
       {rows.data && rows.data.rows.length > 0 ? (
-        <div className="scroll">
+        <Scroll label={`${stream} rows`}>
           <table aria-label={`${stream} rows`}>
             <thead>
               {table.getHeaderGroups().map((group) => (
@@ -189,7 +189,7 @@ function StreamTable({ connection, stream }: { connection: string; stream: Strea
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       ) : null}
       <div className="buttons">
         <button

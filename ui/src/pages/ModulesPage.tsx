@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { type ApiError, api, enc } from '../api';
 import { asApiError, useGet } from '../hooks';
 import { MODULES } from '../types';
-import { Empty, ErrorBox, Section, when } from '../widgets';
+import { Empty, ErrorBox, Scroll, Section, when } from '../widgets';
 
 interface Answer {
   status: number;
@@ -118,7 +118,7 @@ export function ModulesPage({ connection }: { connection: string }) {
         <ErrorBox error={audit.error} />
         {audit.data?.entries.length === 0 ? <Empty>No module request yet.</Empty> : null}
         {audit.data && audit.data.entries.length > 0 ? (
-          <div className="scroll">
+          <Scroll label="Audit entries">
             <table aria-label="Audit log">
               <thead>
                 <tr>
@@ -145,7 +145,7 @@ export function ModulesPage({ connection }: { connection: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </Scroll>
         ) : null}
       </Section>
     </>

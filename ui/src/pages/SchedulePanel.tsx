@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { type ApiError, api, enc } from '../api';
 import { asApiError, useGet } from '../hooks';
-import { ErrorBox, Section, when } from '../widgets';
+import { ErrorBox, Scroll, Section, when } from '../widgets';
 
 interface Job {
   connection: string;
@@ -51,7 +51,7 @@ export function SchedulePanel({ connection, fields }: { connection: string; fiel
         <ErrorBox error={jobs.error} title="The schedule is not available" />
       ) : (
         <>
-          <div className="scroll">
+          <Scroll label="Jobs">
             <table>
               <thead>
                 <tr>
@@ -74,7 +74,7 @@ export function SchedulePanel({ connection, fields }: { connection: string; fiel
                 ))}
               </tbody>
             </table>
-          </div>
+          </Scroll>
           <form onSubmit={submit} className="inline">
             {fields.map((f) => (
               <span key={f}>

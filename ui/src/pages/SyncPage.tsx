@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ApiError, api, enc } from '../api';
 import { asApiError, useGet } from '../hooks';
 import { STREAMS, type SyncRun } from '../types';
-import { Empty, ErrorBox, Section, when } from '../widgets';
+import { Empty, ErrorBox, Scroll, Section, when } from '../widgets';
 import { SchedulePanel } from './SchedulePanel';
 
 interface PageEvent {
@@ -165,7 +165,7 @@ function ProgressView({ progress }: { progress: Progress }) {
 
 function RunTable({ runs }: { runs: SyncRun[] }) {
   return (
-    <div className="scroll">
+    <Scroll label="Sync runs">
       <table aria-label="Sync runs">
         <thead>
           <tr>
@@ -196,6 +196,6 @@ function RunTable({ runs }: { runs: SyncRun[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </Scroll>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { type ApiError, api, enc } from '../api';
 import { asApiError } from '../hooks';
 import type { CheckResult } from '../types';
-import { ErrorBox, Loading, Section } from '../widgets';
+import { ErrorBox, Loading, Scroll, Section } from '../widgets';
 
 /** "Test Tanium Connection": the workflow document's own message, our diagnosis, the permission matrix. */
 export function TestConnection({ connection }: { connection: string }) {
@@ -31,7 +31,7 @@ export function TestConnection({ connection }: { connection: string }) {
             </dl>
           ) : null}
           {result.modules ? (
-            <div className="scroll">
+            <Scroll label="Module permissions">
               <table aria-label="Module permissions">
                 <thead>
                   <tr>
@@ -50,7 +50,7 @@ export function TestConnection({ connection }: { connection: string }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </Scroll>
           ) : null}
         </div>
       ) : null}

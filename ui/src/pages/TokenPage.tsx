@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { type ApiError, api, enc } from '../api';
 import { asApiError, useGet } from '../hooks';
 import type { Rotation } from '../types';
-import { Empty, ErrorBox, Loading, Section, when } from '../widgets';
+import { Empty, ErrorBox, Loading, Scroll, Section, when } from '../widgets';
 import { SchedulePanel } from './SchedulePanel';
 
 interface RotationEntry {
@@ -80,7 +80,7 @@ export function TokenPage({ connection }: { connection: string }) {
         <ErrorBox error={trail.error} />
         {trail.data && trail.data.rotations.length === 0 ? <Empty>No rotation yet.</Empty> : null}
         {trail.data && trail.data.rotations.length > 0 ? (
-          <div className="scroll">
+          <Scroll label="Rotations">
             <table>
               <thead>
                 <tr>
@@ -105,7 +105,7 @@ export function TokenPage({ connection }: { connection: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </Scroll>
         ) : null}
       </Section>
     </>
