@@ -8,6 +8,7 @@ import { openStore } from '../store/open.js';
 import { STREAM_NAMES, type StreamName } from '../streams/index.js';
 import { formatSummary } from '../sync/format.js';
 import { syncConnection } from '../sync/service.js';
+import { serveDemo } from './demoServe.js';
 import { type GlobalOptions, printJson } from './output.js';
 import { parseWhole } from './parseNumber.js';
 
@@ -19,11 +20,13 @@ export const DEMO_SENSORS = 'Installed Applications,Applicable Patches,Online';
 interface DemoOptions extends GlobalOptions {
   endpoints: string;
   serve?: boolean;
+  once?: boolean;
 }
 
 /**
  * `tanium-bridge demo`: the embedded emulator, a connection to it, a health check, a sync of every stream
- * and what to try next. Exits when done, or keeps the emulator up with --serve.
+ * and what to try next; then the service and the web UI until Ctrl+C (demoServe.ts). --once exits after
+ * the sync; --serve keeps only the emulator up.
  */
 export function registerDemo(program: Command): void {
   program
@@ -31,6 +34,7 @@ export function registerDemo(program: Command): void {
     .description('start the emulator, connect to it, sync every stream and show what to try next')
     .option('--endpoints <n>', 'endpoints in the emulated fleet', '3000')
     .option('--serve', 'keep the emulator running after the sync (Ctrl+C stops it)')
+    .option('--once', 'sync and exit: no service and no web UI')
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<DemoOptions>();
       const endpoints = parseWhole(options.endpoints, '--endpoints', 1, 100_000);
@@ -86,6 +90,7 @@ export function registerDemo(program: Command): void {
           });
           return;
         }
+        if (!options.once) await serveDemo({ ctx, emulatorUrl: emulator.url, json: options.json, say });
       } finally {
         await store.close().catch(() => undefined);
         await emulator.close();

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { authenticate, type Principal } from './authenticate.js';
+import { CONSOLE_PATH, consoleRoutes } from './console/consoleRoutes.js';
 import { clockRoutes } from './control/clockRoutes.js';
 import { faultRoutes } from './control/faultRoutes.js';
 import { statsRoutes } from './control/statsRoutes.js';
@@ -35,9 +36,14 @@ export const BODY_LIMIT = 1024 * 1024;
 export const UNAUTHORIZED_TEXT =
   'Unauthorized: verify the token string is valid and that the IP of the client is listed in the api_token_trusted_ip_address_list global setting';
 
-/** Routes that answer without a `session` header: emulator controls, and sign-in (which Tanium Cloud refuses). */
+/**
+ * Routes that answer without a `session` header: emulator controls, the console page and its assets
+ * (loopback only, see console/consoleRoutes.ts), and sign-in (which Tanium Cloud refuses).
+ */
 const isOpenRoute = (method: string, url: string) =>
-  url.startsWith('/__emulator/') || (method === 'POST' && url.startsWith('/api/v2/session/login'));
+  url.startsWith('/__emulator/') ||
+  (method === 'GET' && (url === CONSOLE_PATH || url.startsWith('/assets/'))) ||
+  (method === 'POST' && url.startsWith('/api/v2/session/login'));
 
 /** What surfaces may read of the app's options (resolved: every limit has its value). */
 export interface SurfaceOptions {
@@ -63,6 +69,7 @@ export const SURFACES: readonly Surface[] = [
   clockRoutes,
   truthRoutes,
   moduleRoutes,
+  consoleRoutes,
 ];
 
 export interface EmulatorAppOptions {

@@ -18,6 +18,7 @@ import { postureRoutes } from './routes/postureRoutes.js';
 import { rotationRoutes } from './routes/rotationRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { syncRoutes } from './routes/syncRoutes.js';
+import { uiRoutes } from './routes/uiRoutes.js';
 import { describeSchemaErrors, validatorCompiler } from './validation.js';
 
 export type Surface = (app: FastifyInstance, deps: ServerDeps) => void;
@@ -35,6 +36,7 @@ export const SURFACES: readonly Surface[] = [
   jobRoutes,
   postureRoutes,
   cloudflareRoutes,
+  uiRoutes,
 ];
 
 const OPENAPI: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
