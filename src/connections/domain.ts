@@ -1,5 +1,5 @@
 import { UserError } from '../common/userError.js';
-import { isValidIdnaHost } from '../sdk/index.js';
+import { isValidIdnaHost } from '../sdk/idna.js';
 import { requiredError } from './required.js';
 
 /** Seed 001's exact message for anything that is not a bare Tanium Cloud API hostname. */
