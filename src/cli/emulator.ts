@@ -4,6 +4,7 @@ import { UserError } from '../common/userError.js';
 import { readFaultFile } from '../emulator/faults/faultFile.js';
 import { FaultRuleError } from '../emulator/faults/faultRules.js';
 import { GATEWAY_FEATURES, type GatewayFeature, isGatewayFeature, startEmulator } from '../emulator/index.js';
+import { commandLine } from './hints.js';
 import type { GlobalOptions } from './output.js';
 import { printJson } from './output.js';
 import { parsePort, parseShare, parseWhole } from './parseNumber.js';
@@ -87,7 +88,7 @@ export function registerEmulator(program: Command): void {
           [
             `Tanium Cloud emulator listening on ${emulator.url}`,
             `Administrator API token (persona "Default", trusted from 127.0.0.1 and ::1): ${emulator.token}`,
-            `Connect to it:  echo <token> | npx tanium-bridge connect --server ${emulator.url}`,
+            `Connect to it:  echo <token> | ${commandLine(options, `connect --server ${emulator.url}`)}`,
             'Stop with Ctrl+C.',
             '',
           ].join('\n'),

@@ -1,14 +1,31 @@
+import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { NextStep } from '../common/nextStep.js';
 import type { Problem } from '../common/problem.js';
 import type { GlobalOptions } from './output.js';
 
+/** The CLI's entry point in this clone (hints.js is dist/cli/hints.js). */
+const BIN = fileURLToPath(new URL('../../bin/tanium-bridge.js', import.meta.url));
+
+/**
+ * How a user runs the CLI from `cwd`, pasted as is: `node` and the entry point, relative to `cwd` when
+ * the clone is under it, absolute otherwise. Never `npx tanium-bridge`, which outside the clone asks the
+ * npm registry for a package of that name (docs/cli.md).
+ */
+export function invocation(cwd: string = process.cwd()): string {
+  const path = relative(cwd, BIN);
+  const shown = path === '' || path.startsWith('..') || isAbsolute(path) ? BIN : path;
+  return `node ${shellWord(shown)}`;
+}
+
 /**
  * How the CLI says "do this next" for a service's problem code: a command to paste, spelled with the
- * same `--home` as the command that failed, so the hint acts on the same state.
+ * invocation that works from here and the same `--home` as the command that failed, so the hint acts
+ * on the same state.
  */
 export function commandLine(global: Pick<GlobalOptions, 'home'>, args: string): string {
   const home = global.home === undefined ? '' : ` --home ${shellWord(global.home)}`;
-  return `tanium-bridge ${args}${home}`;
+  return `${invocation()} ${args}${home}`;
 }
 
 /** `--name x` to repeat in hints, or nothing for the default connection. */
@@ -16,7 +33,7 @@ export function nameArg(name: unknown): string {
   return typeof name === 'string' && name !== 'default' ? ` --name ${name}` : '';
 }
 
-function shellWord(text: string): string {
+export function shellWord(text: string): string {
   return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
