@@ -1,5 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HOME_ENV } from '../common/home.js';
 import type { NextStep } from '../common/nextStep.js';
 import type { Problem } from '../common/problem.js';
 import type { GlobalOptions } from './output.js';
@@ -46,6 +47,11 @@ const HINTS: Record<string, Hint> = {
   token_missing: (d, g) => `Run \`${commandLine(g, `token replace${nameArg(d['name'])}`)}\`.`,
   sync_running: (d, g) =>
     `wait for it with \`${commandLine(g, `sync${nameArg(d['connection'])} --wait`)}\`, or try again later.`,
+  home_unusable: () => `Choose another with --home DIR (or ${HOME_ENV}).`,
+  output_unusable: () => 'Choose another file with --out, or leave --out out to write to standard output.',
+  state_unusable: () => 'Choose another file with --state.',
+  database_unreadable: (d) =>
+    `Move it aside (\`mv ${shellWord(String(d['path']))} ${shellWord(`${String(d['path'])}.damaged`)}\`) and connect again, or restore it from a backup.`,
   sync_failed: (d, g) =>
     `Pages already stored are kept; run \`${commandLine(g, `sync${nameArg(d['name'])}`)}\` again to resume.`,
 };
