@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INVALID_DOMAIN_MESSAGE } from '../../src/connections/domain.js';
+import { domainReason } from '../../src/connections/domainReason.js';
 import { REQUIRED_MESSAGE } from '../../src/connections/required.js';
 import {
   BLANK_DOMAINS,
@@ -24,7 +25,7 @@ describe('connect validates the address before anything else (CLI)', {
       expect({ domain: HOSTILE_DOMAINS[index], code: result.code, stderr: result.stderr }).toEqual({
         domain: HOSTILE_DOMAINS[index],
         code: 1,
-        stderr: `${INVALID_DOMAIN_MESSAGE}\n`,
+        stderr: `${INVALID_DOMAIN_MESSAGE}\n${domainReason(HOSTILE_DOMAINS[index] as string)}\n`,
       });
       expect(result.stdout).toBe('');
     });
