@@ -52,9 +52,21 @@ const HINTS: Record<string, Hint> = {
   state_unusable: () => 'Choose another file with --state.',
   database_unreadable: (d) =>
     `Move it aside (\`mv ${shellWord(String(d['path']))} ${shellWord(`${String(d['path'])}.damaged`)}\`) and connect again, or restore it from a backup.`,
-  sync_failed: (d, g) =>
-    `Pages already stored are kept; run \`${commandLine(g, `sync${nameArg(d['name'])}`)}\` again to resume.`,
+  sync_failed: (d, g) => syncFailedHint(d, g),
 };
+
+/**
+ * A failed sync: a sensor Tanium refuses is named by the error, so the hint offers the demo's sensors
+ * instead; another permanent error is not fixed by trying again; a transient one resumes.
+ */
+function syncFailedHint(d: Record<string, unknown>, g: Pick<GlobalOptions, 'home'>): string {
+  const name = nameArg(d['name']);
+  if (typeof d['sensor'] === 'string')
+    return `Choose other sensors, e.g. \`${commandLine(g, `sync${name} --sensors 'Installed Applications,Online'`)}\`.`;
+  if (d['retryable'] === false)
+    return 'Pages already stored are kept; trying again will not help until what Tanium refused is fixed.';
+  return `Pages already stored are kept; run \`${commandLine(g, `sync${name}`)}\` again to resume.`;
+}
 
 /** Problems whose fix names the Replace step. */
 const REPLACE_CODES = new Set(['token_unreadable']);
