@@ -17,6 +17,7 @@ import { parseWhole } from './parseNumber.js';
 /** The demo's own home unless --home or TANIUM_BRIDGE_HOME says otherwise: never the user's real one. */
 export const DEMO_HOME = '.tanium-bridge-demo';
 export const DEMO_CONNECTION = 'demo';
+export const DEFAULT_ENDPOINTS = 3000;
 export const DEMO_SENSORS = 'Installed Applications,Applicable Patches,Online';
 
 interface DemoOptions extends GlobalOptions {
@@ -33,7 +34,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('start the emulator, connect to it, sync every stream and show what to try next')
-    .option('--endpoints <n>', 'endpoints in the emulated fleet', '3000')
+    .option('--endpoints <n>', 'endpoints in the emulated fleet', String(DEFAULT_ENDPOINTS))
     .option('--serve', 'keep the emulator running after the sync (Ctrl+C stops it)')
     .option(
       '--fresh',
@@ -84,7 +85,7 @@ export function registerDemo(program: Command): void {
         } else {
           say(formatSummary(summary, totals));
           say(`Done in ${seconds.toFixed(1)} s. Try next:`);
-          for (const hint of demoHints(hintHome)) say(`  ${hint}`);
+          for (const hint of demoHints(hintHome, endpoints)) say(`  ${hint}`);
         }
         if (options.serve) {
           say(
@@ -105,13 +106,15 @@ export function registerDemo(program: Command): void {
 }
 
 /** What to try next, each a command that works pasted as is from where the demo ran. */
-export function demoHints(hintHome: { home: string }): string[] {
+export function demoHints(hintHome: { home: string }, endpoints: number): string[] {
   const name = `--name ${DEMO_CONNECTION}`;
+  // The same fleet again, or the demo would refuse the store this one filled.
+  const fleet = endpoints === DEFAULT_ENDPOINTS ? '' : ` --endpoints ${endpoints}`;
   return [
     `${commandLine(hintHome, `export assets --format csv ${name}`)} | head`,
     commandLine(hintHome, `export vulnerabilities --out vulnerabilities.ndjson ${name}`),
     commandLine(hintHome, 'status'),
-    `${commandLine(hintHome, 'demo --serve')}   # keeps the emulator up, to sync it from another shell`,
+    `${commandLine(hintHome, `demo${fleet} --serve`)}   # keeps the emulator up, to sync it from another shell`,
   ];
 }
 
