@@ -44,6 +44,7 @@ export function registerEmulator(program: Command): void {
       `leave out parts of Tanium's Gateway schema a tenant may lack, comma-separated (${GATEWAY_FEATURES.join(', ')}); docs/emulator.md`,
     )
     .action(async (_options, command: Command) => {
+      const parent = process.ppid; // before start-up, which a parent may not outlive
       const options = command.optsWithGlobals<EmulatorCommandOptions>();
       const port = parsePort(options.port);
       const endpoints =
@@ -107,7 +108,7 @@ export function registerEmulator(program: Command): void {
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
-        endWithParent(stop);
+        endWithParent(parent, stop);
       });
     });
 }
@@ -140,8 +141,7 @@ function faultFile(path: string) {
  * npm, not this process, which would otherwise keep serving. An orphan is re-parented (to init or a
  * subreaper), so a changed parent id means the parent is gone.
  */
-function endWithParent(stop: () => void): void {
-  const parent = process.ppid;
+function endWithParent(parent: number, stop: () => void): void {
   const timer = setInterval(() => {
     if (process.ppid === parent) return;
     clearInterval(timer);
