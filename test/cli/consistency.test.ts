@@ -90,12 +90,13 @@ describe('one set of rules for every command (CLI)', { timeout: CLI_SUITE_TIMEOU
   });
 
   it('the emulator ends when the process that started it is killed', async () => {
-    // A parent like npm: it starts the emulator, prints its pid, and is then killed without a word.
+    // A parent like npm: it starts the emulator, prints its pid once it listens, and is then killed
+    // without a word (SIGKILL: it cannot pass anything on).
     const parent = spawn(
       process.execPath,
       [
         '-e',
-        `const c = require('node:child_process').spawn(process.execPath, [${JSON.stringify(BIN)}, 'emulator', '--endpoints', '10'], { stdio: 'ignore' }); console.log(c.pid); setInterval(() => {}, 1000);`,
+        `const c = require('node:child_process').spawn(process.execPath, [${JSON.stringify(BIN)}, 'emulator', '--endpoints', '10'], { stdio: ['ignore', 'pipe', 'inherit'] }); c.stdout.once('data', () => console.log(c.pid)); setInterval(() => {}, 1000);`,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -103,18 +104,24 @@ describe('one set of rules for every command (CLI)', { timeout: CLI_SUITE_TIMEOU
       await new Promise<string>((resolve) => parent.stdout.once('data', (c) => resolve(String(c)))),
     );
     orphan = pid;
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(alive(pid)).toBe(true);
     parent.kill('SIGKILL');
-    while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
+    // It checks its parent twice a second; the polls are bounded so that a failure cannot hang the suite.
+    for (let polls = 0; alive(pid) && polls < 600; polls++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(alive(pid)).toBe(false);
   });
 });
 
+/** Running, and not a zombie waiting for whichever process adopted it to reap it. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
