@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point for `npx tanium-bridge`. The TypeScript sources are compiled to dist/ by `npm install` (prepare).
+// Entry point: `node bin/tanium-bridge.js` from the clone (docs/cli.md). The TypeScript sources are compiled to dist/ by `npm install` (prepare).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -3,7 +3,8 @@ import { assertCanSave, saveConnection } from '../connections/connections.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
 import { parseTarget } from '../connections/target.js';
 import { viewConnection } from '../connections/view.js';
-import { nameFlag, withConnections } from './context.js';
+import { withConnections } from './context.js';
+import { commandLine, nameArg } from './hints.js';
 import type { GlobalOptions } from './output.js';
 import { printResult } from './output.js';
 import { readSecret, refuseTokenOption } from './readSecret.js';
@@ -28,8 +29,11 @@ export function registerConnect(program: Command): void {
     .option('--name <name>', 'connection name', DEFAULT_CONNECTION)
     .addOption(new Option('--token [value]', 'refused: pipe the token on standard input').hideHelp())
     .action(async (options: ConnectOptions, command: Command) => {
-      refuseTokenOption(options.token, 'connect --domain <customer>-api.cloud.tanium.com');
       const global = command.optsWithGlobals<GlobalOptions>();
+      refuseTokenOption(
+        options.token,
+        commandLine(global, 'connect --domain <customer>-api.cloud.tanium.com'),
+      );
       const name = validateConnectionName(options.name);
       const target = parseTarget(options);
       await withConnections(global, async (ctx) => {
@@ -40,7 +44,7 @@ export function registerConnect(program: Command): void {
         const token = await readSecret(prompt);
         const result = await saveConnection(ctx, { name, target, token });
         const view = await viewConnection(ctx, result.record);
-        const next = `tanium-bridge check${nameFlag(name)}`;
+        const next = commandLine(global, `check${nameArg(name)}`);
         const kept = result.tokenReplaced ? '' : ' The stored token was kept.';
         printResult(
           global,

@@ -16,8 +16,3 @@ export async function withConnections<T>(
     await store.close();
   }
 }
-
-/** `--name x` to repeat in hints, or nothing for the default connection. */
-export function nameFlag(name: string): string {
-  return name === 'default' ? '' : ` --name ${name}`;
-}

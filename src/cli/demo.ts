@@ -1,26 +1,31 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ensureHome, HOME_ENV } from '../common/home.js';
+import { UserError } from '../common/userError.js';
 import { clientForConnection } from '../connections/client.js';
 import { readToken, saveConnection } from '../connections/connections.js';
 import { startEmulator } from '../emulator/index.js';
 import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
 import { STREAM_NAMES, type StreamName } from '../streams/index.js';
 import { formatSummary } from '../sync/format.js';
 import { syncConnection } from '../sync/service.js';
 import { serveDemo } from './demoServe.js';
+import { commandLine } from './hints.js';
 import { type GlobalOptions, printJson } from './output.js';
 import { parseWhole } from './parseNumber.js';
 
 /** The demo's own home unless --home or TANIUM_BRIDGE_HOME says otherwise: never the user's real one. */
 export const DEMO_HOME = '.tanium-bridge-demo';
 export const DEMO_CONNECTION = 'demo';
+export const DEFAULT_ENDPOINTS = 3000;
 export const DEMO_SENSORS = 'Installed Applications,Applicable Patches,Online';
 
 interface DemoOptions extends GlobalOptions {
   endpoints: string;
   serve?: boolean;
   once?: boolean;
+  fresh?: boolean;
 }
 
 /**
@@ -32,9 +37,13 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('start the emulator, connect to it, sync every stream and show what to try next')
-    .option('--endpoints <n>', 'endpoints in the emulated fleet', '3000')
+    .option('--endpoints <n>', 'endpoints in the emulated fleet', String(DEFAULT_ENDPOINTS))
     .option('--serve', 'keep the emulator running after the sync (Ctrl+C stops it)')
     .option('--once', 'sync and exit: no service and no web UI')
+    .option(
+      '--fresh',
+      "replace the rows of an earlier demo's fleet (a full pass removes what it no longer has)",
+    )
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<DemoOptions>();
       const endpoints = parseWhole(options.endpoints, '--endpoints', 1, 100_000);
@@ -43,9 +52,17 @@ export function registerDemo(program: Command): void {
         if (!options.json) process.stdout.write(`${line}\n`);
       };
       const started = performance.now();
+      // Hints repeat the demo's home as given, or its default relative to here (docs/cli.md).
+      const hintHome = { home: options.home || process.env[HOME_ENV] ? home : DEMO_HOME };
+      const store = await openStore(home);
+      await refuseAnotherFleet({ store, home }, endpoints, options.fresh === true, hintHome).catch(
+        async (error) => {
+          await store.close();
+          throw error;
+        },
+      );
       const emulator = await startEmulator({ endpoints, seed: 1 });
       say(`Emulator: ${emulator.url} with ${endpoints.toLocaleString('en-US')} endpoints (seed 1).`);
-      const store = await openStore(home);
       const ctx = { store, home };
       try {
         await saveConnection(ctx, {
@@ -60,28 +77,23 @@ export function registerDemo(program: Command): void {
         say(`Check: the token works, it belongs to "${session.user.name}".`);
         const summary = await syncConnection(ctx, DEMO_CONNECTION, {
           streams: STREAM_NAMES,
+          full: options.fresh === true,
           settings: { sensors: DEMO_SENSORS.split(',') },
         });
         const totals: Partial<Record<StreamName, number>> = {};
         for (const stream of Object.keys(summary.streams) as StreamName[])
           totals[stream] = await store.sync.count(DEMO_CONNECTION, stream);
-        const flag = options.home || process.env[HOME_ENV] ? ` --home ${home}` : ` --home ${DEMO_HOME}`;
         const seconds = (performance.now() - started) / 1000;
         if (options.json) {
           printJson({ home, url: emulator.url, user: session.user.name, summary, totals, seconds });
         } else {
           say(formatSummary(summary, totals));
           say(`Done in ${seconds.toFixed(1)} s. Try next:`);
-          say(`  npx tanium-bridge export assets --format csv --name demo${flag} | head`);
-          say(`  npx tanium-bridge export vulnerabilities --out vulnerabilities.ndjson --name demo${flag}`);
-          say(`  npx tanium-bridge status${flag}`);
-          say(
-            '  npx tanium-bridge demo --serve   (keeps the emulator up; then `sync --name demo` in another shell)',
-          );
+          for (const hint of demoHints(hintHome, endpoints)) say(`  ${hint}`);
         }
         if (options.serve) {
           say(
-            `Serving the emulator on ${emulator.url} until Ctrl+C: npx tanium-bridge sync --name demo${flag}`,
+            `Serving the emulator on ${emulator.url} until Ctrl+C; sync from another shell: ${commandLine(hintHome, `sync --name ${DEMO_CONNECTION}`)}`,
           );
           await store.close();
           await new Promise<void>((done) => {
@@ -96,4 +108,37 @@ export function registerDemo(program: Command): void {
         await emulator.close();
       }
     });
+}
+
+/** What to try next, each a command that works pasted as is from where the demo ran. */
+export function demoHints(hintHome: { home: string }, endpoints: number): string[] {
+  const name = `--name ${DEMO_CONNECTION}`;
+  // The same fleet again, or the demo would refuse the store this one filled.
+  const fleet = endpoints === DEFAULT_ENDPOINTS ? '' : ` --endpoints ${endpoints}`;
+  return [
+    `${commandLine(hintHome, `export assets --format csv ${name}`)} | head`,
+    commandLine(hintHome, `export vulnerabilities --out vulnerabilities.ndjson ${name}`),
+    commandLine(hintHome, 'status'),
+    `${commandLine(hintHome, `demo${fleet} --serve`)}   # keeps the emulator up, to sync it from another shell`,
+  ];
+}
+
+/**
+ * Refuses to mix fleets: rows of an earlier demo with another fleet size would stay beside the new
+ * fleet's until a full pass removes them, so the totals would describe neither. `--fresh` runs that
+ * full pass.
+ */
+async function refuseAnotherFleet(
+  { store, home }: { store: Store; home: string },
+  endpoints: number,
+  fresh: boolean,
+  hintHome: { home: string },
+): Promise<void> {
+  if (fresh || !(await store.connections.get(DEMO_CONNECTION))) return;
+  const stored = await store.sync.count(DEMO_CONNECTION, 'assets');
+  if (stored === 0 || stored === endpoints) return;
+  throw new UserError(
+    `The demo store in ${home} holds another fleet (${stored.toLocaleString('en-US')} endpoints, this demo has ${endpoints.toLocaleString('en-US')}): run \`${commandLine(hintHome, `demo --endpoints ${endpoints} --fresh`)}\` to replace it.`,
+    { code: 'demo_other_fleet' },
+  );
 }

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { isPathError, pathProblem } from '../common/pathProblem.js';
 import { UserError } from '../common/userError.js';
 import { readFaultFile } from '../emulator/faults/faultFile.js';
 import { FaultRuleError } from '../emulator/faults/faultRules.js';
 import { GATEWAY_FEATURES, type GatewayFeature, isGatewayFeature, startEmulator } from '../emulator/index.js';
+import { commandLine } from './hints.js';
 import type { GlobalOptions } from './output.js';
 import { printJson } from './output.js';
 import { parsePort, parseShare, parseWhole } from './parseNumber.js';
@@ -52,6 +54,7 @@ export function registerEmulator(program: Command): void {
       `leave out parts of Tanium's Gateway schema a tenant may lack, comma-separated (${GATEWAY_FEATURES.join(', ')}); docs/emulator.md`,
     )
     .action(async (_options, command: Command) => {
+      const parent = process.ppid; // before start-up, which a parent may not outlive
       const options = command.optsWithGlobals<EmulatorCommandOptions>();
       const port = parsePort(options.port);
       const endpoints =
@@ -86,10 +89,16 @@ export function registerEmulator(program: Command): void {
           throw new UserError(
             `Port ${port} is already in use: choose another with --port, or 0 for a free one.`,
           );
-        if (code === 'EADDRNOTAVAIL')
+        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
           throw new UserError(
-            `Cannot listen on ${options.host}: use an address of this machine, such as 127.0.0.1.`,
+            `Cannot listen on ${options.host}: it is not an address of this machine. Use one with --host, such as 127.0.0.1.`,
           );
+        if (code === 'EACCES')
+          throw new UserError(
+            `Cannot listen on port ${port}: ports below 1024 need privileges. Choose another with --port, or 0 for a free one.`,
+          );
+        if (options.state !== undefined && isPathError(error))
+          throw pathProblem(error, { code: 'state_unusable', what: 'the state file', path: options.state });
         if (error instanceof SyntaxError)
           throw new UserError(
             `The state file ${options.state} is not valid emulator state: move it away or choose another --state file.`,
@@ -103,7 +112,7 @@ export function registerEmulator(program: Command): void {
           [
             `Tanium Cloud emulator listening on ${emulator.url}`,
             `Administrator API token (persona "Default", trusted from 127.0.0.1 and ::1): ${emulator.token}`,
-            `Connect to it:  echo <token> | npx tanium-bridge connect --server ${emulator.url}`,
+            `Connect to it:  echo <token> | ${commandLine(options, `connect --server ${emulator.url}`)}`,
             ...(emulator.identityPort === undefined
               ? []
               : [
@@ -120,6 +129,7 @@ export function registerEmulator(program: Command): void {
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        endWithParent(parent, stop);
       });
     });
 }
@@ -145,4 +155,18 @@ function faultFile(path: string) {
     if (error instanceof FaultRuleError) throw new UserError(error.message);
     throw error;
   }
+}
+
+/**
+ * Stops when the process that started this one ends: `kill $!` after `npm start -- emulator &` ends
+ * npm, not this process, which would otherwise keep serving. An orphan is re-parented (to init or a
+ * subreaper), so a changed parent id means the parent is gone.
+ */
+function endWithParent(parent: number, stop: () => void): void {
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    stop();
+  }, 500);
+  timer.unref();
 }

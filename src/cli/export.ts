@@ -1,7 +1,9 @@
 import { once } from 'node:events';
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
+import { writeFileAtomicStreaming } from '../common/atomicFile.js';
+import { pathProblem } from '../common/pathProblem.js';
 import { UserError } from '../common/userError.js';
 import { requireConnection } from '../connections/editConnection.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
@@ -41,21 +43,16 @@ async function writeRows(
   return rows;
 }
 
-/** Writes to a private temporary file beside `path`, then renames it: never a truncated file there. */
+/**
+ * Writes through the atomic-file helper (src/common/atomicFile.ts): never a truncated file under
+ * `path`, and the file is 0600 even when it replaces one with another mode. A path that cannot be
+ * written becomes one `output_unusable` problem naming it.
+ */
 async function toFile(path: string, write: (out: Writable) => Promise<number>): Promise<number> {
-  const temp = `${path}.${process.pid}.tmp`;
-  const file = createWriteStream(temp, { mode: 0o600, flags: 'wx' });
   try {
-    await once(file, 'open');
-    const rows = await write(file);
-    file.end();
-    await once(file, 'close');
-    renameSync(temp, path);
-    return rows;
+    return await writeFileAtomicStreaming(resolve(path), write);
   } catch (error) {
-    file.destroy();
-    rmSync(temp, { force: true });
-    throw error;
+    throw pathProblem(error, { code: 'output_unusable', what: 'the output file', path });
   }
 }
 

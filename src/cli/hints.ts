@@ -1,14 +1,32 @@
+import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HOME_ENV } from '../common/home.js';
 import type { NextStep } from '../common/nextStep.js';
 import type { Problem } from '../common/problem.js';
 import type { GlobalOptions } from './output.js';
 
+/** The CLI's entry point in this clone (hints.js is dist/cli/hints.js). */
+const BIN = fileURLToPath(new URL('../../bin/tanium-bridge.js', import.meta.url));
+
+/**
+ * How a user runs the CLI from `cwd`, pasted as is: `node` and the entry point, relative to `cwd` when
+ * the clone is under it, absolute otherwise. Never `npx tanium-bridge`, which outside the clone asks the
+ * npm registry for a package of that name (docs/cli.md).
+ */
+export function invocation(cwd: string = process.cwd()): string {
+  const path = relative(cwd, BIN);
+  const shown = path === '' || path.startsWith('..') || isAbsolute(path) ? BIN : path;
+  return `node ${shellWord(shown)}`;
+}
+
 /**
  * How the CLI says "do this next" for a service's problem code: a command to paste, spelled with the
- * same `--home` as the command that failed, so the hint acts on the same state.
+ * invocation that works from here and the same `--home` as the command that failed, so the hint acts
+ * on the same state.
  */
 export function commandLine(global: Pick<GlobalOptions, 'home'>, args: string): string {
   const home = global.home === undefined ? '' : ` --home ${shellWord(global.home)}`;
-  return `tanium-bridge ${args}${home}`;
+  return `${invocation()} ${args}${home}`;
 }
 
 /** `--name x` to repeat in hints, or nothing for the default connection. */
@@ -16,7 +34,7 @@ export function nameArg(name: unknown): string {
   return typeof name === 'string' && name !== 'default' ? ` --name ${name}` : '';
 }
 
-function shellWord(text: string): string {
+export function shellWord(text: string): string {
   return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
@@ -29,9 +47,26 @@ const HINTS: Record<string, Hint> = {
   token_missing: (d, g) => `Run \`${commandLine(g, `token replace${nameArg(d['name'])}`)}\`.`,
   sync_running: (d, g) =>
     `wait for it with \`${commandLine(g, `sync${nameArg(d['connection'])} --wait`)}\`, or try again later.`,
-  sync_failed: (d, g) =>
-    `Pages already stored are kept; run \`${commandLine(g, `sync${nameArg(d['name'])}`)}\` again to resume.`,
+  home_unusable: () => `Choose another with --home DIR (or ${HOME_ENV}).`,
+  output_unusable: () => 'Choose another file with --out, or leave --out out to write to standard output.',
+  state_unusable: () => 'Choose another file with --state.',
+  database_unreadable: (d) =>
+    `Move it aside (\`mv ${shellWord(String(d['path']))} ${shellWord(`${String(d['path'])}.damaged`)}\`) and connect again, or restore it from a backup.`,
+  sync_failed: (d, g) => syncFailedHint(d, g),
 };
+
+/**
+ * A failed sync: a sensor Tanium refuses is named by the error, so the hint offers the demo's sensors
+ * instead; another permanent error is not fixed by trying again; a transient one resumes.
+ */
+function syncFailedHint(d: Record<string, unknown>, g: Pick<GlobalOptions, 'home'>): string {
+  const name = nameArg(d['name']);
+  if (typeof d['sensor'] === 'string')
+    return `Choose other sensors, e.g. \`${commandLine(g, `sync${name} --sensors 'Installed Applications,Online'`)}\`.`;
+  if (d['retryable'] === false)
+    return 'Pages already stored are kept; trying again will not help until what Tanium refused is fixed.';
+  return `Pages already stored are kept; run \`${commandLine(g, `sync${name}`)}\` again to resume.`;
+}
 
 /** Problems whose fix names the Replace step. */
 const REPLACE_CODES = new Set(['token_unreadable']);

@@ -4,7 +4,7 @@ import { buildProgram } from './program.js';
 
 /** Runs the CLI and returns the exit code; errors become output in one place (errors.ts). */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv.slice(2));
   program.exitOverride();
   program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
   try {

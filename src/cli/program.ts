@@ -1,44 +1,30 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { registerAdmin } from './admin.js';
-import { registerApiKey } from './apikey.js';
-import { registerCheck } from './check.js';
-import { registerConnect } from './connect.js';
-import { registerDemo } from './demo.js';
-import { registerEmulator } from './emulator.js';
-import { registerExport } from './export.js';
-import { registerPosture } from './posture.js';
-import { registerRemove } from './remove.js';
-import { registerRequest } from './request.js';
-import { registerRotate } from './rotate.js';
-import { registerRotations } from './rotations.js';
-import { registerServe } from './serve.js';
-import { registerStatus } from './status.js';
-import { registerSync } from './sync.js';
-import { registerToken } from './token.js';
+import { COMMANDS, invokedCommand } from './commandList.js';
 
-/** Builds the command tree. Each command lives in its own file and registers itself here. */
-export function buildProgram(): Command {
+/** The package's version, read from its package.json (two folders above dist/cli). */
+function packageVersion(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Builds the command tree for one command line: the command it runs is loaded and registered in full;
+ * every other command is listed by name and summary only, so start-up loads one command's modules.
+ */
+export async function buildProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command('tanium-bridge')
-    .description('Connect to a Tanium Cloud tenant: rotate tokens, act, sync and decide posture.')
+    .description('Connect to a Tanium Cloud tenant: rotate tokens, act, sync and export data.')
+    .version(packageVersion(), '--version', 'print the version and exit')
     .option('--json', 'machine-readable output')
     .option('--home <dir>', 'where state lives (default: $TANIUM_BRIDGE_HOME or ~/.tanium-bridge)')
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions(false);
-  registerEmulator(program);
-  registerConnect(program);
-  registerStatus(program);
-  registerToken(program);
-  registerRemove(program);
-  registerCheck(program);
-  registerRequest(program);
-  registerRotate(program);
-  registerRotations(program);
-  registerSync(program);
-  registerExport(program);
-  registerPosture(program);
-  registerDemo(program);
-  registerServe(program);
-  registerApiKey(program);
-  registerAdmin(program);
+  const invoked = invokedCommand(args);
+  for (const entry of COMMANDS) {
+    if (entry.name === invoked) (await entry.load())(program);
+    else program.command(entry.name).description(entry.summary);
+  }
   return program;
 }

@@ -52,9 +52,9 @@ function promptHidden(prompt: string, input: NodeJS.ReadStream): Promise<string>
 }
 
 /** Refuses `--token`: the option exists only to answer it with the safe way to pass a token. */
-export function refuseTokenOption(value: unknown, command: string): void {
+export function refuseTokenOption(value: unknown, commandLine: string): void {
   if (value === undefined) return;
   throw new UserError(
-    `Refusing --token: a token on the command line is visible to other users and kept in shell history; pipe it on standard input instead, e.g. \`printf '%s' "$TANIUM_TOKEN" | tanium-bridge ${command}\`.`,
+    `Refusing --token: a token on the command line is visible to other users and kept in shell history; pipe it on standard input instead, e.g. \`printf '%s' "$TANIUM_TOKEN" | ${commandLine}\`.`,
   );
 }

@@ -58,6 +58,7 @@ export function registerRotate(program: Command): void {
     .action(async (options: RotateCliOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const name = validateConnectionName(options.name);
+      refuseScheduleWithoutIfDue(command, options.ifDue === true);
       const policy = {
         everyMs: parseDuration(options.every ?? '1d'),
         share: validateShare(Number(options.share ?? DEFAULT_POLICY.share)),
@@ -71,8 +72,21 @@ export function registerRotate(program: Command): void {
           ...(checkpoint ? { checkpoint } : {}),
         });
         const shown = { ...report, message: spellStep(report.message, report.next, global) };
-        printResult(global, shown, shown.message);
-        process.exitCode = exitCodeOf(report.outcome);
+        const exitCode = exitCodeOf(report.outcome);
+        // A failure is reported on stderr like every other command's; --json keeps its object on stdout.
+        if (exitCode !== 0 && !global.json) process.stderr.write(`${shown.message}\n`);
+        else printResult(global, shown, shown.message);
+        process.exitCode = exitCode;
       });
     });
+}
+
+/** `--every` and `--share` only say when a rotation is due: without `--if-due` they would be ignored. */
+function refuseScheduleWithoutIfDue(command: Command, ifDue: boolean): void {
+  if (ifDue) return;
+  const given = ['every', 'share'].find((option) => command.getOptionValueSource(option) === 'cli');
+  if (given !== undefined)
+    throw new UserError(
+      `Refusing --${given} without --if-due: it only says when a rotation is due, and rotate without --if-due rotates now. Add --if-due, or leave --${given} out.`,
+    );
 }

@@ -55,9 +55,9 @@ function settingsChange(options: SyncCommandOptions): SettingsChange {
   };
 }
 
-/** A terminal progress bar on stderr (pages, rows, rate, ETA from totalRecords); nothing when not a TTY. */
+/** Progress on stderr: a bar on a terminal, else lines (a log or CI keeps them; bars would garble it). */
 function progressBar(): { onEvent: (event: SyncEvent) => void; stop: () => void } {
-  if (!process.stderr.isTTY) return { onEvent: () => undefined, stop: () => undefined };
+  if (!process.stderr.isTTY) return progressLines();
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
@@ -86,6 +86,26 @@ function progressBar(): { onEvent: (event: SyncEvent) => void; stop: () => void 
     stop: () => {
       if (started) bar.stop();
     },
+  };
+}
+
+/** At most one line a second (and the first page at once): pages, endpoints of the total, rows. */
+function progressLines(): { onEvent: (event: SyncEvent) => void; stop: () => void } {
+  let rows = 0;
+  let last = 0;
+  return {
+    onEvent(event) {
+      if (event.event !== 'page') return;
+      rows += event.rows;
+      const now = performance.now();
+      if (last !== 0 && now - last < 1_000) return;
+      last = now;
+      const total = event.totalRecords === null ? '' : ` of ${event.totalRecords.toLocaleString('en-US')}`;
+      process.stderr.write(
+        `Progress: ${event.endpoints.toLocaleString('en-US')}${total} endpoints, ${event.page} pages, ${rows.toLocaleString('en-US')} rows\n`,
+      );
+    },
+    stop: () => undefined,
   };
 }
 

@@ -2,7 +2,8 @@ import { type Command, Option } from 'commander';
 import { noSuchConnection, replaceToken } from '../connections/connections.js';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
 import { viewConnection } from '../connections/view.js';
-import { nameFlag, withConnections } from './context.js';
+import { withConnections } from './context.js';
+import { commandLine, nameArg } from './hints.js';
 import { type GlobalOptions, printResult } from './output.js';
 import { readSecret, refuseTokenOption } from './readSecret.js';
 
@@ -16,8 +17,8 @@ export function registerToken(program: Command): void {
     .addOption(new Option('--token [value]', 'refused: pipe the token on standard input').hideHelp())
     .action(async (options: { name: string; token?: unknown }, command: Command) => {
       const name = validateConnectionName(options.name);
-      refuseTokenOption(options.token, `token replace${nameFlag(name)}`);
       const global = command.optsWithGlobals<GlobalOptions>();
+      refuseTokenOption(options.token, commandLine(global, `token replace${nameArg(name)}`));
       await withConnections(global, async (ctx) => {
         if (!(await ctx.store.connections.get(name))) throw noSuchConnection(name);
         const answer = await readSecret('New API token (input hidden; empty keeps the stored token): ');
@@ -27,7 +28,7 @@ export function registerToken(program: Command): void {
         if (!record) throw noSuchConnection(name);
         const view = await viewConnection(ctx, record);
         const human = replaced
-          ? `Replaced the token of "${name}" (now ${view.token.masked ?? 'unreadable'}). Run \`tanium-bridge check${nameFlag(name)}\` to test it.`
+          ? `Replaced the token of "${name}" (now ${view.token.masked ?? 'unreadable'}). Run \`${commandLine(global, `check${nameArg(name)}`)}\` to test it.`
           : `Token unchanged: the answer was empty, so the stored token of "${name}" was kept.`;
         printResult(global, { name, tokenReplaced: replaced, connection: view }, human);
       });

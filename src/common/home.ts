@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pathProblem } from './pathProblem.js';
 
 /** The environment variable that says where tanium-bridge keeps its state. */
 export const HOME_ENV = 'TANIUM_BRIDGE_HOME';
@@ -14,7 +15,39 @@ export function resolveHome(explicit?: string, env: NodeJS.ProcessEnv = process.
   return resolve(chosen);
 }
 
+/** Creates the home folder (and missing parents) or throws a `home_unusable` problem saying why not. */
 export function ensureHome(home: string): string {
-  mkdirSync(home, { recursive: true, mode: 0o700 });
+  try {
+    makeFolder(home);
+  } catch (error) {
+    throw pathProblem(error, { code: 'home_unusable', what: 'the home folder', path: home });
+  }
   return home;
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir loops forever under /proc (where mkdir answers
+ * ENOENT for a parent that exists), so each level is created, and checked, by itself.
+ */
+function makeFolder(path: string): void {
+  try {
+    mkdirSync(path, { mode: 0o700 });
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if (statSync(path).isDirectory()) return;
+      throw error;
+    }
+    if (code !== 'ENOENT' || dirname(path) === path) throw error;
+  }
+  makeFolder(dirname(path));
+  try {
+    mkdirSync(path, { mode: 0o700 });
+  } catch (error) {
+    // The parent exists now, so ENOENT means this file system makes no folders (/proc, /sys).
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      (error as NodeJS.ErrnoException).code = 'ENOCREATE';
+    throw error;
+  }
 }

@@ -18,6 +18,7 @@ export class UserError extends Problem {
       code?: string;
       fix?: string;
       kind?: Problem['kind'];
+      details?: Record<string, unknown>;
     } = {},
   ) {
     super({
@@ -25,6 +26,7 @@ export class UserError extends Problem {
       kind: options.kind ?? 'invalid',
       message,
       ...(options.fix === undefined ? {} : { fix: options.fix }),
+      ...(options.details === undefined ? {} : { details: options.details }),
       ...(options.cause === undefined ? {} : { cause: options.cause }),
     });
     this.exitCode = options.exitCode ?? 1;

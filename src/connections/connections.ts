@@ -6,6 +6,7 @@ import { maskToken } from './mask.js';
 import { openVault } from './openVault.js';
 import { requiredError } from './required.js';
 import type { Target } from './target.js';
+import { validateTokenShape } from './tokenShape.js';
 import type { Vault } from './vault.js';
 
 /** What the connection functions need: the store, and where the master key comes from. */
@@ -78,7 +79,7 @@ export async function saveConnection(
 ): Promise<SaveResult> {
   const hasToken = input.token.trim() !== '';
   // Seal before the transaction: loading (or creating) the master key touches the file system.
-  const sealed = hasToken ? vaultFor(ctx, true).seal(input.name, input.token) : undefined;
+  const sealed = hasToken ? vaultFor(ctx, true).seal(input.name, validateTokenShape(input.token)) : undefined;
   const now = nowIso(ctx);
   return ctx.store.transaction(async (tx) => {
     const existing = await tx.connections.get(input.name);
@@ -104,7 +105,7 @@ export async function saveConnection(
 export async function replaceToken(ctx: ConnectionContext, name: string, token: string): Promise<boolean> {
   if (!(await ctx.store.connections.get(name))) throw noSuchConnection(name);
   if (token.trim() === '') return false;
-  const sealed = vaultFor(ctx, true).seal(name, token);
+  const sealed = vaultFor(ctx, true).seal(name, validateTokenShape(token));
   const now = nowIso(ctx);
   await ctx.store.transaction(async (tx) => {
     if (!(await tx.connections.get(name))) throw noSuchConnection(name);

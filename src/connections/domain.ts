@@ -1,5 +1,6 @@
 import { UserError } from '../common/userError.js';
-import { isValidIdnaHost } from '../sdk/index.js';
+import { isValidIdnaHost } from '../sdk/idna.js';
+import { domainReason } from './domainReason.js';
 import { requiredError } from './required.js';
 
 /** Seed 001's exact message for anything that is not a bare Tanium Cloud API hostname. */
@@ -24,12 +25,15 @@ const CLOUD_HOST = /^[a-z0-9](?:[a-z0-9-]{0,57}[a-z0-9])?-api\.cloud\.tanium\.co
 export function validateCloudDomain(input: string): string {
   if (input.trim() === '') throw requiredError();
   // ASCII check before lower-casing: some non-ASCII letters lower-case to ASCII (U+212A KELVIN SIGN → k).
-  if (!/^[\x21-\x7e]+$/.test(input)) throw invalidDomain();
+  if (!/^[\x21-\x7e]+$/.test(input)) throw invalidDomain(input);
   const host = input.toLowerCase();
-  if (!CLOUD_HOST.test(host) || !isValidIdnaHost(host)) throw invalidDomain();
+  if (!CLOUD_HOST.test(host) || !isValidIdnaHost(host)) throw invalidDomain(input);
   return host;
 }
 
-function invalidDomain(): UserError {
-  return new UserError(INVALID_DOMAIN_MESSAGE);
+/** The source's exact message; the reason goes in `details.reason`, shown on the next line. */
+function invalidDomain(input: string): UserError {
+  return new UserError(INVALID_DOMAIN_MESSAGE, {
+    details: { reason: domainReason(input) },
+  });
 }

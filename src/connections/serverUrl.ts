@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { UserError } from '../common/userError.js';
-import { isValidIdnaHost } from '../sdk/index.js';
+import { isValidIdnaHost } from '../sdk/idna.js';
 import { requiredError } from './required.js';
 
 const FORM = 'expected https://host[:port], or http://127.0.0.1:PORT for a local emulator';

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../common/atomicFile.js';
 import { EmulatorClock } from './clock.js';
 import { ADMIN_PERMISSION, Directory, type User } from './directory.js';
 import { createFleet, type Fleet } from './fleet/index.js';
@@ -15,8 +16,11 @@ interface Snapshot {
   users: User[];
   settings: SettingRecord[];
   tokens: TokenRecord[];
-  /** The bootstrap token is re-announced on restart while it is still active; the file is owner-only. */
-  bootstrap?: { tokenId: number; tokenString: string };
+  /**
+   * Earlier versions kept the bootstrap token's string here; it is ignored when read and never
+   * written: a restart announces a new bootstrap token (the earlier one keeps working until it expires).
+   */
+  bootstrap?: unknown;
   /** The fleet is derived from these; its epoch is the tenant's creation time, so churn continues across restarts. */
   fleet?: FleetSettings;
 }
@@ -54,7 +58,8 @@ export class EmulatorState {
    */
   readonly objects: TenantObjects;
   #nextId: number;
-  #bootstrap: Snapshot['bootstrap'];
+  /** This process's bootstrap token: in memory only, so the state file holds digests alone. */
+  #bootstrap: { tokenId: number; tokenString: string } | undefined;
   #saveTimer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -63,7 +68,6 @@ export class EmulatorState {
     realism: number,
   ) {
     this.#nextId = snapshot.nextId;
-    this.#bootstrap = snapshot.bootstrap;
     this.clock = new EmulatorClock(snapshot.clockOffsetMs);
     this.directory = new Directory(snapshot.users);
     this.settings = new Settings(snapshot.settings);
@@ -153,7 +157,7 @@ export class EmulatorState {
     return this.#nextId++;
   }
 
-  /** Writes the state atomically (temp file + rename), owner-only. Changes to tokens and settings call this before answering. */
+  /** Writes the state atomically (temp file, fsync, rename; src/common/atomicFile.ts), owner-only. Changes to tokens and settings call this before answering. */
   save(): void {
     if (!this.path) return;
     const snapshot: Snapshot = {
@@ -163,12 +167,9 @@ export class EmulatorState {
       users: this.directory.users,
       settings: this.settings.records,
       tokens: this.tokens.records,
-      ...(this.#bootstrap ? { bootstrap: this.#bootstrap } : {}),
       fleet: this.fleetSettings,
     };
-    const temp = `${this.path}.tmp-${process.pid}`;
-    writeFileSync(temp, JSON.stringify(snapshot, null, 1), { mode: 0o600 });
-    renameSync(temp, this.path);
+    writeFileAtomic(this.path, JSON.stringify(snapshot, null, 1));
   }
 
   /** For frequent, low-value changes (`last_used_on`): one write a second at most. */

@@ -149,7 +149,8 @@ export class GraphQLError extends TaniumError {
   readonly category = 'api';
   readonly messages: string[];
   constructor(messages: string[], details: TaniumErrorDetails) {
-    const clean = messages.map((m) => redactSecrets(m));
+    // Tanium repeats one error per endpoint or field (a missing sensor: once per row); say each once.
+    const clean = [...new Set(messages.map((m) => redactSecrets(m)))];
     super(`Tanium Gateway answered with errors: ${clean.join('; ')}`, details);
     this.messages = clean;
   }

@@ -52,7 +52,7 @@ const OPENAPI: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
       apiKey: {
         type: 'http',
         scheme: 'bearer',
-        description: 'An API key from `tanium-bridge apikey create`.',
+        description: 'An API key from `node bin/tanium-bridge.js apikey create` (docs/cli.md).',
       },
       session: { type: 'apiKey', in: 'cookie', name: 'tb_session', description: 'The web UI session.' },
     },

@@ -62,7 +62,7 @@ describe('planning the query from the tenant schema', () => {
       { field: 'Endpoint.compliance', streams: ['vulnerabilities', 'compliance'], solution: 'Tanium Comply' },
     ]);
     expect(missingMessage('lab', plan.missing, ['assets', 'vulnerabilities', 'compliance'])).toBe(
-      'The Gateway of "lab" lacks Endpoint.compliance (Tanium Comply), needed by the vulnerabilities and compliance streams. Fix: enable it on the tenant, or sync the other streams: tanium-bridge sync --streams assets --name lab.',
+      'The Gateway of "lab" lacks Endpoint.compliance (Tanium Comply), needed by the vulnerabilities and compliance streams. Fix: enable it on the tenant, or sync only the other streams (assets).',
     );
   });
 

@@ -196,7 +196,7 @@ export function missingMessage(
     )
     .join('; ');
   const fix = runnable.length
-    ? `enable it on the tenant, or sync the other streams: tanium-bridge sync --streams ${runnable.join(',')}${connection === 'default' ? '' : ` --name ${connection}`}`
+    ? `enable it on the tenant, or sync only the other streams (${runnable.join(',')})`
     : 'enable it on the tenant (or ask Tanium which release brings it)';
   return `The Gateway of "${connection}" lacks ${reasons}. Fix: ${fix}.`;
 }

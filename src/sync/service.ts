@@ -124,7 +124,11 @@ function syncProblem(name: string, error: unknown): unknown {
       kind: isTaniumError(error) ? (error.status === undefined ? 'unavailable' : 'upstream') : 'unavailable',
       message: `Sync of "${name}" failed: ${error.message.replace(/\.$/, '')}.`,
       fix: 'Pages already stored are kept; the next sync resumes from them.',
-      details: { name, ...(isTaniumError(error) ? { retryable: error.retryable } : {}) },
+      details: {
+        name,
+        ...(isTaniumError(error) ? { retryable: error.retryable } : {}),
+        ...sensorNamed(error),
+      },
       cause: error,
     });
   return error;
@@ -165,4 +169,10 @@ export async function syncConnection(
   } finally {
     await client.close();
   }
+}
+
+/** The sensor a Gateway error names (a sensor that does not exist or needs a parameter), if any. */
+function sensorNamed(error: Error): { sensor?: string } {
+  const match = /Sensor "([^"]{1,200})" (?:does not exist|requires)/.exec(error.message);
+  return match?.[1] === undefined ? {} : { sensor: match[1] };
 }

@@ -1,5 +1,5 @@
 /**
- * `tanium-bridge check` as a real process against the emulator (and tiny loopback servers for the
+ * `node bin/tanium-bridge.js check` as a real process against the emulator (and tiny loopback servers for the
  * answers the emulator never gives): the exact messages of seed 001 and one diagnosis per cause.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -109,7 +109,7 @@ describe('check (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
       const d = await expectDiagnosis(home, [], 'unauthorized');
       expect(d?.message).toContain('expired or was revoked');
       expect(d?.message).toContain('trusted IP addresses');
-      expect(d?.fix).toContain('tanium-bridge token replace');
+      expect(d?.fix).toContain('node bin/tanium-bridge.js token replace');
       expect(d?.fix).toContain('api_token_trusted_ip_address_list');
     } finally {
       await own.close();
@@ -124,7 +124,7 @@ describe('check (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
     expect((await h.call('DELETE', `/api/v2/api_tokens/${made.id}`)).status).toBe(200);
     const d = await expectDiagnosis(home, ['--name', 'revoked'], 'unauthorized');
     // The fix spells the connection's name.
-    expect(d?.fix).toContain('tanium-bridge token replace --name revoked');
+    expect(d?.fix).toContain('node bin/tanium-bridge.js token replace --name revoked');
   });
 
   it('401, token stored without its token- prefix: detected from the stored token', async () => {

@@ -4,15 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { CLI, startCliUntilFirstLine, stopChild } from '../helpers/spawnCli.js';
 
 describe('tanium-bridge emulator', () => {
-  it('prints exactly one {url, token} JSON object as its first line, within 5 seconds, and the token works', async () => {
-    const { child, firstLine, elapsedMs } = await startCliUntilFirstLine([
-      'emulator',
-      '--port',
-      '0',
-      '--json',
-    ]);
+  it('prints exactly one {url, token} JSON object as its first line, and the token works', async () => {
+    const { child, firstLine } = await startCliUntilFirstLine(['emulator', '--port', '0', '--json']);
     try {
-      expect(elapsedMs).toBeLessThan(5_000);
       const announced = JSON.parse(firstLine) as Record<string, string>;
       expect(Object.keys(announced).sort()).toEqual(['token', 'url']);
       expect(announced['url']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

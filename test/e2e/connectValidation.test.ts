@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INVALID_DOMAIN_MESSAGE } from '../../src/connections/domain.js';
+import { domainReason } from '../../src/connections/domainReason.js';
 import { REQUIRED_MESSAGE } from '../../src/connections/required.js';
 import {
   BLANK_DOMAINS,
@@ -24,7 +25,7 @@ describe('connect validates the address before anything else (CLI)', {
       expect({ domain: HOSTILE_DOMAINS[index], code: result.code, stderr: result.stderr }).toEqual({
         domain: HOSTILE_DOMAINS[index],
         code: 1,
-        stderr: `${INVALID_DOMAIN_MESSAGE}\n`,
+        stderr: `${INVALID_DOMAIN_MESSAGE}\n${domainReason(HOSTILE_DOMAINS[index] as string)}\n`,
       });
       expect(result.stdout).toBe('');
     });
@@ -95,7 +96,9 @@ describe('connect validates the address before anything else (CLI)', {
       const result = await runCli(['connect', ...args, '--name', 'corner'], { home, input: TOKEN });
       expect({ args, code: result.code, stdout: result.stdout }).toEqual({ args, code: 1, stdout: '' });
       expect(result.stderr).toMatch(pattern);
-      expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
+      // A refused API domain adds its reason on a second line (docs/cli.md); everything else is one line.
+      const lines = args[0] === '--domain' ? 2 : 1;
+      expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(lines);
     }
     const status = await runCli(['status', '--json'], { home });
     expect(JSON.parse(status.stdout)).toEqual({ connections: [] });

@@ -31,7 +31,7 @@ describe('connections (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
     const saved = await runCli(['connect', '--domain', DOMAIN], { home, input: `${token}\n` });
     expect(saved.code).toBe(0);
     expect(saved.stdout).toContain(`Saved connection "default" to ${DOMAIN}`);
-    expect(saved.stdout).toContain('run `tanium-bridge check` next');
+    expect(saved.stdout).toMatch(/run `node bin\/tanium-bridge\.js check( --home \S+)?` next/);
     const human = await runCli(['status'], { home });
     expect(human.stdout).toContain(`••••••••${last4(token)}`);
     expect(human.stdout).toContain(DOMAIN);

@@ -269,7 +269,7 @@ describe('rotate: grant-then-revoke (CLI against the emulator)', { timeout: CLI_
     const forced = await rotate(home, ['--via', 'grant']);
     expect(forced.code).toBe(1);
     expect(forced.report.outcome).toBe('grant_refused');
-    expect(forced.report.message).toContain('tanium-bridge rotate --via rest');
+    expect(forced.report.message).toContain('node bin/tanium-bridge.js rotate --via rest');
     expect(await storedToken(f, home)).toBe(token);
     await expectOneWorkingToken(user, home);
   });

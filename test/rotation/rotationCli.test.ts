@@ -168,7 +168,7 @@ describe('rotate --via rest|graphql: the exchange (CLI against the emulator)', {
       expect((await stats()).patch).toBe(exchanges);
       const current = (await stored(home)) as string;
       if (outcome === 'lost') {
-        expect(next.report.message).toContain('tanium-bridge token replace');
+        expect(next.report.message).toContain('node bin/tanium-bridge.js token replace');
         expect(await works(current)).toBe(false);
         const status = await runCli(['status'], { home });
         expect(status.stdout).toContain('PROBLEM  The token of "default" is lost');
@@ -194,7 +194,7 @@ describe('rotate --via rest|graphql: the exchange (CLI against the emulator)', {
       expect(first.code).toBe(3);
       expect(first.report.outcome).toBe('lost');
       expect(first.report.message).toMatch(
-        /is lost: Tanium exchanged it .* Fix: create a new API token .* `tanium-bridge token replace( --home \S+)?`/,
+        /is lost: Tanium exchanged it .* Fix: create a new API token .* `node bin\/tanium-bridge\.js token replace( --home \S+)?`/,
       );
       const second = await rotate(home, ['--via', via]);
       expect(second.code).toBe(3);

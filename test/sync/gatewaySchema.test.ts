@@ -117,7 +117,7 @@ describe('a client that adapts to the tenant schema', () => {
       const text = (error as Error).message;
       expect(text).toContain('Endpoint.compliance (Tanium Comply)');
       expect(text).toContain('vulnerabilities and compliance streams');
-      expect(text).toContain('tanium-bridge sync --streams assets');
+      expect(text).toContain('or sync only the other streams (assets');
       // No row was written; the run is recorded as failed with the message.
       expect(await target.store.sync.count('default', 'assets')).toBe(0);
       const [run] = await target.store.sync.runs('default', 1);

@@ -142,12 +142,10 @@ describe('sync, export and demo from the command line', () => {
     );
   }, 60_000);
 
-  it('demo works from a clean home in under two minutes', async () => {
+  it('demo works from a clean home: a full sync of every stream, then status', async () => {
     const home = join(tempDir(), 'demo-home');
-    const started = Date.now();
     const demo = await runCli(['demo', '--once', '--json'], { home });
     expect(demo.code, demo.stderr).toBe(0);
-    expect(Date.now() - started).toBeLessThan(120_000);
     const result = JSON.parse(demo.stdout) as {
       user: string;
       totals: Record<string, number>;
