@@ -4,7 +4,16 @@ import { isPathError, pathProblem } from '../common/pathProblem.js';
 import { UserError } from '../common/userError.js';
 import { readFaultFile } from '../emulator/faults/faultFile.js';
 import { FaultRuleError } from '../emulator/faults/faultRules.js';
-import { GATEWAY_FEATURES, type GatewayFeature, isGatewayFeature, startEmulator } from '../emulator/index.js';
+import {
+  type EmulatorOptions,
+  GATEWAY_FEATURES,
+  type GatewayFeature,
+  isGatewayFeature,
+  MAX_TENANTS,
+  type RunningTenants,
+  startEmulator,
+  startTenants,
+} from '../emulator/index.js';
 import { commandLine } from './hints.js';
 import type { GlobalOptions } from './output.js';
 import { printJson } from './output.js';
@@ -21,6 +30,7 @@ interface EmulatorCommandOptions extends GlobalOptions {
   without?: string;
   identityPort?: string;
   identityComputerId?: string;
+  tenants?: string;
 }
 
 /** `tanium-bridge emulator`: serves the local Tanium Cloud emulator until stopped. */
@@ -44,6 +54,10 @@ export function registerEmulator(program: Command): void {
       '--identity-computer-id <id>',
       'the emulated endpoint the identity listener answers for (default: the first)',
     )
+    .option(
+      '--tenants <n>',
+      'serve N tenants from this process, tenant k at http://127.0.0.k:PORT with its own fleet, tokens and faults (docs/emulator.md)',
+    )
     .option('--faults <file>', 'install fault rules {"rules": [...]} at start (docs/emulator-faults.md)')
     .option(
       '--realism <share>',
@@ -57,53 +71,23 @@ export function registerEmulator(program: Command): void {
       const parent = process.ppid; // before start-up, which a parent may not outlive
       const options = command.optsWithGlobals<EmulatorCommandOptions>();
       const port = parsePort(options.port);
-      const endpoints =
-        options.endpoints === undefined
-          ? undefined
-          : parseWhole(options.endpoints, '--endpoints', 1, 500_000);
-      const seed =
-        options.seed === undefined ? undefined : parseWhole(options.seed, '--seed', 0, 2 ** 31 - 1);
-      const realism = options.realism === undefined ? undefined : parseShare(options.realism, '--realism');
-      const faultRules = options.faults === undefined ? undefined : faultFile(options.faults);
-      const without = options.without === undefined ? undefined : parseWithout(options.without);
-      const identityPort = options.identityPort === undefined ? undefined : parsePort(options.identityPort);
+      const tenants =
+        options.tenants === undefined ? 1 : parseWhole(options.tenants, '--tenants', 1, MAX_TENANTS);
+      const each = emulatorOptions(options, port);
+      if (tenants > 1) {
+        refuseWithTenants(options);
+        const served = await startTenants({ ...each, tenants }).catch((error: unknown) => {
+          throw startupProblem(error, options, port);
+        });
+        announceTenants(served, options);
+        await untilStopped(parent, () => served.close());
+        return;
+      }
       let emulator: Awaited<ReturnType<typeof startEmulator>>;
       try {
-        emulator = await startEmulator({
-          port,
-          host: options.host,
-          ...(identityPort === undefined ? {} : { identityPort }),
-          ...(options.identityComputerId === undefined
-            ? {}
-            : { identityComputerId: options.identityComputerId }),
-          ...(endpoints === undefined ? {} : { endpoints }),
-          ...(seed === undefined ? {} : { seed }),
-          ...(realism === undefined ? {} : { realism }),
-          ...(options.state ? { statePath: resolve(options.state) } : {}),
-          ...(faultRules === undefined ? {} : { faultRules }),
-          ...(without === undefined ? {} : { without }),
-        });
+        emulator = await startEmulator(each);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE')
-          throw new UserError(
-            `Port ${port} is already in use: choose another with --port, or 0 for a free one.`,
-          );
-        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-          throw new UserError(
-            `Cannot listen on ${options.host}: it is not an address of this machine. Use one with --host, such as 127.0.0.1.`,
-          );
-        if (code === 'EACCES')
-          throw new UserError(
-            `Cannot listen on port ${port}: ports below 1024 need privileges. Choose another with --port, or 0 for a free one.`,
-          );
-        if (options.state !== undefined && isPathError(error))
-          throw pathProblem(error, { code: 'state_unusable', what: 'the state file', path: options.state });
-        if (error instanceof SyntaxError)
-          throw new UserError(
-            `The state file ${options.state} is not valid emulator state: move it away or choose another --state file.`,
-          );
-        throw error;
+        throw startupProblem(error, options, port);
       }
       const identity = emulator.identityPort === undefined ? {} : { identityPort: emulator.identityPort };
       if (options.json) printJson({ url: emulator.url, token: emulator.token, ...identity });
@@ -123,15 +107,99 @@ export function registerEmulator(program: Command): void {
           ].join('\n'),
         );
       }
-      await new Promise<void>((done) => {
-        const stop = () => {
-          emulator.close().finally(done);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        endWithParent(parent, stop);
-      });
+      await untilStopped(parent, () => emulator.close());
     });
+}
+
+/** The options of one emulated tenant, from the command line (each value checked, with its flag named). */
+function emulatorOptions(options: EmulatorCommandOptions, port: number): EmulatorOptions {
+  const endpoints =
+    options.endpoints === undefined ? undefined : parseWhole(options.endpoints, '--endpoints', 1, 500_000);
+  const seed = options.seed === undefined ? undefined : parseWhole(options.seed, '--seed', 0, 2 ** 31 - 1);
+  const realism = options.realism === undefined ? undefined : parseShare(options.realism, '--realism');
+  const faultRules = options.faults === undefined ? undefined : faultFile(options.faults);
+  const without = options.without === undefined ? undefined : parseWithout(options.without);
+  const identityPort = options.identityPort === undefined ? undefined : parsePort(options.identityPort);
+  return {
+    port,
+    host: options.host,
+    ...(identityPort === undefined ? {} : { identityPort }),
+    ...(options.identityComputerId === undefined ? {} : { identityComputerId: options.identityComputerId }),
+    ...(endpoints === undefined ? {} : { endpoints }),
+    ...(seed === undefined ? {} : { seed }),
+    ...(realism === undefined ? {} : { realism }),
+    ...(options.state ? { statePath: resolve(options.state) } : {}),
+    ...(faultRules === undefined ? {} : { faultRules }),
+    ...(without === undefined ? {} : { without }),
+  };
+}
+
+/** Serves until Ctrl+C, SIGTERM or the end of the parent process, then closes. */
+function untilStopped(parent: number, close: () => Promise<void>): Promise<void> {
+  return new Promise<void>((done) => {
+    const stop = () => {
+      close().finally(done);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    endWithParent(parent, stop);
+  });
+}
+
+/** A start-up failure in words: the port, the address or the state file, and what to do. */
+function startupProblem(error: unknown, options: EmulatorCommandOptions, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return new UserError(`Port ${port} is already in use: choose another with --port, or 0 for a free one.`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new UserError(
+      `Cannot listen on ${options.host}: it is not an address of this machine. Use one with --host, such as 127.0.0.1.`,
+    );
+  if (code === 'EACCES')
+    return new UserError(
+      `Cannot listen on port ${port}: ports below 1024 need privileges. Choose another with --port, or 0 for a free one.`,
+    );
+  if (options.state !== undefined && isPathError(error))
+    return pathProblem(error, { code: 'state_unusable', what: 'the state file', path: options.state });
+  if (error instanceof SyntaxError)
+    return new UserError(
+      `The state file ${options.state} is not valid emulator state: move it away or choose another --state file.`,
+    );
+  return error;
+}
+
+/** Options that name one tenant's address, file or listener make no sense for several. */
+function refuseWithTenants(options: EmulatorCommandOptions): void {
+  const clash =
+    options.state !== undefined
+      ? '--state'
+      : options.identityPort !== undefined
+        ? '--identity-port'
+        : options.host !== '127.0.0.1'
+          ? '--host'
+          : undefined;
+  if (clash)
+    throw new UserError(
+      `${clash} cannot be combined with --tenants: tenants listen on 127.0.0.1 to 127.0.0.N and keep their state in memory. Leave out ${clash}, or run one tenant.`,
+    );
+}
+
+function announceTenants(served: RunningTenants, options: EmulatorCommandOptions): void {
+  const list = served.tenants.map((t) => ({ url: t.url, token: t.token }));
+  if (options.json) {
+    // The first tenant's url and token stay at the top level: scripts written for one tenant keep working.
+    printJson({ ...list[0]!, tenants: list });
+    return;
+  }
+  process.stdout.write(
+    [
+      `Tanium Cloud emulator serving ${list.length} tenants on port ${served.port} (administrator tokens, persona "Default", trusted from 127.0.0.1 and ::1):`,
+      ...list.map((t, i) => `  tenant ${i + 1}: ${t.url}  ${t.token}`),
+      `Connect to one:  echo <token> | ${commandLine(options, `connect --name tenant-1 --server ${list[0]!.url}`)}`,
+      'Stop with Ctrl+C.',
+      '',
+    ].join('\n'),
+  );
 }
 
 /** `--without risk`: known optional parts, or one line naming the unknown one and the known ones. */

@@ -3,7 +3,8 @@ import { type EmulatorOptions, type RunningEmulator, startEmulator } from './sta
 /** Tenants one process can serve: one loopback address each, 127.0.0.1 to 127.0.0.254. */
 export const MAX_TENANTS = 254;
 
-export interface TenantsOptions extends Omit<EmulatorOptions, 'host' | 'statePath'> {
+export interface TenantsOptions
+  extends Omit<EmulatorOptions, 'host' | 'statePath' | 'identityPort' | 'identityComputerId'> {
   /** How many tenants, each with its own fleet, tokens, settings, clock, faults and truth. */
   tenants: number;
 }
