@@ -5,11 +5,12 @@
 // Each run is its own process (its own peak RSS and CPU). Figures: min/median/max wall time of the
 // repeats, CPU milliseconds per 1,000 rows (median), peak RSS (the largest), and ratios of medians.
 // SIDE_ENDPOINTS (20,000), SIDE_BIG_ENDPOINTS (100,000, no latency; 0 skips), SIDE_LATENCIES (0,50,200),
-// SIDE_REPEATS (3) override.
+// SIDE_REPEATS (3), SIDE_BIG_REPEATS (as SIDE_REPEATS) override.
 const ENDPOINTS = Number(process.env.SIDE_ENDPOINTS ?? 20_000);
 const BIG = Number(process.env.SIDE_BIG_ENDPOINTS ?? 100_000);
 const LATENCIES = (process.env.SIDE_LATENCIES ?? '0,50,200').split(',').map(Number);
 const REPEATS = Number(process.env.SIDE_REPEATS ?? 3);
+const BIG_REPEATS = Number(process.env.SIDE_BIG_REPEATS ?? REPEATS);
 const MiB = 1024 * 1024;
 const CLIENTS = [
   { name: 'floor (fetch + parse)', kind: 'floor' },
@@ -49,11 +50,11 @@ function summarise(runs) {
 
 const s = (ms) => (ms / 1000).toFixed(2);
 
-async function setting(run, self, emulator, latency) {
+async function setting(run, self, emulator, latency, repeats) {
   await setLatency(emulator.url, latency);
   const byClient = new Map(CLIENTS.map((c) => [c.kind, []]));
   // Interleaved repeats: a slow minute of the shared machine hits every client alike.
-  for (let r = 0; r < REPEATS; r++)
+  for (let r = 0; r < repeats; r++)
     for (const c of CLIENTS)
       byClient.get(c.kind).push(await run([self, '--worker', c.kind, emulator.url, emulator.token]));
   const figures = new Map([...byClient].map(([kind, runs]) => [kind, summarise(runs)]));
@@ -62,7 +63,7 @@ async function setting(run, self, emulator, latency) {
   const best = plains.reduce((a, b) => (a.median <= b.median ? a : b));
   const bestCpu = Math.min(...plains.map((p) => p.cpuPerK));
   console.log(
-    `\n${emulator.endpoints.toLocaleString()} endpoints, ${latency} ms per request (${REPEATS} runs each):`,
+    `\n${emulator.endpoints.toLocaleString()} endpoints, ${latency} ms per request (${repeats} runs each):`,
   );
   for (const c of CLIENTS) {
     const f = figures.get(c.kind);
@@ -84,14 +85,14 @@ async function setting(run, self, emulator, latency) {
 export async function sideBySide({ run, startEmulator, self }) {
   console.log('side by side: floor, tanium-bridge, plain reference client (bench/plainClient.mjs)');
   const fleets = [
-    { endpoints: ENDPOINTS, latencies: LATENCIES },
-    ...(BIG > 0 ? [{ endpoints: BIG, latencies: [0] }] : []),
+    { endpoints: ENDPOINTS, latencies: LATENCIES, repeats: REPEATS },
+    ...(BIG > 0 ? [{ endpoints: BIG, latencies: [0], repeats: BIG_REPEATS }] : []),
   ];
   for (const fleet of fleets) {
     const emulator = await startEmulator(fleet.endpoints);
     try {
       for (const latency of fleet.latencies)
-        await setting(run, self, { ...emulator, endpoints: fleet.endpoints }, latency);
+        await setting(run, self, { ...emulator, endpoints: fleet.endpoints }, latency, fleet.repeats);
     } finally {
       emulator.child.kill('SIGTERM');
     }

@@ -18,7 +18,7 @@ export const DEFAULT_PAGE_SIZE: PageSizeOptions = {
   min: 100,
   max: 5_000,
   budgetMs: 2_000,
-  maxRowsPerPage: 12_000,
+  maxRowsPerPage: 8_000,
 };
 
 /** A doubling must raise rows per second by this factor to count as paying. */
