@@ -4,7 +4,8 @@
 // endpoints, to show that memory does not grow with fleet size. The emulator runs in its own process,
 // as Tanium would; the floor and each sync run in their own process too, so each peak RSS is its own.
 // Run with `npm run bench:sync` (SYNC_ENDPOINTS, SYNC_BIG_ENDPOINTS override sizes; SYNC_BIG_ENDPOINTS=0
-// skips the second fleet).
+// skips the second fleet). It first runs the side-by-side section (bench/sideBySide.mjs: floor,
+// tanium-bridge and a plain reference client at injected latencies); SYNC_SECTIONS=side or =scale runs one.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -45,7 +45,9 @@ export class PageSizer {
 
   /** After a page: `ms` from request to parsed answer, `endpoints` nodes, `rows` rows of all streams. */
   observe(ms: number, endpoints: number, rows: number): void {
-    if (endpoints > 0) this.#rowsPerEndpoint = Math.max(1, rows / endpoints);
+    // The densest page so far sets the cap: a page's memory follows its rows, and a sparse page must not
+    // let the next (perhaps dense) one run far over the cap.
+    if (endpoints > 0) this.#rowsPerEndpoint = Math.max(this.#rowsPerEndpoint, rows / endpoints);
     const asked = this.#size;
     if (ms > this.options.budgetMs) {
       this.#shrink();
