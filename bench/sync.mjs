@@ -4,12 +4,15 @@
 // endpoints, to show that memory does not grow with fleet size. The emulator runs in its own process,
 // as Tanium would; the floor and each sync run in their own process too, so each peak RSS is its own.
 // Run with `npm run bench:sync` (SYNC_ENDPOINTS, SYNC_BIG_ENDPOINTS override sizes; SYNC_BIG_ENDPOINTS=0
-// skips the second fleet).
+// skips the second fleet). It first runs the side-by-side section (bench/sideBySide.mjs: floor,
+// tanium-bridge and a plain reference client at injected latencies); SYNC_SECTIONS=side or =scale runs one.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { plainSync } from './plainClient.mjs';
+import { sideBySide } from './sideBySide.mjs';
 
 const SMALL = Number(process.env.SYNC_ENDPOINTS ?? 100_000);
 const BIG = Number(process.env.SYNC_BIG_ENDPOINTS ?? 300_000);
@@ -21,9 +24,14 @@ const self = fileURLToPath(import.meta.url);
 const cli = fileURLToPath(new URL('../bin/tanium-bridge.js', import.meta.url));
 
 if (process.argv[2] === '--worker') await worker(process.argv[3], process.argv[4], process.argv[5]);
-else await orchestrate();
+else {
+  const sections = (process.env.SYNC_SECTIONS ?? 'side,scale').split(',');
+  if (sections.includes('side')) await sideBySide({ run, startEmulator, self });
+  if (sections.includes('scale')) await orchestrate();
+}
 
 async function worker(kind, url, token) {
+  if (kind.startsWith('plain:')) return plainWorker(Number(kind.slice(6)), url, token);
   const { createTaniumClient } = await import('../dist/sdk/index.js');
   const { STREAMS: DEFS } = await import('../dist/streams/index.js');
   const { endpointsQuery } = await import('../dist/sync/query.js');
@@ -45,7 +53,9 @@ async function worker(kind, url, token) {
     let after = null;
     let endpoints = 0;
     let rows = 0;
+    let pages = 0;
     for (;;) {
+      pages++;
       const t0 = performance.now();
       const data = await client.graphql(query, { first: sizer.size, after, filter: null });
       const page = data.endpoints;
@@ -59,7 +69,7 @@ async function worker(kind, url, token) {
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
-    result = { endpoints, rows };
+    result = { endpoints, rows, pages };
   } else {
     const { SqliteStore } = await import('../dist/store/sqlite/sqliteStore.js');
     const { runSync } = await import('../dist/sync/runner.js');
@@ -107,6 +117,19 @@ async function worker(kind, url, token) {
   await client.close();
   process.stdout.write(
     `${JSON.stringify({ ...result, ms, peakRss: peak, maxRss: process.resourceUsage().maxRSS * 1024 })}\n`,
+  );
+}
+
+/** The plain reference client (bench/plainClient.mjs) with pages of `pageSize`, in its own process. */
+async function plainWorker(pageSize, url, token) {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-bench-plain-'));
+  const started = performance.now();
+  const result = await plainSync({ url, token, pageSize, file: join(dir, 'plain.db') });
+  const ms = performance.now() - started;
+  rmSync(dir, { recursive: true, force: true });
+  const cpu = process.cpuUsage();
+  process.stdout.write(
+    `${JSON.stringify({ ...result, ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRss: process.resourceUsage().maxRSS * 1024 })}\n`,
   );
 }
 

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SyncEvent } from '../../src/sync/events.js';
+import { DEFAULT_PAGE_SIZE } from '../../src/sync/pageSize.js';
+import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
+import { counts, freezeClock, syncTarget, truth } from '../helpers/syncHarness.js';
+
+const GATEWAY = '/plugin/products/gateway/graphql';
+/** The row cap before the sizer aimed at rows per second: pages of about 140 endpoints. */
+const OLD_ROW_CAP = 5_000;
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ endpoints: 2_500, seed: 14, realism: 0 });
+  freezeClock(h.emulator);
+}, 120_000);
+afterAll(() => h.close());
+
+describe('page sizing against a distant Gateway', () => {
+  it('round trips of 400 ms: pages grow past the old row cap, stay under the new one, and the store equals the truth', async () => {
+    const reply = await h.call('POST', '/__emulator/faults', {
+      token: null,
+      body: { rules: [{ path: GATEWAY, fault: 'latency:400', rate: 1 }] },
+    });
+    expect(reply.status, reply.text).toBe(200);
+    const t = await syncTarget(h.emulator);
+    try {
+      const pages: Extract<SyncEvent, { event: 'page' }>[] = [];
+      // A generous time budget: the test is about the row caps, not about how slow this machine is.
+      await t.sync({
+        full: true,
+        pageSize: { budgetMs: 120_000 },
+        onEvent: (e) => {
+          if (e.event === 'page') pages.push(e);
+        },
+      });
+      const largest = Math.max(...pages.map((p) => p.rows));
+      expect(largest).toBeGreaterThan(OLD_ROW_CAP);
+      // The cap follows the densest page before: a page denser than any before may run over by its density.
+      expect(largest).toBeLessThan(DEFAULT_PAGE_SIZE.maxRowsPerPage * 1.5);
+      const now = await truth(h.url);
+      expect(await counts(t.store)).toEqual({
+        endpoints: now.endpoints,
+        cveFindings: now.cveFindings,
+        complianceFindings: now.complianceFindings,
+      });
+    } finally {
+      await t.close();
+      h.emulator.faults.clear();
+    }
+  }, 120_000);
+});
