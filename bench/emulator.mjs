@@ -1,4 +1,4 @@
-// Emulator benchmark (issue 3 item 7): endpoints served per second over real HTTP, pages of 1,000 with
+// Emulator benchmark: endpoints served per second over real HTTP, pages of 1,000 with
 // CVE fields, against a floor measured in the same run: building the same endpoints and findings in
 // process, without GraphQL or HTTP. Then the 500,000-endpoint start-up: time until the emulator
 // announces itself and its RSS after serving a first page, in a child process.

@@ -1,4 +1,4 @@
-// Sync benchmark (issue 6 item 6): a full sync of a 100,000-endpoint emulator (assets, CVE findings,
+// Sync benchmark: a full sync of a 100,000-endpoint emulator (assets, CVE findings,
 // compliance findings) into SQLite, against a floor measured in the same run: fetching and parsing the
 // same pages (same query, same adaptive page size) without storing them. Then the same sync at 300,000
 // endpoints, to show that memory does not grow with fleet size. The emulator runs in its own process,

@@ -8,7 +8,7 @@ import { type Diagnosis, diagnose, redactDiagnosis } from './diagnosis.js';
 import { validateConnectionName } from './name.js';
 import { type SchemaReport, schemaReport } from './schemaReport.js';
 
-/** The workflow-product document's exact messages for the health check. */
+/** The health check's exact messages, as the connect workflow of integration products gives them (docs/check.md). */
 export const CHECK_OK = 'Successfully authenticated with Tanium Cloud';
 export const CHECK_FAILED =
   'Unable to connect to Tanium. Please verify your API token and API domain (e.g. acme-api.cloud.tanium.com) are correct.';

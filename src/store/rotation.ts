@@ -1,5 +1,5 @@
 /**
- * Persisted token rotation (issue 5, docs/rotation.md): the state machine's current phase per
+ * Persisted token rotation (docs/rotation.md): the state machine's current phase per
  * connection, what is known about the token in use (id and expiry, never its string), and an audit
  * row per attempt. Token strings live only in the secrets table (`active` and `pending` slots).
  */

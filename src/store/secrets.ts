@@ -1,7 +1,7 @@
 /**
  * Slots let rotation keep two tokens per connection: `active` is the one in use; `pending` holds a
  * freshly rotated token, committed the moment it arrives and before it is verified and promoted
- * (issue 5, docs/rotation.md).
+ * (docs/rotation.md).
  */
 export type SecretSlot = 'active' | 'pending';
 

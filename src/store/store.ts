@@ -24,7 +24,7 @@ export interface Repositories {
   readonly secrets: SecretRepository;
   readonly leases: LeaseRepository;
   readonly rotation: RotationRepository;
-  /** Stream tables, checkpoints, sync runs and quarantine (issue 6). */
+  /** Stream tables, checkpoints, sync runs and quarantine (docs/sync.md). */
   readonly sync: SyncRepository;
   /** The HTTP API's keys (hashes only). */
   readonly apiKeys: ApiKeyRepository;

@@ -1,7 +1,7 @@
 import type { Migration } from '../../migration.js';
 
 /**
- * Token rotation (issue 5): one state row per connection (the persisted state machine, token ids and
+ * Token rotation (docs/rotation.md): one state row per connection (the persisted state machine, token ids and
  * expiry, never a token string) and an audit trail of every attempt. The audit has no foreign key so
  * that the history of a removed connection survives it. The `pending` secret slot needs no schema
  * change: `secrets.slot` is free text.

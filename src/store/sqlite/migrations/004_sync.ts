@@ -1,7 +1,7 @@
 import type { Migration } from '../../migration.js';
 
 /**
- * The sync engine (issue 6): one table per stream, keyed by connection first so several tenants can
+ * The sync engine (docs/sync.md): one table per stream, keyed by connection first so several tenants can
  * share a store; checkpoints, settings, run history and quarantine.
  *
  * Every stream row carries `seen_gen` (the collection generation that last saw it: the mark of

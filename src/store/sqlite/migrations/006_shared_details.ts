@@ -1,7 +1,7 @@
 import type { Migration } from '../../migration.js';
 
 /**
- * CVE descriptions and compliance rules stored once (issue 6's speed target). A CVE's year, scores,
+ * CVE descriptions and compliance rules stored once (the sync's speed target, docs/sync.md). A CVE's year, scores,
  * severities, summary and KEV flag, and a rule's id, text, category, standard and profile, repeated on
  * every endpoint: two thirds of the bytes a sync wrote. They move to `cve_details` and
  * `compliance_rules`, one row per distinct set of values (`key` is the JSON array of those values, as
