@@ -7,18 +7,17 @@
 // 3. A Cloudflare posture batch of 1,000 devices (token verified, each device matched and scored):
 //    milliseconds per batch, against 1,000 bare primary-key reads.
 // Run with `npm run bench:posture` (POSTURE_ENDPOINTS, POSTURE_SECONDS override the sizes).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cli, run, start } from './processes.mjs';
 
 const ENDPOINTS = Number(process.env.POSTURE_ENDPOINTS ?? 100_000);
 const SECONDS = Number(process.env.POSTURE_SECONDS ?? 10);
 const self = fileURLToPath(import.meta.url);
-const cli = fileURLToPath(new URL('../bin/tanium-bridge.js', import.meta.url));
 
 const POLICY = `
 name: bench-five
@@ -42,42 +41,6 @@ async function bare(file) {
   app.get('/posture', async () => answer);
   await app.listen({ host: '127.0.0.1', port: 0 });
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${app.server.address().port}` })}\n`);
-}
-
-function start(args) {
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => {
-    stderr += c;
-  });
-  const first = new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`)));
-  });
-  return { child, first };
-}
-
-function run(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-    });
-    child.stderr.on('data', (c) => {
-      err += c;
-    });
-    child.once('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited ${code}: ${err}`)),
-    );
-    child.stdin.end(input);
-  });
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];

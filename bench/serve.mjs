@@ -6,17 +6,16 @@
 //    rows per second, and the serve process's peak RSS before and after (flat memory means the export
 //    streams rather than buffers).
 // Run with `npm run bench:serve` (SERVE_ENDPOINTS, SERVE_SECONDS override the sizes).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cli, memory, run, start } from './processes.mjs';
 
 const ENDPOINTS = Number(process.env.SERVE_ENDPOINTS ?? 100_000);
 const SECONDS = Number(process.env.SERVE_SECONDS ?? 10);
 const MiB = 1024 * 1024;
 const self = fileURLToPath(import.meta.url);
-const cli = fileURLToPath(new URL('../bin/tanium-bridge.js', import.meta.url));
 
 if (process.argv[2] === '--bare') await bare(process.argv[3]);
 else await orchestrate();
@@ -30,52 +29,6 @@ async function bare(file) {
   app.get('/page', async () => answers.page);
   await app.listen({ host: '127.0.0.1', port: 0 });
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${app.server.address().port}` })}\n`);
-}
-
-function start(args, env = {}) {
-  const child = spawn(process.execPath, args, {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let stderr = '';
-  child.stderr.on('data', (c) => {
-    stderr += c;
-  });
-  const first = new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`)));
-  });
-  return { child, first };
-}
-
-function run(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-    });
-    child.stderr.on('data', (c) => {
-      err += c;
-    });
-    child.once('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited ${code}: ${err}`)),
-    );
-    child.stdin.end(input);
-  });
-}
-
-/** Peak and current resident memory of a process, from /proc (Linux). */
-function memory(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
-  return { peak: kb('VmHWM'), now: kb('VmRSS') };
 }
 
 async function load(autocannon, url, headers) {

@@ -108,6 +108,6 @@ describe('rotate --if-due follows the server clock', { timeout: CLI_SUITE_TIMEOU
     const expired = await ifDue(home);
     expect(expired.code, expired.report.message).toBe(3);
     expect(expired.report.outcome).toBe('refused');
-    expect(expired.report.message).toContain('tanium-bridge token replace');
+    expect(expired.report.message).toContain('tanium-bridge.js token replace');
   });
 });

@@ -162,7 +162,7 @@ describe('rotate killed as the emulator commits (real processes)', {
         expect(next.report.outcome === 'lost', next.report.message).toBe(lockedOut);
         if (lockedOut) {
           expect(next.code).toBe(3);
-          expect(next.report.message).toContain('tanium-bridge token replace');
+          expect(next.report.message).toContain('tanium-bridge.js token replace');
           // The fix, as a human would do it: a token from the console, then `token replace`.
           const fresh = await mintPersona(f, user, []);
           const replaced = await runCli(['token', 'replace'], { home, input: `${fresh}\n` });

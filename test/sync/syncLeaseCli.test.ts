@@ -11,7 +11,7 @@ import { counts, freezeClock, truth } from '../helpers/syncHarness.js';
 const TRIALS = 30;
 const SYNC = ['sync', '--full', '--json', '--sensors', 'Online'];
 const HELD =
-  /^A sync of "default" is running \(run \d+, (page \d+, )?pid \d+ on host [^)]+\): wait for it with `tanium-bridge sync --wait( --home \S+)?`, or try again later\.$/;
+  /^A sync of "default" is running \(run \d+, (page \d+, )?pid \d+ on host [^)]+\): wait for it with `node bin\/tanium-bridge\.js sync --wait( --home \S+)?`, or try again later\.$/;
 const GATEWAY = '/plugin/products/gateway/graphql';
 
 let h: Harness;
@@ -131,7 +131,8 @@ describe('two syncs of one connection from two processes at once', () => {
       expect(codes, results.map((r) => r.stderr).join('\n')).toEqual([0, 75]);
       const loser = results.find((r) => r.code === 75)!;
       expect(loser.stderr.trim()).toMatch(HELD);
-      expect(loser.stdout).toBe('');
+      // With --json, stdout ends with the error object and holds nothing else (docs/cli.md).
+      expect(JSON.parse(loser.stdout)).toMatchObject({ error: { code: 'sync_running' } });
       const state = await storeState();
       expect(state.counts).toEqual({
         endpoints: expected.endpoints,

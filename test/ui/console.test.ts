@@ -187,13 +187,15 @@ describe('the emulator console (Tanium API Tokens page) served by tanium-bridge 
 
   it('edits the four token settings under Advanced Settings, with Tanium’s rules between them', async () => {
     await page.getByRole('button', { name: 'Advanced Settings' }).click();
-    const labels = await page.locator('main label').allTextContents();
-    expect(labels).toEqual([
-      'api_token_expiration_in_days',
-      'api_token_max_expiration_in_days',
-      'api_token_trusted_ip_address_list',
-      'authenticate_api_token_with_x_forwarded_for_ip',
-    ]);
+    // The settings load after the click: wait for their fields rather than read the page at once.
+    await expect
+      .poll(() => page.locator('main label').allTextContents())
+      .toEqual([
+        'api_token_expiration_in_days',
+        'api_token_max_expiration_in_days',
+        'api_token_trusted_ip_address_list',
+        'authenticate_api_token_with_x_forwarded_for_ip',
+      ]);
     await page.getByLabel('api_token_expiration_in_days').fill('400');
     await page.getByRole('button', { name: 'Save api_token_expiration_in_days' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('may not exceed');
