@@ -56,8 +56,8 @@ export class PostureService {
         reason: `"${query.device}" matches ${matches.length > MAX_MATCHES ? `more than ${MAX_MATCHES}` : matches.length} endpoints; name it by a unique key`,
         matches: matches.slice(0, MAX_MATCHES).map(idsOf),
       };
-    const endpoint =
-      matches[0] && (await this.store.posture.endpoint(query.connection, matches[0].endpointId));
+    // The lookup reads each match whole: the one match is the endpoint the decision needs.
+    const endpoint = matches[0];
     if (!endpoint) {
       const reason = dataAge.stale ? staleSentence(dataAge) : `no synced endpoint has ${describe(query)}`;
       return { verdict: 'deny', rule: null, checks: [], endpoint: null, dataAge, reason };

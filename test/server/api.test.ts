@@ -336,34 +336,40 @@ describe('serve: sync, data and live progress', () => {
   });
 
   it('cancels a running sync at its next page boundary: the run ends interrupted, its pages kept', async () => {
-    await waitIdle();
-    // Slow pages of a few endpoints each, so that the cancel arrives in the middle of the pass.
-    const slow = await h.call('POST', '/__emulator/faults', {
-      token: null,
-      body: { rules: [{ path: '/plugin/products/gateway/graphql', fault: 'latency:300', rate: 1 }] },
-    });
-    expect(slow.status).toBe(200);
+    // A tenant of its own, large enough for many pages whatever page size earlier passes settled on,
+    // and slow pages, so that the cancel arrives in the middle of the pass.
+    const big = await startHarness({ endpoints: 3000 });
     try {
-      const started = await api.call('POST', '/v1/connections/default/sync', { body: { full: true } });
+      const slow = await big.call('POST', '/__emulator/faults', {
+        token: null,
+        body: { rules: [{ path: '/plugin/products/gateway/graphql', fault: 'latency:300', rate: 1 }] },
+      });
+      expect(slow.status).toBe(200);
+      const token = (await createToken(big)).token_string;
+      const added = await api.call('POST', '/v1/connections', { body: { name: 'big', server: big.url, token } });
+      expect(added.status).toBe(201);
+      const started = await api.call('POST', '/v1/connections/big/sync', { body: { full: true } });
       expect(started.status).toBe(202);
-      await readEvents(`${api.url}/v1/connections/default/sync/events`, admin, (e) => e.event === 'page');
-      const cancel = await api.call('DELETE', '/v1/connections/default/sync');
+      await readEvents(`${api.url}/v1/connections/big/sync/events`, admin, (e) => e.event === 'page');
+      const cancel = await api.call('DELETE', '/v1/connections/big/sync');
       expect(cancel.status).toBe(202);
-      await waitIdle();
-      const run = await api.call('GET', `/v1/connections/default/runs/${started.json.runId}`);
+      await waitIdle('big');
+      const run = await api.call('GET', `/v1/connections/big/runs/${started.json.runId}`);
       expect(run.json.status).toBe('interrupted');
       expect(run.json.summary.pages).toBeGreaterThanOrEqual(1);
+      expect(run.json.summary.endpoints).toBeLessThan(3000);
+      // Once the run has ended (its record is written just before the service forgets it), nothing runs.
+      let none = await api.call('DELETE', '/v1/connections/big/sync');
+      for (let i = 0; i < 50 && none.status !== 404; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        none = await api.call('DELETE', '/v1/connections/big/sync');
+      }
+      expect(none.status).toBe(404);
+      expect(none.json.error.code).toBe('sync_not_running');
+      expect((await api.call('DELETE', '/v1/connections/big')).status).toBeLessThan(300);
     } finally {
-      await h.call('DELETE', '/__emulator/faults', { token: null });
+      await big.close();
     }
-    // Once the run has ended (its record is written just before the service forgets it), nothing runs.
-    let none = await api.call('DELETE', '/v1/connections/default/sync');
-    for (let i = 0; i < 50 && none.status !== 404; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      none = await api.call('DELETE', '/v1/connections/default/sync');
-    }
-    expect(none.status).toBe(404);
-    expect(none.json.error.code).toBe('sync_not_running');
   });
 
   it('the sensors route answers rows with their answer status', async () => {
@@ -505,9 +511,9 @@ describe('serve: secrets', () => {
   });
 });
 
-async function waitIdle(): Promise<void> {
+async function waitIdle(connection = 'default'): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const runs = await api.call('GET', '/v1/connections/default/runs?limit=1');
+    const runs = await api.call('GET', `/v1/connections/${connection}/runs?limit=1`);
     if (runs.json.runs[0]?.status !== 'running') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -87,14 +87,19 @@ export class SqlitePosture implements PostureRepository {
   ): Promise<PostureEndpoint[]> {
     return this.run(() => {
       const [v = '', v2 = v, v3 = v] = values;
-      const params: Record<string, unknown> = { c: connection, v, limit };
+      if (!Number.isSafeInteger(limit) || limit < 1)
+        throw new Error(`lookup limit ${limit} is not a whole number`);
+      const params: Record<string, unknown> = { c: connection, v };
       if (key === 'hostname') {
         // A name with a domain matches only itself: an empty range.
         params['lo'] = v.includes('.') ? '' : `${v}.`;
         params['hi'] = v.includes('.') ? '' : `${v}/`;
       }
       if (key === 'mac') Object.assign(params, { v2, v3 });
-      return (prepared(this.db, FIND[key]).all(params) as EndpointRow[]).map(toEndpoint);
+      // The limit goes into the SQL text: a bound LIMIT made SQLite's point lookups several times
+      // slower here (docs/server.md, "Performance"); it is a checked whole number, never user text.
+      const sql = FIND[key].replace('LIMIT @limit', `LIMIT ${limit}`);
+      return (prepared(this.db, sql).all(params) as EndpointRow[]).map(toEndpoint);
     });
   }
 

@@ -78,19 +78,10 @@ export class SqliteStore implements Store {
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
     // Create the file owner-only before SQLite does; its -wal and -shm files copy this mode.
     closeSync(openSync(file, 'a', 0o600));
-    const db = new Database(file, { timeout: options.busyTimeoutMs ?? 15_000 });
+    const busyTimeoutMs = options.busyTimeoutMs ?? 15_000;
+    const db = new Database(file, { timeout: busyTimeoutMs });
     try {
-      // busy_timeout first: switching to WAL on a fresh file needs a lock another process may hold.
-      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      // A sync copies the log into the database between pages (`sync.idle`), while it waits for the
-      // network; the automatic checkpoint, inside a commit, is the fallback when no wait comes. Then the
-      // log file is cut back to 64 MiB.
-      db.pragma('wal_autocheckpoint = 4000');
-      db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-      db.pragma('foreign_keys = ON');
-      migrate(db, sqliteMigrations);
+      whileBusy(busyTimeoutMs, () => prepare(db, busyTimeoutMs));
     } catch (error) {
       db.close();
       throw error;
@@ -116,5 +107,38 @@ export class SqliteStore implements Store {
     return this.#serial.run(() => {
       this.db.close();
     });
+  }
+}
+
+/** Settings every connection needs, then the schema brought up to date. */
+function prepare(db: Database.Database, busyTimeoutMs: number): void {
+  // busy_timeout first: switching to WAL on a fresh file needs a lock another process may hold.
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  // A sync copies the log into the database between pages (`sync.idle`), while it waits for the
+  // network; the automatic checkpoint, inside a commit, is the fallback when no wait comes. Then the
+  // log file is cut back to 64 MiB.
+  db.pragma('wal_autocheckpoint = 4000');
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  db.pragma('foreign_keys = ON');
+  migrate(db, sqliteMigrations);
+}
+
+/**
+ * Runs `fn` again while SQLite answers SQLITE_BUSY, until `timeoutMs` has passed. The busy timeout
+ * covers most waits, but switching a fresh file to WAL while other processes open it too can be
+ * refused at once (SQLite does not wait where waiting could deadlock); a moment later it succeeds.
+ */
+function whileBusy(timeoutMs: number, fn: () => void): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      fn();
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 30);
+    }
   }
 }
