@@ -71,18 +71,19 @@ export function registerEmulator(program: Command): void {
       const parent = process.ppid; // before start-up, which a parent may not outlive
       const options = command.optsWithGlobals<EmulatorCommandOptions>();
       const port = parsePort(options.port);
-      const tenants =
-        options.tenants === undefined ? 1 : parseWhole(options.tenants, '--tenants', 1, MAX_TENANTS);
-      const each = emulatorOptions(options, port);
-      if (tenants > 1) {
+      if (options.tenants !== undefined) {
+        // Any --tenants, 1 included, serves in tenant mode (tenant k at 127.0.0.k, the tenants list).
+        const tenants = parseWhole(options.tenants, '--tenants', 1, MAX_TENANTS);
         refuseWithTenants(options);
+        const each = emulatorOptions(options, port);
         const served = await startTenants({ ...each, tenants }).catch((error: unknown) => {
-          throw startupProblem(error, options, port);
+          throw tenantsProblem(error, tenants, port) ?? startupProblem(error, options, port);
         });
         announceTenants(served, options);
         await untilStopped(parent, () => served.close());
         return;
       }
+      const each = emulatorOptions(options, port);
       let emulator: Awaited<ReturnType<typeof startEmulator>>;
       try {
         emulator = await startEmulator(each);
@@ -150,7 +151,11 @@ function untilStopped(parent: number, close: () => Promise<void>): Promise<void>
 function startupProblem(error: unknown, options: EmulatorCommandOptions, port: number): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE')
-    return new UserError(`Port ${port} is already in use: choose another with --port, or 0 for a free one.`);
+    return new UserError(
+      port === 0
+        ? 'No free port could be found: try again, or choose one with --port.'
+        : `Port ${port} is already in use: choose another with --port, or 0 for a free one.`,
+    );
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return new UserError(
       `Cannot listen on ${options.host}: it is not an address of this machine. Use one with --host, such as 127.0.0.1.`,
@@ -168,6 +173,20 @@ function startupProblem(error: unknown, options: EmulatorCommandOptions, port: n
   return error;
 }
 
+/** Listening on tenant k's loopback address failed: say which, and what makes it available. */
+function tenantsProblem(error: unknown, tenants: number, port: number): UserError | undefined {
+  const { code, address } = error as NodeJS.ErrnoException & { address?: string };
+  if (code === 'EADDRNOTAVAIL')
+    return new UserError(
+      `Cannot listen on ${address ?? 'a tenant address'}: this machine does not route 127.0.0.2-127.0.0.${tenants} to loopback (Linux does; on macOS add each with \`sudo ifconfig lo0 alias 127.0.0.K\`), or use fewer --tenants.`,
+    );
+  if (code === 'EADDRINUSE' && port !== 0)
+    return new UserError(
+      `Port ${port} is already in use on ${address ?? 'a tenant address'}: choose another with --port, or 0 for a free one.`,
+    );
+  return undefined;
+}
+
 /** Options that name one tenant's address, file or listener make no sense for several. */
 function refuseWithTenants(options: EmulatorCommandOptions): void {
   const clash =
@@ -175,9 +194,11 @@ function refuseWithTenants(options: EmulatorCommandOptions): void {
       ? '--state'
       : options.identityPort !== undefined
         ? '--identity-port'
-        : options.host !== '127.0.0.1'
-          ? '--host'
-          : undefined;
+        : options.identityComputerId !== undefined
+          ? '--identity-computer-id'
+          : options.host !== '127.0.0.1'
+            ? '--host'
+            : undefined;
   if (clash)
     throw new UserError(
       `${clash} cannot be combined with --tenants: tenants listen on 127.0.0.1 to 127.0.0.N and keep their state in memory. Leave out ${clash}, or run one tenant.`,

@@ -46,7 +46,8 @@ export async function startTenants(options: TenantsOptions): Promise<RunningTena
 async function startOnOnePort(count: number, each: Omit<TenantsOptions, 'tenants'>): Promise<RunningTenants> {
   const seed = each.seed ?? 1;
   const started: RunningEmulator[] = [];
-  const closeAll = () => Promise.all(started.map((t) => t.close())).then(() => undefined);
+  // Every tenant is closed even when one fails to, and a start-up error is not replaced by a close's.
+  const closeAll = () => Promise.allSettled(started.map((t) => t.close())).then(() => undefined);
   try {
     const first = await startEmulator({ ...each, host: tenantHost(1), seed });
     started.push(first);

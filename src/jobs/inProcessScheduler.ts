@@ -112,7 +112,12 @@ export class InProcessScheduler implements Scheduler {
     for (const connection of await store.connections.list()) {
       if (this.#stopping || this.#busy.has(connection.name)) continue;
       if (!(await this.#dueJob(connection.name))) continue;
-      const task = this.#runConnection(connection.name).finally(() => this.#busy.delete(connection.name));
+      // A connection removed while its jobs run fails their writes: log it, never let it end the process.
+      const task = this.#runConnection(connection.name)
+        .catch((error: unknown) =>
+          this.options.log.error({ err: error, connection: connection.name }, 'scheduled jobs failed'),
+        )
+        .finally(() => this.#busy.delete(connection.name));
       this.#busy.set(connection.name, task);
     }
   }

@@ -21,7 +21,7 @@ export function dataAgeOf(syncedAt: string | null, now: number, maxMs: number): 
 
 /**
  * When each connection last synced completely, and its default maxDataAge, read again after `ttlMs`:
- * a decision then costs its two endpoint reads, not four (the age is still exact to the second, since
+ * a decision then costs its one endpoint read, not three (the age is still exact to the second, since
  * `seconds` is computed from `now` at each decision).
  */
 export class FreshnessCache {

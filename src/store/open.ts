@@ -41,6 +41,15 @@ function databaseProblem(error: unknown, file: string): unknown {
     typeof code === 'string'
       ? (SQLITE_REASONS[code] ?? (code.startsWith('SQLITE_IOERR') ? 'it cannot be read' : undefined))
       : undefined;
+  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY'))
+    return new Problem({
+      code: 'database_busy',
+      kind: 'unavailable',
+      message: `The database ${file} stayed locked by another process while this one opened it.`,
+      fix: 'Try again in a moment, or stop the other tanium-bridge process using this home.',
+      details: { path: file },
+      cause: error,
+    });
   if (reason === undefined) return error;
   return new Problem({
     code: 'database_unreadable',

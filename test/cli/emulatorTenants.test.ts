@@ -8,6 +8,17 @@ interface Announced {
   tenants: { url: string; token: string }[];
 }
 
+/** Every endpoint name of a tenant's fleet, read from its Gateway, sorted. */
+async function fleetNames(tenant: { url: string; token: string }): Promise<string[]> {
+  const reply = await fetch(`${tenant.url}/plugin/products/gateway/graphql`, {
+    method: 'POST',
+    headers: { session: tenant.token, 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ endpoints(first: 500) { edges { node { name } } } }' }),
+  });
+  const body = (await reply.json()) as { data: { endpoints: { edges: { node: { name: string } }[] } } };
+  return body.data.endpoints.edges.map((e) => e.node.name).sort();
+}
+
 describe('tanium-bridge emulator --tenants', () => {
   it('announces every tenant; a connection to tenant 2 syncs tenant 2 only', async () => {
     const { child, firstLine } = await startCliUntilFirstLine(
@@ -32,17 +43,24 @@ describe('tanium-bridge emulator --tenants', () => {
       expect(connect.code, connect.stderr).toBe(0);
       const sync = await runCli(['sync', '--name', 't2', '--streams', 'assets', '--json'], { home });
       expect(sync.code, sync.stderr).toBe(0);
-      const truth = (await (await fetch(`${second.url}/__emulator/truth`)).json()) as { endpoints: number };
       const exported = await runCli(['export', 'assets', '--name', 't2'], { home });
-      expect(exported.stdout.trim().split('\n')).toHaveLength(truth.endpoints);
+      const stored = exported.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { name: string }).name)
+        .sort();
+      // Exactly tenant 2's fleet: the fleets differ, so tenant 1's names would not match.
+      expect(stored).toEqual(await fleetNames(second));
+      expect(stored).not.toEqual(await fleetNames(announced.tenants[0]!));
       // The token of tenant 2 is not a token of tenant 1.
       const elsewhere = await fetch(`${announced.url}/api/v2/session/current`, {
         headers: { session: second.token },
       });
       expect(elsewhere.status).toBe(401);
     } finally {
-      expect(await stopChild(child)).toBe(0);
+      await stopChild(child);
     }
+    expect(child.exitCode).toBe(0);
   }, 120_000);
 
   it('refuses --state, --host and --identity-port with several tenants, and a count out of range', async () => {
@@ -56,6 +74,7 @@ describe('tanium-bridge emulator --tenants', () => {
     expect(host.code).toBe(1);
     expect(host.stderr).toMatch(/^--host cannot be combined with --tenants/);
     const identity = await runCli(['emulator', '--tenants', '2', '--identity-port', '0'], { home });
+    expect(identity.code).toBe(1);
     expect(identity.stderr).toMatch(/^--identity-port cannot be combined with --tenants/);
     const many = await runCli(['emulator', '--tenants', '255'], { home });
     expect(many.code).toBe(1);

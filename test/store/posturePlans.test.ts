@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ENDPOINT, FIND } from '../../src/store/sqlite/posture.js';
+import { ENDPOINT, FIND, findSql } from '../../src/store/sqlite/posture.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { tempDir } from '../helpers/emulatorHarness.js';
 
 /**
- * Every posture lookup reaches its rows through an index keyed by connection first, and a decision's
- * endpoint read is two primary-key searches: no statement scans a connection's endpoints.
+ * Every posture lookup, as it runs (its limit in the SQL text), reaches its rows through an index keyed
+ * by connection first, and the read of one endpoint by id is two primary-key searches: no statement
+ * scans a connection's endpoints.
  */
 it('posture lookups and the endpoint read use indexes keyed by connection, never a scan', async () => {
   const store = SqliteStore.open(join(tempDir(), 'bridge.db'));
@@ -15,9 +16,9 @@ it('posture lookups and the endpoint read use indexes keyed by connection, never
       (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map(
         (row) => row.detail,
       );
-    const p = { c: 'x', v: 'x', v2: 'x', v3: 'x', limit: 2, lo: 'x.', hi: 'x/' };
+    const p = { c: 'x', v: 'x', v2: 'x', v3: 'x', lo: 'x.', hi: 'x/' };
     const used = (key: keyof typeof FIND) => {
-      const sql = FIND[key];
+      const sql = findSql(key, 11);
       return plan(sql, Object.fromEntries(Object.entries(p).filter(([k]) => sql.includes(`@${k}`))));
     };
     expect(used('serial')).toEqual([

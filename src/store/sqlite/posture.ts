@@ -43,6 +43,16 @@ export const FIND: Record<LookupKey, string> = {
     AND a.endpoint_id = x.endpoint_id ${FACTS} WHERE x.connection = @c AND x.address = @v LIMIT @limit`,
 };
 
+/**
+ * The lookup that runs, with its limit in the SQL text: a bound LIMIT made SQLite's point lookups
+ * several times slower (docs/server.md, "Performance"); the limit is a checked whole number.
+ */
+export function findSql(key: LookupKey, limit: number): string {
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new Error(`lookup limit ${limit} is not a positive whole number`);
+  return FIND[key].replace('LIMIT @limit', `LIMIT ${limit}`);
+}
+
 export const ENDPOINT = `SELECT ${FULL} FROM assets a ${FACTS} WHERE a.connection = ? AND a.endpoint_id = ?`;
 
 interface EndpointRow extends EndpointIds {
@@ -87,8 +97,6 @@ export class SqlitePosture implements PostureRepository {
   ): Promise<PostureEndpoint[]> {
     return this.run(() => {
       const [v = '', v2 = v, v3 = v] = values;
-      if (!Number.isSafeInteger(limit) || limit < 1)
-        throw new Error(`lookup limit ${limit} is not a whole number`);
       const params: Record<string, unknown> = { c: connection, v };
       if (key === 'hostname') {
         // A name with a domain matches only itself: an empty range.
@@ -96,10 +104,7 @@ export class SqlitePosture implements PostureRepository {
         params['hi'] = v.includes('.') ? '' : `${v}/`;
       }
       if (key === 'mac') Object.assign(params, { v2, v3 });
-      // The limit goes into the SQL text: a bound LIMIT made SQLite's point lookups several times
-      // slower here (docs/server.md, "Performance"); it is a checked whole number, never user text.
-      const sql = FIND[key].replace('LIMIT @limit', `LIMIT ${limit}`);
-      return (prepared(this.db, sql).all(params) as EndpointRow[]).map(toEndpoint);
+      return (prepared(this.db, findSql(key, limit)).all(params) as EndpointRow[]).map(toEndpoint);
     });
   }
 

@@ -44,7 +44,8 @@ const MAX_STATEMENTS = 256;
  * one-row read of the assets table), and the value is a validated whole number, never user text.
  */
 function limitOf(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`page limit ${limit} is not a whole number`);
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new Error(`page limit ${limit} is not a positive whole number`);
   return limit + 1;
 }
 
@@ -69,15 +70,17 @@ export class SqliteRowQuery implements RowQueryRepository {
     private readonly run: Runner,
   ) {}
 
-  /** Statements are kept per SQL text; the oldest goes when filter and limit combinations pile up. */
+  /** Statements are kept per SQL text; the least recently used goes when combinations pile up. */
   #statement(sql: string): Statement {
     let statement = this.#statements.get(sql);
-    if (!statement) {
+    if (statement) this.#statements.delete(sql);
+    else {
       statement = this.db.prepare(sql).raw(true);
       if (this.#statements.size >= MAX_STATEMENTS)
         this.#statements.delete(this.#statements.keys().next().value!);
-      this.#statements.set(sql, statement);
     }
+    // Map order is insertion order: set last, the least recently used statement is the first key.
+    this.#statements.set(sql, statement);
     return statement;
   }
 

@@ -114,7 +114,9 @@ export class SqliteStore implements Store {
 function prepare(db: Database.Database, busyTimeoutMs: number): void {
   // busy_timeout first: switching to WAL on a fresh file needs a lock another process may hold.
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  db.pragma('journal_mode = WAL');
+  // SQLite answers the mode it is in: the old one when it could not switch (another process held it).
+  if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal')
+    throw Object.assign(new Error('could not switch the database to WAL'), { code: 'SQLITE_BUSY' });
   db.pragma('synchronous = FULL');
   // A sync copies the log into the database between pages (`sync.idle`), while it waits for the
   // network; the automatic checkpoint, inside a commit, is the fallback when no wait comes. Then the
@@ -129,6 +131,7 @@ function prepare(db: Database.Database, busyTimeoutMs: number): void {
  * Runs `fn` again while SQLite answers SQLITE_BUSY, until `timeoutMs` has passed. The busy timeout
  * covers most waits, but switching a fresh file to WAL while other processes open it too can be
  * refused at once (SQLite does not wait where waiting could deadlock); a moment later it succeeds.
+ * An attempt may itself wait up to the busy timeout, so the worst case is about twice `timeoutMs`.
  */
 function whileBusy(timeoutMs: number, fn: () => void): void {
   const deadline = Date.now() + timeoutMs;
@@ -137,7 +140,9 @@ function whileBusy(timeoutMs: number, fn: () => void): void {
       fn();
       return;
     } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      const code = (error as { code?: unknown }).code;
+      const busy = typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+      if (!busy || Date.now() >= deadline) throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 30);
     }
   }
