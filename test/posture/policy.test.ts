@@ -212,7 +212,7 @@ rules:
   - name: c
     action: allow
     include: [{ managed: yes-please }]
-    require: [{ riskLevel: severe }, { lastSeenWithin: soon }, { group: Laptops }, { colour: blue }]
+    require: [{ riskLevel: severe }, { lastSeenWithin: soon }, { computerGroup: { in: [] } }, { colour: blue }]
     exclude: [{ riskScore: { atMost: 5000 } }]
 extra: 1
 `);
@@ -224,8 +224,8 @@ extra: 1
       'rules[2].include[0].managed: expected true or false',
       'rules[2].require[0].riskLevel: expected one of low, medium, high, critical',
       'rules[2].require[1].lastSeenWithin: expected a duration such as 1h, 3h, 6h, 12h, 24h, 7d or 30d',
-      'rules[2].require[2].group: computer group membership is not synced yet (planned); use a sensor check',
-      `rules[2].require[3].colour: unknown check; expected one of managed, lastSeenWithin, osPlatform, osName, osVersion, diskEncrypted, virtual, riskScore, riskLevel, maxCvss, kevCves, failedCompliance, sensor, identityVerified`,
+      'rules[2].require[2].computerGroup.in: expected a string or a non-empty list of strings',
+      `rules[2].require[3].colour: unknown check; expected one of managed, lastSeenWithin, osPlatform, osName, osVersion, diskEncrypted, virtual, riskScore, riskLevel, maxCvss, kevCves, failedCompliance, sensor, computerGroup, identityVerified`,
       'rules[2].exclude[0].riskScore.atMost: expected a number from 1 to 1000',
     ]);
   });
