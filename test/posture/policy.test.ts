@@ -110,6 +110,38 @@ describe('the worked examples of docs/posture.md', () => {
     expect(run(policy, endpoint({ riskLevel: null })).checks[1]!.sentence).toBe('risk level not known');
     expect(run(policy, endpoint({ riskLevel: null })).verdict).toBe('deny');
   });
+
+  it('managed members of a group, with a block rule first', () => {
+    const policy = example('windows-group.yaml');
+    const inGroups = (memberOf: string[]) => ({
+      refreshedAt: '2026-12-01T11:55:00Z',
+      groups: ['All Computers', 'All Windows', 'All Mac', 'All Servers'],
+      capped: false,
+      memberOf,
+    });
+    const decideWith = (memberOf: string[]) =>
+      decide(
+        policy,
+        {
+          endpoint: endpoint(),
+          now: NOW,
+          managedWithinMs: policy.managedWithinMs,
+          sensors: new Map(),
+          groups: inGroups(memberOf),
+        },
+        FRESH,
+      );
+    const windows = decideWith(['All Computers', 'All Windows']);
+    expect(windows).toMatchObject({ verdict: 'allow', rule: 'managed-windows-or-servers' });
+    expect(windows.checks.map((c) => c.sentence).slice(0, 2)).toEqual([
+      'not a member of Kiosks (no such group: Kiosks)',
+      'member of All Windows',
+    ]);
+    const mac = decideWith(['All Computers', 'All Mac']);
+    expect(mac).toMatchObject({ verdict: 'deny', rule: null });
+    expect(mac.checks[1]?.sentence).toBe('not a member of any of All Windows, All Servers');
+    expect(decideWith(['Kiosks', 'All Windows'])).toMatchObject({ verdict: 'deny', rule: 'kiosks-blocked' });
+  });
 });
 
 describe('Cloudflare scores', () => {
