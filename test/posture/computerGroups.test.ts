@@ -111,6 +111,37 @@ describe('the computerGroup check on a synced store', () => {
     expect(decision.checks[0]?.sentence).toBe('not a member of All Windows (no such group: All Windows)');
   });
 
+  it('keeps the previous membership when the Gateway refuses the group read, and reads it on the next run', async () => {
+    const macs = members('All Mac');
+    expect(macs.length).toBeGreaterThan(0);
+    await t.client.graphql('mutation { computerGroupDelete(ref: {name: "All Mac"}) { id } }');
+    const faults = await fetch(`${h.emulator.url}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        rules: [
+          {
+            path: '/plugin/products/gateway/graphql',
+            operation: 'computerGroups',
+            fault: 'status:400',
+            count: 1,
+          },
+        ],
+      }),
+    });
+    expect(faults.status).toBe(200);
+    const refused = await t.sync();
+    expect(refused.mode).toBe('incremental');
+    expect(await t.store.posture.lastCompleteSync('default')).not.toBeNull();
+    expect(members('All Mac')).toEqual(macs);
+    const fired = (await (await fetch(`${h.emulator.url}/__emulator/faults`)).json()) as {
+      rules: { applied: number }[];
+    };
+    expect(fired.rules[0]?.applied).toBe(1);
+    await t.sync();
+    expect(members('All Mac')).toEqual([]);
+  });
+
   it('reads at most the cap of groups, and a group beyond it is unknown: it fails closed', async () => {
     const capped = await readGroups(t.client, 2);
     expect(capped.groups).toHaveLength(2);
