@@ -1,6 +1,6 @@
-import type { PostureEndpoint } from '../store/posture.js';
+import type { EndpointGroups, PostureEndpoint } from '../store/posture.js';
 import { type Bounds, type Check, RISK_LEVELS, type RiskLevel } from './policy.js';
-import { spell, spellWindow } from './sentences.js';
+import { groupSentence, spell, spellWindow } from './sentences.js';
 import { compareVersions, versionIn } from './version.js';
 
 /** What a check is judged against: the endpoint's facts and the moment of the decision. */
@@ -10,6 +10,11 @@ export interface CheckContext {
   managedWithinMs: number;
   /** The synced rows of each sensor a check names (loaded before evaluation). */
   sensors: ReadonlyMap<string, readonly Record<string, unknown>[]>;
+  /**
+   * The endpoint's computer groups (loaded when a check names groups); undefined: membership was
+   * never read for the connection.
+   */
+  groups?: EndpointGroups;
   /** Whether the endpoint proved its identity (`posture verify`); undefined: not asked. */
   identityVerified?: boolean;
 }
@@ -142,6 +147,23 @@ const EVALUATORS: { [K in Check['kind']]: Evaluator<K> } = {
         ? `one of ${check.anyOf.join(', ')}`
         : `"${check.equals}"`;
     return { holds, sentence: `${label} "${values[0]}": ${holds ? 'is' : 'not'} ${wanted}` };
+  },
+  computerGroup(check, { groups }) {
+    if (!groups)
+      return { holds: null, sentence: 'computer group membership not known (no complete sync has read it)' };
+    const lower = (list: readonly string[]) => new Set(list.map((g) => g.toLowerCase()));
+    const member = lower(groups.memberOf);
+    const hit = check.anyOf.find((g) => member.has(g.toLowerCase()));
+    if (hit) return { holds: true, sentence: `member of ${hit}` };
+    const read = lower(groups.groups);
+    const missing = check.anyOf.filter((g) => !read.has(g.toLowerCase()));
+    // Beyond the cap a group was not read: its membership is unknown, never "not a member".
+    if (groups.capped && missing.length > 0)
+      return {
+        holds: null,
+        sentence: `computer group membership of ${missing.join(', ')} not known (more groups than were read)`,
+      };
+    return { holds: false, sentence: groupSentence(check.anyOf, missing) };
   },
   identityVerified(check, ctx) {
     const verified = ctx.identityVerified === true;

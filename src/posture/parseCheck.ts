@@ -21,6 +21,7 @@ const CHECK_NAMES = [
   'kevCves',
   'failedCompliance',
   'sensor',
+  'computerGroup',
   'identityVerified',
 ] as const;
 
@@ -32,10 +33,6 @@ export function parseCheck(raw: unknown, path: string, problems: Problems): Chec
   }
   const [name, value] = Object.entries(raw)[0] as [string, unknown];
   const at = `${path}.${name}`;
-  if (name === 'group') {
-    problems.push(`${at}: computer group membership is not synced yet (planned); use a sensor check`);
-    return undefined;
-  }
   if (!(CHECK_NAMES as readonly string[]).includes(name)) {
     problems.push(`${at}: unknown check; expected one of ${CHECK_NAMES.join(', ')}`);
     return undefined;
@@ -118,6 +115,15 @@ const PARSERS: Record<(typeof CHECK_NAMES)[number], Parser> = {
     const extra: { category?: string; standard?: string } = {};
     const bounds = parseBounds(value, at, problems, 0, 1_000_000, ['category', 'standard'], extra);
     return bounds ? { kind: 'failedCompliance', ...bounds, ...extra } : undefined;
+  },
+  /** A group name, a list of names, or {"in": [names]}: a member of any of them passes. */
+  computerGroup(value, at, problems) {
+    if (isObject(value)) {
+      const match = parseMatch(value, at, problems, ['in']);
+      return match?.anyOf ? { kind: 'computerGroup', anyOf: match.anyOf } : undefined;
+    }
+    const list = stringList(value, at, problems);
+    return list ? { kind: 'computerGroup', anyOf: list } : undefined;
   },
   sensor(value, at, problems) {
     if (!isObject(value) || typeof value['name'] !== 'string' || value['name'] === '') {

@@ -27,6 +27,7 @@ export type Check =
   | ({ kind: 'kevCves' } & Bounds)
   | ({ kind: 'failedCompliance'; category?: string; standard?: string } & Bounds)
   | { kind: 'sensor'; name: string; column?: string; equals?: string; matches?: RegExp; anyOf?: string[] }
+  | { kind: 'computerGroup'; anyOf: string[] }
   | { kind: 'identityVerified'; expected: boolean };
 
 export type CheckKind = Check['kind'];

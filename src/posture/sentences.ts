@@ -15,3 +15,10 @@ export function spellWindow(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000} min`;
   return `${ms / 1000} s`;
 }
+
+/** "not a member of A" or "not a member of any of A, B", naming groups the tenant does not have. */
+export function groupSentence(groups: readonly string[], unknown: readonly string[]): string {
+  const named = groups.length === 1 ? groups[0] : `any of ${groups.join(', ')}`;
+  const absent = unknown.length === 0 ? '' : ` (no such group: ${unknown.join(', ')})`;
+  return `not a member of ${named}${absent}`;
+}

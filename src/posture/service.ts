@@ -65,6 +65,9 @@ export class PostureService {
     const sensors = new Map<string, Record<string, unknown>[]>();
     for (const name of sensorNames(policy))
       sensors.set(name, await this.store.posture.sensorRows(query.connection, endpoint.endpointId, name));
+    const groups = namesGroups(policy)
+      ? await this.store.posture.endpointGroups(query.connection, endpoint.endpointId)
+      : undefined;
     return decide(
       policy,
       {
@@ -72,6 +75,7 @@ export class PostureService {
         now,
         managedWithinMs: policy.managedWithinMs,
         sensors,
+        ...(groups ? { groups } : {}),
         ...(query.identityVerified === undefined ? {} : { identityVerified: query.identityVerified }),
       },
       dataAge,
@@ -108,4 +112,11 @@ function sensorNames(policy: Policy): string[] {
     sensorCache.set(policy, names);
   }
   return names;
+}
+
+/** Whether any check of the policy reads computer group membership. */
+function namesGroups(policy: Policy): boolean {
+  return policy.rules.some((r) =>
+    [...r.include, ...r.require, ...r.exclude].some((c) => c.kind === 'computerGroup'),
+  );
 }

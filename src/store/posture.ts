@@ -42,6 +42,26 @@ export interface PostureEndpoint extends EndpointIds {
   failedCompliance: FailedCompliance[];
 }
 
+/** The computer groups read from the Gateway after a complete sync, and their members' endpoint ids. */
+export interface GroupMembershipInput {
+  /** Every group read (names), whether or not it has members. */
+  groups: string[];
+  /** True when the tenant had more groups than were read (docs/posture.md, "Computer groups"). */
+  capped: boolean;
+  members: { group: string; endpointIds: string[] }[];
+}
+
+/** One endpoint's membership, as a decision reads it. */
+export interface EndpointGroups {
+  /** When membership was last read from the Gateway. */
+  refreshedAt: string;
+  /** Every group that was read; a group not among them is not known (when `capped`). */
+  groups: string[];
+  capped: boolean;
+  /** The groups the endpoint is a member of. */
+  memberOf: string[];
+}
+
 export interface StoredPolicy {
   name: string;
   version: number;
@@ -70,6 +90,10 @@ export interface PostureRepository {
   refreshFacts(connection: string, now: string): Promise<number>;
   /** Whether any endpoint of the connection has posture facts. */
   hasFacts(connection: string): Promise<boolean>;
+  /** Replaces the connection's computer group membership whole, in one transaction. */
+  replaceGroups(connection: string, membership: GroupMembershipInput, now: string): Promise<void>;
+  /** The endpoint's computer groups; undefined when membership was never read for the connection. */
+  endpointGroups(connection: string, endpointId: string): Promise<EndpointGroups | undefined>;
   /** Saves a new version of the named policy; returns it. */
   savePolicy(policy: Omit<StoredPolicy, 'version'>): Promise<StoredPolicy>;
   /** The latest version (or the one asked for). */

@@ -161,7 +161,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
       ),
     );
     finish();
-    await finishRun(store, run.lease, summary, undefined, now());
+    await finishRun(store, run.lease, summary, undefined, now(), options.client);
     emit({ event: 'done', summary });
     return summary;
   } catch (error) {

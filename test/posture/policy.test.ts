@@ -110,6 +110,38 @@ describe('the worked examples of docs/posture.md', () => {
     expect(run(policy, endpoint({ riskLevel: null })).checks[1]!.sentence).toBe('risk level not known');
     expect(run(policy, endpoint({ riskLevel: null })).verdict).toBe('deny');
   });
+
+  it('managed members of a group, with a block rule first', () => {
+    const policy = example('windows-group.yaml');
+    const inGroups = (memberOf: string[]) => ({
+      refreshedAt: '2026-12-01T11:55:00Z',
+      groups: ['All Computers', 'All Windows', 'All Mac', 'All Servers'],
+      capped: false,
+      memberOf,
+    });
+    const decideWith = (memberOf: string[]) =>
+      decide(
+        policy,
+        {
+          endpoint: endpoint(),
+          now: NOW,
+          managedWithinMs: policy.managedWithinMs,
+          sensors: new Map(),
+          groups: inGroups(memberOf),
+        },
+        FRESH,
+      );
+    const windows = decideWith(['All Computers', 'All Windows']);
+    expect(windows).toMatchObject({ verdict: 'allow', rule: 'managed-windows-or-servers' });
+    expect(windows.checks.map((c) => c.sentence).slice(0, 2)).toEqual([
+      'not a member of Kiosks (no such group: Kiosks)',
+      'member of All Windows',
+    ]);
+    const mac = decideWith(['All Computers', 'All Mac']);
+    expect(mac).toMatchObject({ verdict: 'deny', rule: null });
+    expect(mac.checks[1]?.sentence).toBe('not a member of any of All Windows, All Servers');
+    expect(decideWith(['Kiosks', 'All Windows'])).toMatchObject({ verdict: 'deny', rule: 'kiosks-blocked' });
+  });
 });
 
 describe('Cloudflare scores', () => {
@@ -212,7 +244,7 @@ rules:
   - name: c
     action: allow
     include: [{ managed: yes-please }]
-    require: [{ riskLevel: severe }, { lastSeenWithin: soon }, { group: Laptops }, { colour: blue }]
+    require: [{ riskLevel: severe }, { lastSeenWithin: soon }, { computerGroup: { in: [] } }, { colour: blue }]
     exclude: [{ riskScore: { atMost: 5000 } }]
 extra: 1
 `);
@@ -224,8 +256,8 @@ extra: 1
       'rules[2].include[0].managed: expected true or false',
       'rules[2].require[0].riskLevel: expected one of low, medium, high, critical',
       'rules[2].require[1].lastSeenWithin: expected a duration such as 1h, 3h, 6h, 12h, 24h, 7d or 30d',
-      'rules[2].require[2].group: computer group membership is not synced yet (planned); use a sensor check',
-      `rules[2].require[3].colour: unknown check; expected one of managed, lastSeenWithin, osPlatform, osName, osVersion, diskEncrypted, virtual, riskScore, riskLevel, maxCvss, kevCves, failedCompliance, sensor, identityVerified`,
+      'rules[2].require[2].computerGroup.in: expected a string or a non-empty list of strings',
+      `rules[2].require[3].colour: unknown check; expected one of managed, lastSeenWithin, osPlatform, osName, osVersion, diskEncrypted, virtual, riskScore, riskLevel, maxCvss, kevCves, failedCompliance, sensor, computerGroup, identityVerified`,
       'rules[2].exclude[0].riskScore.atMost: expected a number from 1 to 1000',
     ]);
   });

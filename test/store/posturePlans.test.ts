@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ENDPOINT, FIND, findSql } from '../../src/store/sqlite/posture.js';
+import { ENDPOINT, FIND, findSql, GROUP_MEMBERS, GROUP_REFRESH } from '../../src/store/sqlite/posture.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { tempDir } from '../helpers/emulatorHarness.js';
 
@@ -50,6 +50,13 @@ it('posture lookups and the endpoint read use indexes keyed by connection, never
     expect(plan(ENDPOINT, ['x', 'x'])).toEqual([
       'SEARCH a USING INDEX sqlite_autoindex_assets_1 (connection=? AND endpoint_id=?)',
       'SEARCH f USING PRIMARY KEY (connection=? AND endpoint_id=?) LEFT-JOIN',
+    ]);
+    // Computer group membership: the refresh row and the endpoint's member rows, both by key.
+    expect(plan(GROUP_REFRESH, ['x'])).toEqual([
+      'SEARCH posture_group_refreshes USING INDEX sqlite_autoindex_posture_group_refreshes_1 (connection=?)',
+    ]);
+    expect(plan(GROUP_MEMBERS, ['x', 'x'])).toEqual([
+      'SEARCH posture_group_members USING PRIMARY KEY (connection=? AND endpoint_id=?)',
     ]);
     expect(
       plan(`SELECT version FROM posture_policies WHERE name = ? ORDER BY version DESC LIMIT 1`, ['x']),

@@ -1,7 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import type {
+  EndpointGroups,
   EndpointIds,
   FailedCompliance,
+  GroupMembershipInput,
   LookupKey,
   PolicyVersion,
   PostureEndpoint,
@@ -54,6 +56,12 @@ export function findSql(key: LookupKey, limit: number): string {
 }
 
 export const ENDPOINT = `SELECT ${FULL} FROM assets a ${FACTS} WHERE a.connection = ? AND a.endpoint_id = ?`;
+
+/** The membership a decision reads: the refresh row and the endpoint's member rows, both by key. */
+export const GROUP_REFRESH = `SELECT groups, capped, refreshed_at AS refreshedAt FROM posture_group_refreshes
+  WHERE connection = ?`;
+export const GROUP_MEMBERS = `SELECT group_name AS name FROM posture_group_members
+  WHERE connection = ? AND endpoint_id = ? ORDER BY group_name`;
 
 interface EndpointRow extends EndpointIds {
   lastSeen: string | null;
@@ -151,6 +159,26 @@ export class SqlitePosture implements PostureRepository {
     );
   }
 
+  replaceGroups(connection: string, membership: GroupMembershipInput, now: string): Promise<void> {
+    return this.run(() => replaceGroups(this.db, connection, membership, now));
+  }
+
+  endpointGroups(connection: string, endpointId: string): Promise<EndpointGroups | undefined> {
+    return this.run(() => {
+      const refresh = prepared(this.db, GROUP_REFRESH).get(connection) as
+        | { groups: string; capped: number; refreshedAt: string }
+        | undefined;
+      if (!refresh) return undefined;
+      const members = prepared(this.db, GROUP_MEMBERS).all(connection, endpointId) as { name: string }[];
+      return {
+        refreshedAt: refresh.refreshedAt,
+        groups: JSON.parse(refresh.groups) as string[],
+        capped: refresh.capped === 1,
+        memberOf: members.map((m) => m.name),
+      };
+    });
+  }
+
   savePolicy(policy: Omit<StoredPolicy, 'version'>): Promise<StoredPolicy> {
     return this.run(() => {
       const saved = prepared(
@@ -236,4 +264,24 @@ function refreshFacts(db: Database, connection: string, now: string): number {
     ).run({ connection, now }).changes;
   });
   return replace.immediate();
+}
+
+/** The connection's membership, replaced whole in one transaction: a reader sees the old or the new. */
+function replaceGroups(db: Database, connection: string, m: GroupMembershipInput, now: string): void {
+  const replace = db.transaction(() => {
+    prepared(db, 'DELETE FROM posture_group_members WHERE connection = ?').run(connection);
+    const insert = prepared(
+      db,
+      `INSERT OR IGNORE INTO posture_group_members (connection, endpoint_id, group_name) VALUES (?, ?, ?)`,
+    );
+    for (const { group, endpointIds } of m.members)
+      for (const endpointId of endpointIds) insert.run(connection, endpointId, group);
+    prepared(
+      db,
+      `INSERT INTO posture_group_refreshes (connection, groups, capped, refreshed_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (connection) DO UPDATE SET groups = excluded.groups, capped = excluded.capped,
+         refreshed_at = excluded.refreshed_at`,
+    ).run(connection, JSON.stringify(m.groups), m.capped ? 1 : 0, now);
+  });
+  replace.immediate();
 }

@@ -1,0 +1,60 @@
+import type { GroupMembershipInput } from '../store/posture.js';
+import type { GatewayClient } from '../sync/fetchPages.js';
+
+/**
+ * At most this many computer groups are read per refresh (docs/posture.md, "Computer groups"): each
+ * group costs at least one Gateway request, and a sync's completion must stay bounded.
+ */
+export const MAX_GROUPS = 200;
+/** Member ids per Gateway page: only the `id` is selected, so pages are small. */
+const MEMBER_PAGE = 500;
+
+const GROUPS = /* GraphQL */ `
+  query postureGroups($first: Int) {
+    computerGroups(first: $first) { edges { node { name } } pageInfo { hasNextPage } }
+  }`;
+
+const MEMBERS = /* GraphQL */ `
+  query postureGroupMembers($name: String!, $first: Int, $after: Cursor) {
+    endpoints(first: $first, after: $after, filter: { memberOf: { name: $name } }) {
+      edges { node { id } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
+interface Page<T> {
+  edges: { node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+}
+
+/** The tenant's computer groups (the first `maxGroups`) and the endpoint ids of each group's members. */
+export async function readGroups(
+  client: GatewayClient,
+  maxGroups = MAX_GROUPS,
+): Promise<GroupMembershipInput> {
+  const data = await client.graphql<{ computerGroups: Page<{ name: string }> | null }>(GROUPS, {
+    first: maxGroups,
+  });
+  const page = data.computerGroups ?? { edges: [], pageInfo: { hasNextPage: false } };
+  const groups = page.edges.map((e) => e.node.name).slice(0, maxGroups);
+  const members: GroupMembershipInput['members'] = [];
+  for (const group of groups) members.push({ group, endpointIds: await memberIds(client, group) });
+  return { groups, capped: page.pageInfo.hasNextPage || page.edges.length > maxGroups, members };
+}
+
+async function memberIds(client: GatewayClient, name: string): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const data: { endpoints: Page<{ id: string }> | null } = await client.graphql(MEMBERS, {
+      name,
+      first: MEMBER_PAGE,
+      after,
+    });
+    const page = data.endpoints;
+    if (!page) return ids;
+    for (const edge of page.edges) ids.push(String(edge.node.id));
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return ids;
+    after = page.pageInfo.endCursor;
+  }
+}
