@@ -102,7 +102,7 @@ export function registerServe(program: Command): void {
             jobs,
             every,
             tickMs,
-            ...(cloudflare ? { settings: { cloudflare } } : {}),
+            settings: { cloudflare },
           }),
         );
         await announce(global, service.url, ctx.store);

@@ -11,6 +11,8 @@ import { migration009 } from './009_scope_answers.js';
 import { migration010 } from './010_service.js';
 import { migration011 } from './011_gateway_schemas.js';
 import { migration012 } from './012_posture.js';
+import { migration013 } from './013_reserved.js';
+import { migration014 } from './014_cloudflare_settings.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -26,6 +28,8 @@ export const sqliteMigrations: readonly Migration[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
+  migration014,
 ];
 
 assertOrdered(sqliteMigrations);
