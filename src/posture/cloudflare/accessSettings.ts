@@ -18,6 +18,14 @@ export interface AccessSettingsView {
   changedAt: string | null;
   /** Settings stored through the API that the flags override (null when there are none). */
   overridden: { team: string; aud: string; changedBy: string; changedAt: string } | null;
+  /** Every change stored through the API, oldest first; a clear has team and aud null. */
+  history: {
+    version: number;
+    team: string | null;
+    aud: string | null;
+    changedBy: string;
+    changedAt: string;
+  }[];
 }
 
 const notConfigured = () =>
@@ -89,6 +97,17 @@ export class AccessSettings {
   }
 
   async view(): Promise<AccessSettingsView> {
+    const history = (await this.store.cloudflareSettings.history()).map((change) => ({
+      version: change.version,
+      team: change.issuer === null ? null : teamOf(change.issuer),
+      aud: change.audience,
+      changedBy: change.changedBy,
+      changedAt: change.changedAt,
+    }));
+    return { ...(await this.#inForce()), history };
+  }
+
+  async #inForce(): Promise<Omit<AccessSettingsView, 'history'>> {
     const stored = await this.store.cloudflareSettings.current();
     if (this.flags)
       return {

@@ -32,6 +32,21 @@ const settingsSchema = {
       ],
       description: 'Stored settings the flags override, if any.',
     },
+    history: {
+      type: 'array',
+      description:
+        'Every change stored through the API with who and when, oldest first (a clear: team and aud null).',
+      items: {
+        type: 'object',
+        properties: {
+          version: { type: 'integer' },
+          team: nullable,
+          aud: nullable,
+          changedBy: { type: 'string' },
+          changedAt: { type: 'string' },
+        },
+      },
+    },
   },
 } as const;
 
