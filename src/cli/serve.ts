@@ -62,7 +62,7 @@ export function registerServe(program: Command): void {
     .option('--tick <duration>', 'how often the scheduler looks for due jobs', '15s')
     .option(
       '--cloudflare-team <team>',
-      'Cloudflare Zero Trust team name, for the posture provider (docs/posture.md)',
+      'Cloudflare Zero Trust team name, for the posture provider; wins over settings stored through the API (docs/posture.md)',
     )
     .option('--cloudflare-aud <tag>', "the Access application's Audience (AUD) tag, for the posture provider")
     .option(
@@ -102,7 +102,7 @@ export function registerServe(program: Command): void {
             jobs,
             every,
             tickMs,
-            ...(cloudflare ? { settings: { cloudflare } } : {}),
+            settings: { cloudflare },
           }),
         );
         await announce(global, service.url, ctx.store);

@@ -27,7 +27,7 @@ export interface ServerSettings {
   bodyLimit: number;
   /** Mark cookies Secure (set when the service is reached over HTTPS, e.g. behind a TLS proxy). */
   secureCookies: boolean;
-  /** The Cloudflare posture provider's team and AUD (`serve --cloudflare-team/--cloudflare-aud`). */
+  /** The Cloudflare posture provider's flags (`serve --cloudflare-*`); team and AUD may be stored instead. */
   cloudflare?: CloudflareSettings;
 }
 

@@ -1,4 +1,5 @@
 import type { ApiKeyRepository } from './apiKeys.js';
+import type { CloudflareSettingsRepository } from './cloudflareSettings.js';
 import type { ConnectionRepository } from './connections.js';
 import type { GatewaySchemaRepository } from './gatewaySchemas.js';
 import type { JobRepository } from './jobs.js';
@@ -40,6 +41,8 @@ export interface Repositories {
   readonly gatewaySchemas: GatewaySchemaRepository;
   /** Device posture: endpoint lookups, per-endpoint facts, data age, stored policies. */
   readonly posture: PostureRepository;
+  /** The Cloudflare posture provider's team and AUD stored through the API, every change kept. */
+  readonly cloudflareSettings: CloudflareSettingsRepository;
 }
 
 /** A unit of work inside `Store.transaction`: the same repositories, bound to the open transaction. */

@@ -1,36 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
 import { runCli } from '../helpers/runCli.js';
 import { homeWithKeys, type Served, serve } from '../helpers/serveHarness.js';
+import { AccessStandIn, accessToken, type Key } from './accessStandIn.js';
 import { syncedAssets } from './syncedAssets.js';
-
-type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-
-/** A stand-in for Cloudflare Access on 127.0.0.1: serves the team's key set at /cdn-cgi/access/certs. */
-class AccessStandIn {
-  keys: JWK[] = [];
-  fetches = 0;
-  server: Server = createServer((req, res) => {
-    if (req.url !== '/cdn-cgi/access/certs') {
-      res.writeHead(404).end();
-      return;
-    }
-    this.fetches++;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: this.keys }));
-  });
-  get url() {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-  async addKey(kid: string): Promise<Key> {
-    const { privateKey, publicKey } = await generateKeyPair('RS256');
-    this.keys.push({ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' });
-    return privateKey;
-  }
-}
 
 const AUD = randomBytes(32).toString('hex');
 let h: Harness;
@@ -46,13 +20,11 @@ async function token(
   kid: string,
   claims: { iss?: string; aud?: string; exp?: number } = {},
 ): Promise<string> {
-  const jwt = await new SignJWT({ type: 'app' })
-    .setProtectedHeader({ alg: 'RS256', kid })
-    .setIssuer(claims.iss ?? access.url)
-    .setAudience(claims.aud ?? AUD)
-    .setIssuedAt()
-    .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 300)
-    .sign(key);
+  const jwt = await accessToken(key, kid, {
+    iss: claims.iss ?? access.url,
+    aud: claims.aud ?? AUD,
+    ...(claims.exp === undefined ? {} : { exp: claims.exp }),
+  });
   tokens.push(jwt);
   return jwt;
 }
@@ -66,7 +38,7 @@ const post = async (body: unknown, jwt?: string) =>
 
 beforeAll(async () => {
   access = new AccessStandIn();
-  await new Promise<void>((done) => access.server.listen(0, '127.0.0.1', done));
+  await access.listen();
   signing = await access.addKey('k1');
   h = await startHarness({ endpoints: 100, seed: 15, realism: 0 });
   ({ home } = await homeWithKeys(h));

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { Problem } from '../../common/problem.js';
-import type { CloudflareSettings } from './settings.js';
+import type { CloudflareAccess } from './settings.js';
 
 /** A refused token: one reason, never the token's text. */
 const refused = (reason: string) =>
@@ -20,7 +20,7 @@ const refused = (reason: string) =>
 export class AccessTokenVerifier {
   readonly #keys: ReturnType<typeof createRemoteJWKSet>;
 
-  constructor(private readonly settings: CloudflareSettings) {
+  constructor(private readonly settings: CloudflareAccess) {
     this.#keys = createRemoteJWKSet(new URL('/cdn-cgi/access/certs', settings.issuer), {
       timeoutDuration: 5_000,
       cooldownDuration: 30_000,

@@ -1,32 +1,25 @@
 import type { FastifyInstance } from 'fastify';
-import { Problem } from '../../common/problem.js';
 import { requireConnection } from '../../connections/editConnection.js';
-import { AccessTokenVerifier } from '../../posture/cloudflare/accessToken.js';
+import { AccessSettings } from '../../posture/cloudflare/accessSettings.js';
 import { type CloudflareDevice, scoreDevices } from '../../posture/cloudflare/provider.js';
 import { PolicyBook } from '../../posture/policies.js';
 import { PostureService } from '../../posture/service.js';
 import type { ServerDeps } from '../deps.js';
 import { errors } from '../schemas.js';
-
-const notConfigured = () =>
-  new Problem({
-    code: 'cloudflare_not_configured',
-    kind: 'unavailable',
-    message:
-      'The Cloudflare posture provider is not configured: the service was started without --cloudflare-team and --cloudflare-aud.',
-    fix: 'Restart serve with --cloudflare-team <team> --cloudflare-aud <AUD tag> (docs/posture.md, Cloudflare).',
-  });
+import { cloudflareSettingsRoutes } from './cloudflareSettingsRoutes.js';
 
 const text = { type: ['string', 'null'], maxLength: 255 } as const;
 
 /**
  * Cloudflare Zero Trust's custom service-provider posture integration: Cloudflare calls with up to
  * 1,000 devices and an Access token; each device gets the Tanium endpoint id and a 0-100 score.
- * The route is public to API keys: the Access token is its credential.
+ * The route is public to API keys: the Access token is its credential. The team and AUD tag come from
+ * serve's flags or the settings routes (docs/posture.md, Cloudflare).
  */
 export function cloudflareRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  const settings = deps.settings.cloudflare;
-  const verifier = settings ? new AccessTokenVerifier(settings) : undefined;
+  const settings = deps.settings.cloudflare ?? { connection: 'default' };
+  const access = new AccessSettings(deps.ctx.store, settings.access);
+  cloudflareSettingsRoutes(app, deps, access);
   const service = new PostureService(deps.ctx.store, () => deps.now().getTime());
   const book = new PolicyBook(deps.ctx.store);
 
@@ -67,14 +60,14 @@ export function cloudflareRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
       // Answer 503 or 403 before the body is validated: an unauthenticated caller learns nothing.
       preValidation: async (request) => {
-        if (!settings || !verifier) throw notConfigured();
+        const verifier = await access.verifier();
         const token = request.headers['cf-access-jwt-assertion'];
         await verifier.verify(typeof token === 'string' ? token : undefined, deps.now());
       },
     },
     async (request) => {
-      const connection = (await requireConnection(deps.ctx, settings!.connection)).name;
-      const policy = settings!.policy === undefined ? undefined : await book.policy(settings!.policy);
+      const connection = (await requireConnection(deps.ctx, settings.connection)).name;
+      const policy = settings.policy === undefined ? undefined : await book.policy(settings.policy);
       return { result: await scoreDevices(service, connection, request.body.devices, policy) };
     },
   );

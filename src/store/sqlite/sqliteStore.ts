@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Store, StoreTx } from '../store.js';
 import { SqliteApiKeys } from './apiKeys.js';
+import { SqliteCloudflareSettings } from './cloudflareSettings.js';
 import { SqliteConnections } from './connections.js';
 import { SqliteGatewaySchemas } from './gatewaySchemas.js';
 import { SqliteJobs } from './jobs.js';
@@ -42,6 +43,7 @@ export class SqliteStore implements Store {
   readonly rowQuery: SqliteRowQuery;
   readonly gatewaySchemas: SqliteGatewaySchemas;
   readonly posture: SqlitePosture;
+  readonly cloudflareSettings: SqliteCloudflareSettings;
   readonly #serial = new Serial();
   readonly #tx: StoreTx;
 
@@ -59,6 +61,7 @@ export class SqliteStore implements Store {
     this.rowQuery = new SqliteRowQuery(db, queued);
     this.gatewaySchemas = new SqliteGatewaySchemas(db, queued);
     this.posture = new SqlitePosture(db, queued);
+    this.cloudflareSettings = new SqliteCloudflareSettings(db, queued);
     this.#tx = {
       connections: new SqliteConnections(db, direct),
       secrets: new SqliteSecrets(db, direct),
@@ -72,6 +75,7 @@ export class SqliteStore implements Store {
       rowQuery: new SqliteRowQuery(db, direct),
       gatewaySchemas: new SqliteGatewaySchemas(db, direct),
       posture: new SqlitePosture(db, direct),
+      cloudflareSettings: new SqliteCloudflareSettings(db, direct),
     };
   }
 

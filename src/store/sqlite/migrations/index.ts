@@ -12,6 +12,7 @@ import { migration010 } from './010_service.js';
 import { migration011 } from './011_gateway_schemas.js';
 import { migration012 } from './012_posture.js';
 import { migration013 } from './013_posture_groups.js';
+import { migration014 } from './014_cloudflare_settings.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -28,6 +29,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
 ];
 
 assertOrdered(sqliteMigrations);
