@@ -13,6 +13,7 @@ import { migration011 } from './011_gateway_schemas.js';
 import { migration012 } from './012_posture.js';
 import { migration013 } from './013_posture_groups.js';
 import { migration014 } from './014_cloudflare_settings.js';
+import { migration015 } from './015_forget_connection_data.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -30,6 +31,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration012,
   migration013,
   migration014,
+  migration015,
 ];
 
 assertOrdered(sqliteMigrations);

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
+import { ALL, syncTarget } from '../helpers/syncHarness.js';
+
+describe('removing a connection', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ endpoints: 40, realism: 0 });
+  });
+  afterAll(() => h.close());
+
+  it('removes its synced rows, checkpoints and runs with it, and keeps another connection’s', async () => {
+    const t = await syncTarget(h.emulator);
+    try {
+      await t.sync();
+      // A second connection with the same rows, to show that only the removed one's go.
+      await t.store.connections.upsert(
+        { name: 'other', kind: 'server', address: h.url },
+        new Date().toISOString(),
+      );
+      await t.sync({ connection: 'other' });
+      const before = await Promise.all(ALL.map((s) => t.store.sync.count('default', s)));
+      expect(before.every((n) => n > 0)).toBe(true);
+      expect(await t.store.sync.runs('default', 10)).not.toEqual([]);
+
+      expect(await t.store.connections.remove('default')).toBe(true);
+      for (const stream of ALL) expect(await t.store.sync.count('default', stream)).toBe(0);
+      expect(await t.store.sync.runs('default', 10)).toEqual([]);
+      const left = t.store.db
+        .prepare(
+          `SELECT (SELECT count(*) FROM sync_checkpoints WHERE connection = 'default')
+                + (SELECT count(*) FROM asset_addresses WHERE connection = 'default')
+                + (SELECT count(*) FROM scope_answers WHERE connection = 'default')
+                + (SELECT count(*) FROM posture_facts WHERE connection = 'default') AS n`,
+        )
+        .get() as { n: number };
+      expect(left.n).toBe(0);
+      // The other connection keeps everything it synced.
+      for (const [i, stream] of ALL.entries())
+        expect(await t.store.sync.count('other', stream)).toBe(before[i]);
+    } finally {
+      await t.close();
+    }
+  });
+});
