@@ -13,7 +13,8 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cli, run, start } from './processes.mjs';
+import { load, serveBare } from './httpFloor.mjs';
+import { cli, run, start, startServe } from './processes.mjs';
 
 const ENDPOINTS = Number(process.env.POSTURE_ENDPOINTS ?? 100_000);
 const SECONDS = Number(process.env.POSTURE_SECONDS ?? 10);
@@ -35,12 +36,8 @@ rules:
 `;
 
 async function bare(file) {
-  const { default: Fastify } = await import('fastify');
   const answer = JSON.parse(readFileSync(file, 'utf8'));
-  const app = Fastify({ logger: false });
-  app.get('/posture', async () => answer);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${app.server.address().port}` })}\n`);
+  await serveBare({ '/posture': answer });
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
@@ -58,13 +55,6 @@ async function timeEach(items, rounds, fn) {
   }
   times.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
-}
-
-async function load(autocannon, url, headers) {
-  const result = await autocannon({ url, connections: 10, duration: SECONDS, headers });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
 }
 
 /** A stand-in for Cloudflare Access on loopback: one RS256 key, served as the team's key set. */
@@ -86,7 +76,6 @@ async function accessStandIn() {
 }
 
 async function orchestrate() {
-  const { default: autocannon } = await import('autocannon');
   const { SqliteStore } = await import('../dist/store/sqlite/sqliteStore.js');
   const { PostureService } = await import('../dist/posture/service.js');
   const { parsePolicy } = await import('../dist/posture/parsePolicy.js');
@@ -132,22 +121,7 @@ async function orchestrate() {
     const { key } = JSON.parse(
       await run(['apikey', 'create', '--name', 'bench', '--role', 'admin', '--json', '--home', home]),
     );
-    const served = start([
-      cli,
-      'serve',
-      '--port',
-      '0',
-      '--json',
-      '--home',
-      home,
-      '--no-scheduler',
-      '--log-level',
-      'warn',
-      '--cloudflare-team',
-      access.url,
-      '--cloudflare-aud',
-      access.aud,
-    ]);
+    const served = startServe(home, ['--cloudflare-team', access.url, '--cloudflare-aud', access.aud]);
     children.push(served.child);
     const api = (await served.first).url;
     const headers = { authorization: `Bearer ${key}` };
@@ -164,8 +138,8 @@ async function orchestrate() {
     const floorServer = start([self, '--bare', file]);
     children.push(floorServer.child);
     const bareUrl = (await floorServer.first).url;
-    const b = await load(autocannon, `${bareUrl}/posture`, {});
-    const s = await load(autocannon, `${api}${path}`, headers);
+    const b = await load(`${bareUrl}/posture`, {}, SECONDS);
+    const s = await load(`${api}${path}`, headers, SECONDS);
     console.log(
       `  GET /v1/posture/:device  serve ${s.rps.toFixed(0)} req/s (p99 ${s.p99} ms)  bare ${b.rps.toFixed(0)} req/s (p99 ${b.p99} ms)  ratio ${(s.rps / b.rps).toFixed(2)} (goal >= 0.8)`,
     );

@@ -53,3 +53,20 @@ export function memory(pid) {
   const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
   return { peak: kb('VmHWM'), now: kb('VmRSS') };
 }
+
+/** `serve` on a free port for a benchmark: no scheduler, warnings only; `first` resolves with `{url}`. */
+export function startServe(home, extra = []) {
+  return start([
+    cli,
+    'serve',
+    '--port',
+    '0',
+    '--json',
+    '--home',
+    home,
+    '--no-scheduler',
+    '--log-level',
+    'warn',
+    ...extra,
+  ]);
+}

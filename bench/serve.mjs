@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cli, memory, run, start } from './processes.mjs';
+import { load, serveBare } from './httpFloor.mjs';
+import { cli, memory, run, start, startServe } from './processes.mjs';
 
 const ENDPOINTS = Number(process.env.SERVE_ENDPOINTS ?? 100_000);
 const SECONDS = Number(process.env.SERVE_SECONDS ?? 10);
@@ -22,24 +23,11 @@ else await orchestrate();
 
 /** The floor: fastify with one route per recorded answer, returning the parsed object. */
 async function bare(file) {
-  const { default: Fastify } = await import('fastify');
   const answers = JSON.parse(readFileSync(file, 'utf8'));
-  const app = Fastify({ logger: false });
-  app.get('/asset', async () => answers.asset);
-  app.get('/page', async () => answers.page);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${app.server.address().port}` })}\n`);
-}
-
-async function load(autocannon, url, headers) {
-  const result = await autocannon({ url, connections: 10, duration: SECONDS, headers });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  await serveBare({ '/asset': answers.asset, '/page': answers.page });
 }
 
 async function orchestrate() {
-  const { default: autocannon } = await import('autocannon');
   const home = mkdtempSync(join(tmpdir(), 'tb-bench-serve-'));
   const children = [];
   try {
@@ -56,18 +44,7 @@ async function orchestrate() {
     const { key } = JSON.parse(
       await run(['apikey', 'create', '--name', 'bench', '--role', 'viewer', '--json', '--home', home]),
     );
-    const served = start([
-      cli,
-      'serve',
-      '--port',
-      '0',
-      '--json',
-      '--home',
-      home,
-      '--no-scheduler',
-      '--log-level',
-      'warn',
-    ]);
+    const served = startServe(home);
     children.push(served.child);
     const api = (await served.first).url;
     const headers = { authorization: `Bearer ${key}` };
@@ -90,8 +67,8 @@ async function orchestrate() {
       ['one asset', `/v1/connections/default/assets?endpoint=${id}&limit=1`, '/asset'],
       ['100-row page', '/v1/connections/default/assets?limit=100', '/page'],
     ]) {
-      const b = await load(autocannon, `${bareUrl}${barePath}`, {});
-      const s = await load(autocannon, `${api}${servePath}`, headers);
+      const b = await load(`${bareUrl}${barePath}`, {}, SECONDS);
+      const s = await load(`${api}${servePath}`, headers, SECONDS);
       results[label] = { serve: s, bare: b, ratio: s.rps / b.rps };
       console.log(
         `  GET ${label.padEnd(13)} serve ${s.rps.toFixed(0).padStart(6)} req/s (p99 ${s.p99} ms)  bare ${b.rps.toFixed(0).padStart(6)} req/s (p99 ${b.p99} ms)  ratio ${(s.rps / b.rps).toFixed(2)} (goal >= 0.8)`,

@@ -210,14 +210,5 @@ export class Tally {
   }
 }
 
-export function random(seed) {
-  // mulberry32: the campaign's kill points repeat for a given --seed.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The emulator's seeded generator (mulberry32): the campaign's kill points repeat for a given --seed.
+export { seededRandom as random } from '../../dist/emulator/faults/prng.js';

@@ -1,19 +1,11 @@
 /**
- * Deterministic seed data: a small PRNG (mulberry32) and a fixed epoch, so every emulator start
- * serves the same module objects and tests can rely on them.
+ * Deterministic seed data: the emulator's seeded generator (mulberry32) and a fixed epoch, so every
+ * emulator start serves the same module objects and tests can rely on them.
  */
 export type Random = () => number;
 
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One seeded generator for the whole emulator: the fault decisions use the same one.
+export { seededRandom } from '../faults/prng.js';
 
 export const pick = <T>(random: Random, items: readonly T[]): T =>
   items[Math.floor(random() * items.length)] as T;
