@@ -35,7 +35,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'remove',
-    summary: 'delete a connection and its stored token',
+    summary: 'delete a connection, its stored token and its synced data',
     load: async () => (await import('./remove.js')).registerRemove,
   },
   {

@@ -8,14 +8,18 @@ import { type GlobalOptions, printResult } from './output.js';
 export function registerRemove(program: Command): void {
   program
     .command('remove')
-    .description('delete a connection and its stored token')
+    .description('delete a connection, its stored token and its synced data')
     .option('--name <name>', 'connection name', DEFAULT_CONNECTION)
     .action(async (options: { name: string }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const name = validateConnectionName(options.name);
       await withConnections(global, async (ctx) => {
         await removeConnection(ctx, name);
-        printResult(global, { name, removed: true }, `Removed connection "${name}" and its stored token.`);
+        printResult(
+          global,
+          { name, removed: true },
+          `Removed connection "${name}", its stored token and its synced data.`,
+        );
       });
     });
 }

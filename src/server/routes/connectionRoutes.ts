@@ -88,7 +88,13 @@ export function connectionRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   app.delete<Named>(
     '/v1/connections/:name',
-    { schema: { tags, summary: 'Delete a connection and its stored token', params: nameParams } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a connection, its stored token and its synced data',
+        params: nameParams,
+      },
+    },
     async (request, reply) => {
       await deleteConnection(ctx, request.params.name);
       reply.status(204);
