@@ -10,6 +10,7 @@ import type {
   PostureRepository,
   StoredPolicy,
 } from '../posture.js';
+import { limitClause } from './limitClause.js';
 import { prepared } from './prepared.js';
 import type { Runner } from './serial.js';
 
@@ -45,14 +46,9 @@ export const FIND: Record<LookupKey, string> = {
     AND a.endpoint_id = x.endpoint_id ${FACTS} WHERE x.connection = @c AND x.address = @v LIMIT @limit`,
 };
 
-/**
- * The lookup that runs, with its limit in the SQL text: a bound LIMIT made SQLite's point lookups
- * several times slower (docs/server.md, "Performance"); the limit is a checked whole number.
- */
+/** The lookup that runs, its limit in the SQL text (limitClause.ts says why). */
 export function findSql(key: LookupKey, limit: number): string {
-  if (!Number.isSafeInteger(limit) || limit < 1)
-    throw new Error(`lookup limit ${limit} is not a positive whole number`);
-  return FIND[key].replace('LIMIT @limit', `LIMIT ${limit}`);
+  return FIND[key].replace('LIMIT @limit', limitClause('lookup', limit));
 }
 
 export const ENDPOINT = `SELECT ${FULL} FROM assets a ${FACTS} WHERE a.connection = ? AND a.endpoint_id = ?`;

@@ -3,6 +3,7 @@ import { Problem } from '../../common/problem.js';
 import { STREAMS } from '../../streams/index.js';
 import { type Column, readColumns, type StreamDefinition } from '../../streams/stream.js';
 import type { RowFilter, RowPage, RowQuery, RowQueryRepository } from '../rowQuery.js';
+import { limitClause } from './limitClause.js';
 import type { Runner } from './serial.js';
 
 const OPS: Record<RowFilter['op'], string> = { eq: '=', in: 'IN', gt: '>', gte: '>=', lt: '<', lte: '<=' };
@@ -37,17 +38,6 @@ function decode(columns: readonly Column[], row: readonly unknown[]): Record<str
 }
 
 const MAX_STATEMENTS = 256;
-
-/**
- * The page size goes into the SQL text, one more than asked to learn whether a next page exists. A
- * bound `LIMIT ?` made SQLite's point lookups four times slower here (measured: 23 against 5.5 µs per
- * one-row read of the assets table), and the value is a validated whole number, never user text.
- */
-function limitOf(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit < 1)
-    throw new Error(`page limit ${limit} is not a positive whole number`);
-  return limit + 1;
-}
 
 const badCursor = () =>
   new Problem({
@@ -140,7 +130,7 @@ export class SqliteRowQuery implements RowQueryRepository {
       : keyOrder;
     const columns = readColumns(def);
     const sql = `SELECT ${columns.map((c) => c.name).join(', ')} FROM ${def.table}
-      WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limitOf(query.limit)}`;
+      WHERE ${where.join(' AND ')} ORDER BY ${order} ${limitClause('page', query.limit, 1)}`;
     return this.run(() => {
       const statement = this.#statement(sql);
       const raw = statement.all(...params) as unknown[][];
