@@ -7,7 +7,7 @@ import { commandLine, nameArg } from './hints.js';
 import { type GlobalOptions, printResult } from './output.js';
 import { readSecret, refuseTokenOption } from './readSecret.js';
 
-/** `tanium-bridge token replace`: seed 001's Replace; an empty answer keeps the stored token. */
+/** `tanium-bridge token replace`: the workflow integration guide's Replace; an empty answer keeps the stored token. */
 export function registerToken(program: Command): void {
   const token = program.command('token').description('manage the stored API token');
   token

@@ -69,7 +69,7 @@ export interface SaveResult {
 }
 
 /**
- * Creates or edits a connection without contacting Tanium (seed 001: the token is not tested at save
+ * Creates or edits a connection without contacting Tanium (the workflow integration guide: the token is not tested at save
  * time). Editing keeps the address when no target is given and keeps the stored token when `token`
  * is empty; a new connection needs both.
  */

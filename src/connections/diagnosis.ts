@@ -67,7 +67,7 @@ export interface DiagnosisContext {
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_NONAME', 'EAI_FAIL']);
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|EPROTO$|ECONNRESET_TLS)/;
 
-/** The `token-` prefix every Tanium API token starts with (seed 002). */
+/** The `token-` prefix every Tanium API token starts with (Tanium's API token guidance). */
 export const TOKEN_PREFIX = 'token-';
 
 export function diagnose(error: unknown, ctx: DiagnosisContext): Diagnosis {

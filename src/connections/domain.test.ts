@@ -7,7 +7,7 @@ import { INVALID_DOMAIN_MESSAGE, validateCloudDomain } from './domain.js';
 import { REQUIRED_MESSAGE } from './required.js';
 
 describe('validateCloudDomain', () => {
-  it('uses seed 001 messages word for word', () => {
+  it("uses the workflow integration guide's messages word for word", () => {
     expect(INVALID_DOMAIN_MESSAGE).toBe(
       'Failed to install integration: Invalid API domain: invalid API domain format: expected `<customer>-api.cloud.tanium.com`',
     );

@@ -3,7 +3,7 @@ import { isValidIdnaHost } from '../sdk/idna.js';
 import { domainReason } from './domainReason.js';
 import { requiredError } from './required.js';
 
-/** Seed 001's exact message for anything that is not a bare Tanium Cloud API hostname. */
+/** The workflow integration guide's exact message for anything that is not a bare Tanium Cloud API hostname. */
 export const INVALID_DOMAIN_MESSAGE =
   'Failed to install integration: Invalid API domain: invalid API domain format: expected `<customer>-api.cloud.tanium.com`';
 

@@ -4,7 +4,7 @@ export const MASK_BULLETS = 8;
 const MIN_LENGTH_TO_REVEAL = 12;
 
 /**
- * Seed 001's masked token: bullet characters plus the token's last 4 characters,
+ * The workflow integration guide's masked token: bullet characters plus the token's last 4 characters,
  * e.g. `••••••••a1b2`. Never returns more than 4 characters of the token.
  */
 export function maskToken(token: string): string {

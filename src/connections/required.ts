@@ -1,6 +1,6 @@
 import { UserError } from '../common/userError.js';
 
-/** Seed 001's message for an empty required field (API Domain, API Token). */
+/** The workflow integration guide's message for an empty required field (API Domain, API Token). */
 export const REQUIRED_MESSAGE = 'This field is required';
 
 export function requiredError(): UserError {

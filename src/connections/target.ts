@@ -12,7 +12,7 @@ export interface Target {
 /**
  * Reads `--domain` / `--server` into a validated target, or undefined when neither was given
  * (editing an existing connection keeps its address). An explicitly empty value is not "not given":
- * it fails validation with "This field is required", as clearing the API Domain does in seed 001.
+ * it fails validation with "This field is required", as clearing the API Domain does in the workflow integration guide.
  */
 export function parseTarget(options: { domain?: string; server?: string }): Target | undefined {
   if (options.domain !== undefined && options.server !== undefined)

@@ -1,7 +1,7 @@
 import { badBody, HttpError } from './httpError.js';
 import { TrustList } from './trustList.js';
 
-/** The global settings that shape API tokens (seed 004 and Tanium's platform API). */
+/** The global settings that shape API tokens (Tanium's console documentation of API tokens, and its platform API). */
 export interface SettingDefinition {
   readonly name: string;
   readonly valueType: 'Numeric' | 'Text';

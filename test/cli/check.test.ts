@@ -1,6 +1,6 @@
 /**
  * `node bin/tanium-bridge.js check` as a real process against the emulator (and tiny loopback servers for the
- * answers the emulator never gives): the exact messages of seed 001 and one diagnosis per cause.
+ * answers the emulator never gives): the exact messages of the workflow integration guide and one diagnosis per cause.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +46,7 @@ async function connect(home: string, where: string[], token: string, name?: stri
   expect(result.code, result.stderr).toBe(0);
 }
 
-/** Runs `check` twice (human, then --json) and checks seed 001's failure message and the diagnosis code. */
+/** Runs `check` twice (human, then --json) and checks the workflow integration guide's failure message and the diagnosis code. */
 async function expectDiagnosis(home: string, args: string[], code: string): Promise<CheckJson['diagnosis']> {
   const human = await runCli(['check', ...args], { home });
   expect(human.code, human.stdout + human.stderr).toBe(1);
@@ -81,7 +81,7 @@ describe('check (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
     return reply.json.token;
   }
 
-  it('succeeds against the emulator: exactly seed 001 message, exit 0', async () => {
+  it("succeeds against the emulator: exactly the workflow integration guide's message, exit 0", async () => {
     const home = newHome();
     await connect(home, ['--server', h.url], h.token);
     const result = await runCli(['check'], { home });
@@ -243,7 +243,7 @@ describe('check (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
     expect(none.stderr.split('\n')).toHaveLength(2);
   });
 
-  it('--modules: names the permission each refused module needs, and gives seed 001 tip', async () => {
+  it("--modules: names the permission each refused module needs, and gives the workflow integration guide's tip", async () => {
     const token = await persona('partial', ['Asset API User', 'Show Patch']);
     const home = newHome();
     await connect(home, ['--server', h.url], token);

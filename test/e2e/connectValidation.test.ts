@@ -16,7 +16,7 @@ const TOKEN = 'token-validation0000000000000000';
 describe('connect validates the address before anything else (CLI)', {
   timeout: CLI_SUITE_TIMEOUT_MS,
 }, () => {
-  it('rejects every hostile domain with the exact seed 001 message and stores nothing', async () => {
+  it("rejects every hostile domain with the workflow integration guide's exact message and stores nothing", async () => {
     const home = tempHome();
     const results = await pool(HOSTILE_DOMAINS, 4, (domain) =>
       runCli(['connect', '--domain', domain], { home, input: TOKEN }),

@@ -97,7 +97,7 @@ describe('emulator: API tokens over Platform REST', () => {
     expect((await h.call('GET', `/api/v2/api_tokens/${old.id}`)).status).toBe(404);
   });
 
-  it("rotates with seed 002's POST form (a body holding only token_string)", async () => {
+  it("rotates with the POST form of Tanium's API token guidance (a body holding only token_string)", async () => {
     const old = await createToken(h);
     const reply = await h.call<{ data: RestToken }>('POST', '/api/v2/api_tokens', {
       token: old.token_string!,

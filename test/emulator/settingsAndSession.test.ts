@@ -20,7 +20,7 @@ describe('emulator: system settings', () => {
   const patch = (name: string, body: unknown) =>
     h.call<{ data: Setting; text: string }>('PATCH', `/api/v2/system_settings/by-name/${name}`, { body });
 
-  it("lists seed 004's settings and the token string length with their defaults, ending with cache_info", async () => {
+  it("lists the settings of Tanium's console documentation of API tokens and the token string length with their defaults, ending with cache_info", async () => {
     const reply = await h.call<{ data: (Setting | { cache_info: unknown })[] }>(
       'GET',
       '/api/v2/system_settings',

@@ -4,7 +4,7 @@ import { TOKEN_CREATE_PERMISSION } from '../directory.js';
  * The ten Tanium modules the emulator serves: where each lives, the permission a token's persona
  * needs to use it, and a cheap GET a health check can call to learn whether the token may use it.
  *
- * Permission names: "Asset API User" is seed 000's name; "Show Patch" and "Show Comply" follow the
+ * Permission names: "Asset API User" is the vulnerability-management connector guide's name; "Show Patch" and "Show Comply" follow the
  * RBAC names in Tanium's Patch and Comply API descriptions; the others follow the same "Show <Module>"
  * pattern and are ASSUMPTIONS (Tanium publishes no module-wide permission list). The Core Platform
  * needs no module permission: any valid token may call it.
@@ -29,7 +29,7 @@ export interface ModuleInfo {
   /** The persona permission that admits a token to every route of the module; null: none needed. */
   permission: string | null;
   /** Where the permission name comes from. */
-  permissionSource: 'seed 000' | 'module API description' | 'assumption' | 'none';
+  permissionSource: 'connector guide' | 'module API description' | 'assumption' | 'none';
   /** A cheap GET (full path) that answers 200 exactly when the token may use the module. */
   probe: string;
 }
@@ -48,7 +48,7 @@ export const MODULE_PERMISSIONS: readonly ModuleInfo[] = [
     name: 'Asset',
     basePath: '/plugin/products/asset',
     permission: 'Asset API User',
-    permissionSource: 'seed 000',
+    permissionSource: 'connector guide',
     probe: '/plugin/products/asset/v1/assets?limit=1',
   },
   {

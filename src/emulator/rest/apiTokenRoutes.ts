@@ -26,7 +26,7 @@ export function apiTokenRoutes(app: FastifyInstance, state: EmulatorState): void
   // Tanium's platform API: create takes an empty body (`{}` or `null`) or any of the creation fields.
   app.post('/api/v2/api_tokens', async (request) => {
     const body = objectBody(request.body);
-    // Seed 002 rotates with POST and a body holding only token_string; Tanium's spec uses PATCH.
+    // Tanium's API token guidance rotates with POST and a body holding only token_string; Tanium's spec uses PATCH.
     if ('token_string' in body) {
       if (Object.keys(body).length > 1) {
         throw badBody('a body with "token_string" rotates that token and takes no other field');

@@ -5,7 +5,7 @@ export const asset: ModuleDefinition = {
   key: 'asset',
   name: 'Asset',
   basePath: '/plugin/products/asset',
-  // Seed 000: "Assets > Asset API User(Read)"; the emulator's table uses the bare name.
+  // The vulnerability-management connector guide: "Assets > Asset API User(Read)"; the emulator's table uses the bare name.
   permission: 'Asset API User',
   permissionSource: 'seed-000',
   probe: '/v1/assets?limit=1',

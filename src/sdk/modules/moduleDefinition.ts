@@ -24,7 +24,7 @@ export interface ModuleDefinition {
    * what a user sees: Tanium publishes no module-wide permission list, so most are assumptions.
    */
   permission: string;
-  /** Where the permission name comes from: seed 000, a module's API description, or our assumption. */
+  /** Where the permission name comes from: the vulnerability-management connector guide, a module's API description, or our assumption. */
   permissionSource: 'seed-000' | 'module-api-description' | 'assumption';
   /** A cheap GET (relative to basePath) that succeeds only when the token may use the module. */
   probe: string;

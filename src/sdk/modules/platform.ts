@@ -5,7 +5,7 @@ export const platform: ModuleDefinition = {
   key: 'platform',
   name: 'Core Platform',
   basePath: '/api/v2',
-  // Seed 000 lists "Administration > Token - Use" first: every API token call needs it.
+  // The vulnerability-management connector guide lists "Administration > Token - Use" first: every API token call needs it.
   permission: 'Token - Use',
   permissionSource: 'seed-000',
   probe: '/session/current',
