@@ -1,7 +1,7 @@
 /**
  * One schema change. Versions are numbered from 1 without gaps, never edited once released, and
- * recorded in `schema_migrations`; each dialect keeps its own list under `<dialect>/migrations/`
- * with the same versions and names.
+ * recorded in `schema_migrations`; each dialect keeps its own list under `<dialect>/migrations/`,
+ * numbered on its own (PostgreSQL started at SQLite's current schema, so its 001 is SQLite's 1-15 core).
  */
 export interface Migration {
   version: number;

@@ -18,13 +18,37 @@ const SQLITE_REASONS: Record<string, string> = {
   SQLITE_FULL: 'the disk is full',
 };
 
+/** The environment variable that names a PostgreSQL database instead of the home folder's SQLite file. */
+export const DB_ENV = 'TANIUM_BRIDGE_DB';
+
+export interface OpenStoreOptions {
+  /**
+   * `--db`: a `postgres://` or `postgresql://` URL opens PostgreSQL (optionally `?schema=NAME`);
+   * undefined or empty opens SQLite at `HOME/bridge.db`. Anything else is `database_url_invalid`.
+   */
+  db?: string | undefined;
+}
+
+/** The database a command uses: `--db`, else `TANIUM_BRIDGE_DB`, else none (SQLite in the home). */
+export function resolveDb(explicit?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const chosen = explicit ?? env[DB_ENV];
+  return chosen === undefined || chosen.trim() === '' ? undefined : chosen.trim();
+}
+
 /**
- * Opens the store for a home folder, migrating it if needed. Today that is SQLite at
- * `HOME/bridge.db`; a PostgreSQL URL option is planned to choose another store here.
- * A file that cannot be used becomes one `database_unreadable` problem naming it.
+ * Opens the store for a home folder, migrating it if needed: SQLite at `HOME/bridge.db` by default,
+ * or the PostgreSQL database `options.db` names. The home folder is used either way (it holds the
+ * vault's master key). The PostgreSQL store is imported only when asked for, so that commands on
+ * SQLite never load `pg`. A file that cannot be used becomes one `database_unreadable` problem
+ * naming it; a server that cannot be used, one `database_unreachable` problem.
  */
-export async function openStore(home: string): Promise<Store> {
+export async function openStore(home: string, options: OpenStoreOptions = {}): Promise<Store> {
   ensureHome(home);
+  const db = options.db === undefined || options.db.trim() === '' ? undefined : options.db.trim();
+  if (db !== undefined) {
+    const { PostgresStore } = await import('./postgres/postgresStore.js');
+    return PostgresStore.open(db);
+  }
   const file = join(home, DATABASE_FILE);
   try {
     return SqliteStore.open(file);

@@ -1,0 +1,62 @@
+import { Problem } from '../../common/problem.js';
+import { redactUrl } from './redactUrl.js';
+
+/** The URL schemes that name a PostgreSQL database (libpq accepts both). */
+export const POSTGRES_SCHEMES = ['postgres:', 'postgresql:'] as const;
+
+/** A schema name used unquoted-safe: letters, digits and underscores, not starting with a digit. */
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** A PostgreSQL URL taken apart: what pg receives, and what may be shown of it. */
+export interface DatabaseTarget {
+  /** The URL pg connects with: `schema` removed, everything else (sslmode, …) kept. */
+  connectionString: string;
+  /** `?schema=NAME`: every pooled client works in it (created if absent); undefined: pg's default. */
+  schema: string | undefined;
+  /** `host:port/database`, for messages (never the user's password). */
+  where: string;
+  /** The URL with its password masked. */
+  redacted: string;
+  /** The password, so that errors can be scrubbed of it; undefined when the URL has none. */
+  password: string | undefined;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return POSTGRES_SCHEMES.some((scheme) => url.toLowerCase().startsWith(`${scheme}//`));
+}
+
+/** Parses a `postgres://` or `postgresql://` URL; anything else is one `database_url_invalid` problem. */
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid(url, 'it is not a URL');
+  }
+  if (!isPostgresUrl(url))
+    throw invalid(url, `its scheme ${parsed.protocol} is not postgres: or postgresql:`);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema))
+    throw invalid(url, `the schema "${schema}" is not a plain name (letters, digits, underscores)`);
+  parsed.searchParams.delete('schema');
+  const password = parsed.password === '' ? undefined : decodeURIComponent(parsed.password);
+  const host = parsed.hostname === '' ? 'localhost' : parsed.hostname;
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || '(default database)';
+  return {
+    connectionString: parsed.toString(),
+    schema,
+    where: `${host}:${parsed.port === '' ? '5432' : parsed.port}/${database}`,
+    redacted: redactUrl(url),
+    password,
+  };
+}
+
+function invalid(url: string, reason: string): Problem {
+  return new Problem({
+    code: 'database_url_invalid',
+    kind: 'invalid',
+    message: `The database URL ${redactUrl(url)} cannot be used: ${reason}.`,
+    fix: 'Give a PostgreSQL URL such as postgres://USER@HOST:5432/DATABASE (optionally ?schema=NAME), or leave the option out to use the SQLite file in the home folder.',
+    details: { reason },
+  });
+}

@@ -1,0 +1,11 @@
+import { assertOrdered, type Migration } from '../../migration.js';
+import { migration001 } from './001_core.js';
+
+/**
+ * Every PostgreSQL migration, in order: its own numbering, independent of SQLite's (PostgreSQL starts
+ * at the current schema). 001 holds the core tables; the stream, sync, posture and row-query tables
+ * follow from 002. Append; never edit or reorder a released one.
+ */
+export const postgresMigrations: readonly Migration[] = [migration001];
+
+assertOrdered(postgresMigrations);
