@@ -1,8 +1,432 @@
-import type { SyncRepository } from '../sync.js';
-import { notBuiltRepository } from './notBuilt.js';
+import type { PoolClient } from 'pg';
+import { STREAMS } from '../../streams/index.js';
+import type { Quarantined, StreamName } from '../../streams/stream.js';
+import { type LeaseClaim, LeaseLostError } from '../leases.js';
+import {
+  type Checkpoint,
+  DEFAULT_SYNC_SETTINGS,
+  type PageWrite,
+  type PassMode,
+  type QuarantineRecord,
+  type RunStatus,
+  type StreamCounts,
+  type SyncRepository,
+  type SyncRunRecord,
+  type SyncSettings,
+} from '../sync.js';
+import { renewLease } from './leases.js';
+import { readFields, streamRows } from './readRows.js';
+import { inRounds } from './rounds.js';
+import type { PgSession } from './session.js';
+import { PgStreamTable } from './streamTable.js';
+
+interface CheckpointRow {
+  stream: StreamName;
+  generation: number;
+  mode: PassMode;
+  status: 'running' | 'complete';
+  cursor: string | null;
+  resume_key: string | null;
+  since: string | null;
+  pass_max_seen: string | null;
+  watermark: string | null;
+  incrementals: number;
+  page_size: number;
+  pages: number;
+  run_id: number;
+  last_full_at: string | null;
+  updated_at: string;
+}
+
+interface RunRow {
+  id: number;
+  connection: string;
+  mode: string;
+  streams: StreamName[];
+  status: RunStatus;
+  started_at: string;
+  finished_at: string | null;
+  summary: unknown;
+  error: string | null;
+  owner: string | null;
+  pages: number;
+  heartbeat_at: string | null;
+}
+
+function runRecord(row: RunRow): SyncRunRecord {
+  return {
+    id: row.id,
+    connection: row.connection,
+    mode: row.mode,
+    streams: row.streams,
+    status: row.status,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    summary: row.summary,
+    error: row.error,
+    owner: row.owner,
+    pages: row.pages,
+    heartbeatAt: row.heartbeat_at,
+  };
+}
+
+/** Inside a guarded transaction: throws (rolling it back) when the lease is no longer the writer's. */
+async function checkLease(client: PoolClient, lease: LeaseClaim | undefined, what: string): Promise<void> {
+  if (lease && !(await renewLease(client, lease))) throw new LeaseLostError(lease.key, what);
+}
+
+function later(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
 
 /**
- * PLACEHOLDER (replaced by the PostgreSQL sync repository: stream tables, checkpoints, sync runs and quarantine). Every method throws a
- * `not_built` problem until then.
+ * Page writers of streams with shared tables hold this advisory lock shared; the sweep of the shared
+ * tables holds it alone, so it never removes a CVE or rule that a page being written refers to.
  */
-export const PgSync = notBuiltRepository<SyncRepository>('sync');
+const SHARED_TABLES_LOCK = 0x7462_5348; // "tbSH"
+
+/** beginPass of one connection at a time (the generation is read, then written). */
+const passLock = (client: PoolClient, connection: string) =>
+  client.query(`SELECT pg_advisory_xact_lock(hashtext('tanium-bridge:pass:' || $1))`, [connection]);
+
+/**
+ * Stream tables, checkpoints, runs and quarantine on PostgreSQL. A page is one transaction: the lease
+ * checked and renewed on the database's clock, each stream's records copied into a staging table and
+ * moved by one upsert (src/store/postgres/streamTable.ts), then the checkpoints and the run's progress.
+ */
+export class PgSync implements SyncRepository {
+  readonly #tables: Map<StreamName, PgStreamTable>;
+
+  constructor(private readonly session: PgSession) {
+    this.#tables = new Map(Object.values(STREAMS).map((def) => [def.name, new PgStreamTable(def)]));
+  }
+
+  async settings(connection: string): Promise<SyncSettings> {
+    const { rows } = await this.session.query<{
+      sensors: string[];
+      margin_ms: string;
+      reconcile_every: number;
+      headers_timeout_ms: number | null;
+      body_timeout_ms: number | null;
+    }>(
+      `SELECT sensors, margin_ms, reconcile_every, headers_timeout_ms, body_timeout_ms
+       FROM sync_settings WHERE connection = $1`,
+      [connection],
+    );
+    const row = rows[0];
+    if (!row) return { ...DEFAULT_SYNC_SETTINGS, sensors: [] };
+    return {
+      sensors: row.sensors,
+      marginMs: Number(row.margin_ms),
+      reconcileEvery: row.reconcile_every,
+      ...(row.headers_timeout_ms === null ? {} : { headersTimeoutMs: row.headers_timeout_ms }),
+      ...(row.body_timeout_ms === null ? {} : { bodyTimeoutMs: row.body_timeout_ms }),
+    };
+  }
+
+  async saveSettings(connection: string, settings: SyncSettings, now: string): Promise<void> {
+    await this.session.query(
+      `INSERT INTO sync_settings (connection, sensors, margin_ms, reconcile_every, headers_timeout_ms,
+         body_timeout_ms, updated_at)
+       VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7)
+       ON CONFLICT (connection) DO UPDATE SET sensors = excluded.sensors, margin_ms = excluded.margin_ms,
+         reconcile_every = excluded.reconcile_every, headers_timeout_ms = excluded.headers_timeout_ms,
+         body_timeout_ms = excluded.body_timeout_ms, updated_at = excluded.updated_at`,
+      [
+        connection,
+        JSON.stringify(settings.sensors),
+        settings.marginMs,
+        settings.reconcileEvery,
+        settings.headersTimeoutMs ?? null,
+        settings.bodyTimeoutMs ?? null,
+        now,
+      ],
+    );
+  }
+
+  async checkpoints(connection: string): Promise<Checkpoint[]> {
+    const { rows } = await this.session.query<CheckpointRow>(
+      'SELECT * FROM sync_checkpoints WHERE connection = $1 ORDER BY stream',
+      [connection],
+    );
+    return rows.map((row) => ({
+      stream: row.stream,
+      generation: row.generation,
+      mode: row.mode,
+      status: row.status,
+      cursor: row.cursor,
+      resumeKey: row.resume_key,
+      since: row.since,
+      passMaxSeen: row.pass_max_seen,
+      watermark: row.watermark,
+      incrementals: row.incrementals,
+      pageSize: row.page_size,
+      pages: row.pages,
+      runId: row.run_id,
+      lastFullAt: row.last_full_at,
+      updatedAt: row.updated_at,
+    }));
+  }
+
+  async startRun(
+    connection: string,
+    mode: string,
+    streams: readonly StreamName[],
+    now: string,
+    owner?: string,
+  ): Promise<number> {
+    const { rows } = await this.session.query<{ id: number }>(
+      `INSERT INTO sync_runs (connection, mode, streams, status, started_at, owner, heartbeat_at)
+       VALUES ($1, $2, $3::jsonb, 'running', $4, $5, $4) RETURNING id`,
+      [connection, mode, JSON.stringify(streams), now, owner ?? null],
+    );
+    return rows[0]!.id;
+  }
+
+  async finishRun(
+    id: number,
+    status: Exclude<RunStatus, 'running'>,
+    summary: unknown,
+    error: string | null,
+    now: string,
+  ): Promise<void> {
+    await this.session.query(
+      `UPDATE sync_runs SET status = $1, summary = $2::jsonb, error = $3, finished_at = $4
+       WHERE id = $5 AND status = 'running'`,
+      [status, JSON.stringify(summary) ?? null, error, now, id],
+    );
+  }
+
+  async interruptRuns(connection: string, reason: string, now: string): Promise<number[]> {
+    const { rows } = await this.session.query<{ id: number }>(
+      `UPDATE sync_runs SET status = 'interrupted', error = $1, finished_at = $2
+       WHERE connection = $3 AND status = 'running' RETURNING id`,
+      [reason, now, connection],
+    );
+    return rows.map((row) => row.id).sort((a, b) => a - b);
+  }
+
+  async runningRun(connection: string, owner?: string): Promise<SyncRunRecord | undefined> {
+    const { rows } = await this.session.query<RunRow>(
+      `SELECT * FROM sync_runs WHERE connection = $1 AND status = 'running'
+         AND ($2::text IS NULL OR owner = $2) ORDER BY id DESC LIMIT 1`,
+      [connection, owner ?? null],
+    );
+    return rows[0] && runRecord(rows[0]);
+  }
+
+  async heartbeat(id: number, now: string): Promise<void> {
+    await this.session.query(`UPDATE sync_runs SET heartbeat_at = $1 WHERE id = $2 AND status = 'running'`, [
+      now,
+      id,
+    ]);
+  }
+
+  async runs(connection: string, limit: number): Promise<SyncRunRecord[]> {
+    const { rows } = await this.session.query<RunRow>(
+      'SELECT * FROM sync_runs WHERE connection = $1 ORDER BY id DESC LIMIT $2',
+      [connection, limit],
+    );
+    return rows.map(runRecord);
+  }
+
+  async runById(connection: string, id: number): Promise<SyncRunRecord | undefined> {
+    const { rows } = await this.session.query<RunRow>(
+      'SELECT * FROM sync_runs WHERE connection = $1 AND id = $2',
+      [connection, id],
+    );
+    return rows[0] && runRecord(rows[0]);
+  }
+
+  beginPass(
+    connection: string,
+    streams: readonly StreamName[],
+    pass: { mode: PassMode; since: string | null; runId: number; pageSize: number },
+    now: string,
+  ): Promise<number> {
+    return this.session.atomic(async (client) => {
+      await passLock(client, connection);
+      const { rows } = await client.query<{ next: number }>(
+        'SELECT coalesce(max(generation), 0) + 1 AS next FROM sync_checkpoints WHERE connection = $1',
+        [connection],
+      );
+      const next = rows[0]!.next;
+      await client.query(
+        `INSERT INTO sync_checkpoints (connection, stream, generation, mode, status, cursor, resume_key,
+           since, pass_max_seen, page_size, pages, run_id, updated_at)
+         SELECT $1, stream, $2, $3, 'running', NULL, NULL, $4, NULL, $5, 0, $6, $7 FROM unnest($8::text[]) AS stream
+         ON CONFLICT (connection, stream) DO UPDATE SET generation = excluded.generation,
+           mode = excluded.mode, status = 'running', cursor = NULL, resume_key = NULL, since = excluded.since,
+           pass_max_seen = NULL, page_size = excluded.page_size, pages = 0, run_id = excluded.run_id,
+           updated_at = excluded.updated_at`,
+        [connection, next, pass.mode, pass.since, pass.pageSize, pass.runId, now, [...new Set(streams)]],
+      );
+      return next;
+    });
+  }
+
+  writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>> {
+    return this.session.atomic(async (client) => {
+      const result: Record<string, StreamCounts> = {};
+      const { connection, runId, generation } = page;
+      await checkLease(client, page.lease, `page ${page.pages} of run ${runId} was not written`);
+      const shared = page.streams.some(
+        ({ name, batch }) => batch.rows.length > 0 && this.#tables.get(name)!.layout.shared,
+      );
+      if (shared) await client.query('SELECT pg_advisory_xact_lock_shared($1)', [SHARED_TABLES_LOCK]);
+      for (const { name, batch } of page.streams) {
+        const counts = await this.#tables.get(name)!.write(client, connection, batch, generation, runId);
+        counts.quarantined += await quarantine(client, connection, batch.quarantined, runId, now);
+        result[name] = counts;
+      }
+      if (page.quarantined.length > 0) {
+        const first = page.streams[0]?.name;
+        const n = await quarantine(client, connection, page.quarantined, runId, now);
+        if (first && result[first]) result[first].quarantined += n;
+      }
+      await client.query(
+        `UPDATE sync_checkpoints SET cursor = $1, resume_key = coalesce($2, resume_key), pass_max_seen = $3,
+           page_size = $4, pages = $5, run_id = $6, updated_at = $7
+         WHERE connection = $8 AND stream = ANY($9::text[]) AND generation = $10`,
+        [
+          page.cursor,
+          page.resumeKey ?? null,
+          page.passMaxSeen,
+          page.pageSize,
+          page.pages,
+          runId,
+          now,
+          connection,
+          page.streams.map((s) => s.name),
+          generation,
+        ],
+      );
+      await client.query('UPDATE sync_runs SET pages = $1, heartbeat_at = $2 WHERE id = $3', [
+        page.pages,
+        now,
+        runId,
+      ]);
+      return result;
+    });
+  }
+
+  /** Nothing to do between pages: PostgreSQL's own background processes checkpoint and vacuum. */
+  async idle(): Promise<void> {}
+
+  completePass(
+    connection: string,
+    streams: readonly StreamName[],
+    pass: { mode: PassMode; generation: number; passMaxSeen: string | null; lease?: LeaseClaim },
+    now: string,
+  ): Promise<Record<string, number>> {
+    return this.session.atomic(async (client) => {
+      const removed: Record<string, number> = {};
+      await checkLease(client, pass.lease, 'the pass was not completed and nothing was swept');
+      const full = pass.mode === 'full';
+      if (full) await client.query('SELECT pg_advisory_xact_lock($1)', [SHARED_TABLES_LOCK]);
+      for (const stream of streams) {
+        removed[stream] = 0;
+        if (full) {
+          const table = this.#tables.get(stream)!;
+          removed[stream] = await table.sweep(client, connection, pass.generation);
+          await table.sweepShared(client);
+          if (stream === 'assets')
+            await client.query(
+              `DELETE FROM asset_addresses x WHERE x.connection = $1 AND NOT EXISTS
+                 (SELECT 1 FROM assets a WHERE a.connection = $1 AND a.endpoint_id = x.endpoint_id)`,
+              [connection],
+            );
+        }
+        const { rows } = await client.query<{
+          watermark: string | null;
+          incrementals: number;
+          last_full_at: string | null;
+        }>(
+          'SELECT watermark, incrementals, last_full_at FROM sync_checkpoints WHERE connection = $1 AND stream = $2',
+          [connection, stream],
+        );
+        const previous = rows[0];
+        await client.query(
+          `UPDATE sync_checkpoints SET status = 'complete', cursor = NULL, resume_key = NULL, watermark = $1,
+             incrementals = $2, last_full_at = $3, updated_at = $4
+           WHERE connection = $5 AND stream = $6 AND generation = $7`,
+          [
+            full ? pass.passMaxSeen : later(previous?.watermark ?? null, pass.passMaxSeen),
+            full ? 0 : (previous?.incrementals ?? 0) + 1,
+            full ? now : (previous?.last_full_at ?? null),
+            now,
+            connection,
+            stream,
+            pass.generation,
+          ],
+        );
+      }
+      return removed;
+    });
+  }
+
+  async count(connection: string, stream: StreamName): Promise<number> {
+    const { rows } = await this.session.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${this.#tables.get(stream)!.layout.view} WHERE connection = $1`,
+      [connection],
+    );
+    return rows[0]!.n;
+  }
+
+  rows(connection: string, stream: StreamName, chunk = 1000): AsyncGenerator<Record<string, unknown>> {
+    return streamRows(this.session, connection, STREAMS[stream], readFields(STREAMS[stream]), chunk);
+  }
+
+  async quarantined(connection: string, stream?: StreamName): Promise<QuarantineRecord[]> {
+    const { rows } = await this.session.query<{
+      stream: StreamName;
+      record_key: string;
+      reason: string;
+      raw: unknown;
+      run_id: number;
+      created_at: string;
+    }>(
+      `SELECT stream, record_key, reason, raw, run_id, created_at FROM quarantine
+       WHERE connection = $1 AND ($2::text IS NULL OR stream = $2) ORDER BY stream, record_key`,
+      [connection, stream ?? null],
+    );
+    return rows.map((row) => ({
+      stream: row.stream,
+      key: row.record_key,
+      reason: row.reason,
+      raw: row.raw,
+      runId: row.run_id,
+      createdAt: row.created_at,
+    }));
+  }
+}
+
+/** Records refused by validation, kept with the latest reason per key. Returns how many. */
+async function quarantine(
+  client: PoolClient,
+  connection: string,
+  records: readonly Quarantined[],
+  runId: number,
+  now: string,
+): Promise<number> {
+  for (const round of inRounds(records, (r) => `${r.stream}\u0000${r.key}`))
+    await client.query(
+      `INSERT INTO quarantine (connection, stream, record_key, reason, raw, run_id, created_at)
+       SELECT $1, q.stream, q.record_key, q.reason, q.raw::json, $2, $3
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS q(stream, record_key, reason, raw)
+       ON CONFLICT (connection, stream, record_key) DO UPDATE SET reason = excluded.reason,
+         raw = excluded.raw, run_id = excluded.run_id, created_at = excluded.created_at`,
+      [
+        connection,
+        runId,
+        now,
+        round.map((r) => r.stream),
+        round.map((r) => r.key),
+        round.map((r) => r.reason),
+        round.map((r) => JSON.stringify(r.raw) ?? 'null'),
+      ],
+    );
+  return records.length;
+}

@@ -1,0 +1,53 @@
+import { ANSWER_COLUMNS, type StreamDefinition } from '../../streams/stream.js';
+import { PG_LAYOUT, streamFields } from './layout.js';
+import type { PgSession } from './session.js';
+
+export interface ReadField {
+  name: string;
+  type: string;
+}
+
+/** The fields readers see: the stream's own, then `answered_at` and `status` if the stream is scoped. */
+export function readFields(def: StreamDefinition): readonly ReadField[] {
+  return def.scopeColumns.length > 0 ? [...streamFields(def), ...ANSWER_COLUMNS] : streamFields(def);
+}
+
+/**
+ * A stored row as native values: `pg` gives booleans, parsed JSON and doubles already; `bigint`
+ * arrives as text (it may exceed 2^53) and stream integers are read as numbers.
+ */
+export function decodeRow(
+  fields: readonly ReadField[],
+  row: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = row[field.name];
+    out[field.name] =
+      value === null || value === undefined ? null : field.type === 'integer' ? Number(value) : value;
+  }
+  return out;
+}
+
+/** Every row of a stream in key order, read a chunk at a time by key (bounded memory, no long transaction). */
+export async function* streamRows(
+  session: PgSession,
+  connection: string,
+  def: StreamDefinition,
+  fields: readonly ReadField[],
+  chunk: number,
+): AsyncGenerator<Record<string, unknown>> {
+  const key = def.primaryKey;
+  const select = `SELECT ${fields.map((f) => f.name).join(', ')} FROM ${PG_LAYOUT[def.name].view}
+    WHERE connection = $1`;
+  const order = `ORDER BY ${key.join(', ')} LIMIT ${Math.max(1, Math.floor(chunk))}`;
+  const next = `${select} AND (${key.join(', ')}) > (${key.map((_, i) => `$${i + 2}`).join(', ')}) ${order}`;
+  let last: unknown[] | undefined;
+  for (;;) {
+    const { rows } = await session.query(last ? next : `${select} ${order}`, [connection, ...(last ?? [])]);
+    for (const row of rows) yield decodeRow(fields, row);
+    if (rows.length < chunk) return;
+    const tail = rows.at(-1)!;
+    last = key.map((k) => tail[k]);
+  }
+}
