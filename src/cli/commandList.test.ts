@@ -13,10 +13,11 @@ describe('the command list', () => {
     },
   );
 
-  it('finds the command a command line runs, past --home and its value and after help', () => {
+  it('finds the command a command line runs, past --home or --db and its value and after help', () => {
     expect(invokedCommand(['--home', 'status', 'sync', '--full'])).toBe('sync');
     expect(invokedCommand(['--json', 'help', 'export'])).toBe('export');
     expect(invokedCommand(['--home=x', 'status'])).toBe('status');
+    expect(invokedCommand(['--db', 'postgres://u@h/db', 'rotate'])).toBe('rotate');
     expect(invokedCommand(['--help'])).toBeUndefined();
   });
 });

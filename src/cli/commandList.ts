@@ -97,14 +97,14 @@ export const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /**
- * The command a command line runs: the first word that is not an option (or the value of `--home`),
+ * The command a command line runs: the first word that is not an option (or the value of `--home` or `--db`),
  * or the word after `help`. Undefined for `--help`, `--version` or no command at all.
  */
 export function invokedCommand(args: readonly string[]): string | undefined {
   const words: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (arg === '--home') i++;
+    if (arg === '--home' || arg === '--db') i++;
     else if (!arg.startsWith('-')) words.push(arg);
     if (words.length === 2) break;
   }

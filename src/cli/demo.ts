@@ -5,7 +5,7 @@ import { UserError } from '../common/userError.js';
 import { clientForConnection } from '../connections/client.js';
 import { readToken, saveConnection } from '../connections/connections.js';
 import { startEmulator } from '../emulator/index.js';
-import { openStore } from '../store/open.js';
+import { openStore, resolveDb } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { STREAM_NAMES, type StreamName } from '../streams/index.js';
 import { formatSummary } from '../sync/format.js';
@@ -54,7 +54,7 @@ export function registerDemo(program: Command): void {
       const started = performance.now();
       // Hints repeat the demo's home as given, or its default relative to here (docs/cli.md).
       const hintHome = { home: options.home || process.env[HOME_ENV] ? home : DEMO_HOME };
-      const store = await openStore(home);
+      const store = await openStore(home, { db: resolveDb(options.db) });
       await refuseAnotherFleet({ store, home }, endpoints, options.fresh === true, hintHome).catch(
         async (error) => {
           await store.close();

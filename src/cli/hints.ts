@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { HOME_ENV } from '../common/home.js';
 import type { NextStep } from '../common/nextStep.js';
 import type { Problem } from '../common/problem.js';
+import { redactUrl } from '../store/postgres/redactUrl.js';
 import type { GlobalOptions } from './output.js';
 
 /** The CLI's entry point in this clone (hints.js is dist/cli/hints.js). */
@@ -21,12 +22,13 @@ export function invocation(cwd: string = process.cwd()): string {
 
 /**
  * How the CLI says "do this next" for a service's problem code: a command to paste, spelled with the
- * invocation that works from here and the same `--home` as the command that failed, so the hint acts
- * on the same state.
+ * invocation that works from here and the same `--home` (and `--db`, its password masked) as the
+ * command that failed, so the hint acts on the same state.
  */
-export function commandLine(global: Pick<GlobalOptions, 'home'>, args: string): string {
+export function commandLine(global: Pick<GlobalOptions, 'home' | 'db'>, args: string): string {
   const home = global.home === undefined ? '' : ` --home ${shellWord(global.home)}`;
-  return `${invocation()} ${args}${home}`;
+  const db = global.db === undefined || global.db === '' ? '' : ` --db ${shellWord(redactUrl(global.db))}`;
+  return `${invocation()} ${args}${home}${db}`;
 }
 
 /** `--name x` to repeat in hints, or nothing for the default connection. */
@@ -38,7 +40,7 @@ export function shellWord(text: string): string {
   return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-type Hint = (details: Record<string, unknown>, global: Pick<GlobalOptions, 'home'>) => string;
+type Hint = (details: Record<string, unknown>, global: Pick<GlobalOptions, 'home' | 'db'>) => string;
 
 const HINTS: Record<string, Hint> = {
   connection_not_found: (d, g) =>
@@ -59,7 +61,7 @@ const HINTS: Record<string, Hint> = {
  * A failed sync: a sensor Tanium refuses is named by the error, so the hint offers the demo's sensors
  * instead; another permanent error is not fixed by trying again; a transient one resumes.
  */
-function syncFailedHint(d: Record<string, unknown>, g: Pick<GlobalOptions, 'home'>): string {
+function syncFailedHint(d: Record<string, unknown>, g: Pick<GlobalOptions, 'home' | 'db'>): string {
   const name = nameArg(d['name']);
   if (typeof d['sensor'] === 'string')
     return `Choose other sensors, e.g. \`${commandLine(g, `sync${name} --sensors 'Installed Applications,Online'`)}\`.`;
@@ -72,7 +74,7 @@ function syncFailedHint(d: Record<string, unknown>, g: Pick<GlobalOptions, 'home
 const REPLACE_CODES = new Set(['token_unreadable']);
 
 /** The CLI's hint for a problem, or its interface-neutral fix (steps spelled) when it has nothing better. */
-export function hintFor(problem: Problem, global: Pick<GlobalOptions, 'home'>): string {
+export function hintFor(problem: Problem, global: Pick<GlobalOptions, 'home' | 'db'>): string {
   const hint = HINTS[problem.code];
   if (hint) return hint(problem.details, global);
   const name = typeof problem.details['name'] === 'string' ? problem.details['name'] : undefined;
@@ -82,7 +84,7 @@ export function hintFor(problem: Problem, global: Pick<GlobalOptions, 'home'>): 
 }
 
 /** The command line of a step, as the CLI spells it. */
-export function stepCommand(next: NextStep, global: Pick<GlobalOptions, 'home'>): string {
+export function stepCommand(next: NextStep, global: Pick<GlobalOptions, 'home' | 'db'>): string {
   const name = nameArg(next.connection);
   switch (next.step) {
     case 'replace_token':
@@ -108,7 +110,7 @@ export function stepCommand(next: NextStep, global: Pick<GlobalOptions, 'home'>)
 export function spellStep(
   text: string,
   next: NextStep | null | undefined,
-  global: Pick<GlobalOptions, 'home'>,
+  global: Pick<GlobalOptions, 'home' | 'db'>,
 ): string {
   if (!next) return text;
   const command = `\`${stepCommand(next, global)}\``;

@@ -19,4 +19,13 @@ describe('how hints spell the CLI', () => {
     );
     expect(commandLine({}, 'status')).toBe(`${invocation()} status`);
   });
+
+  it('repeats --db with its password masked (a hint is printed, so it never carries the password)', () => {
+    expect(commandLine({ db: 'postgres://tb:hunter2@db:5432/bridge?schema=a' }, 'sync')).toBe(
+      `${invocation()} sync --db 'postgres://tb:***@db:5432/bridge?schema=a'`,
+    );
+    expect(commandLine({ home: '/h', db: 'postgres://tb@db/bridge' }, 'sync')).toBe(
+      `${invocation()} sync --home /h --db postgres://tb@db/bridge`,
+    );
+  });
 });

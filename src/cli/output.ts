@@ -2,6 +2,8 @@
 export interface GlobalOptions {
   json?: boolean;
   home?: string;
+  /** `--db URL`: a PostgreSQL database instead of the home folder's SQLite file. */
+  db?: string;
 }
 
 /** Writes one line of machine-readable output. */

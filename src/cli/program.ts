@@ -18,6 +18,10 @@ export async function buildProgram(args: readonly string[] = []): Promise<Comman
     .version(packageVersion(), '--version', 'print the version and exit')
     .option('--json', 'machine-readable output')
     .option('--home <dir>', 'where state lives (default: $TANIUM_BRIDGE_HOME or ~/.tanium-bridge)')
+    .option(
+      '--db <url>',
+      'a PostgreSQL database, postgres://USER@HOST:5432/DB (default: $TANIUM_BRIDGE_DB, else SQLite in the home)',
+    )
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions(false);

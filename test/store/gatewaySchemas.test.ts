@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/sqlite/migrate.js';
 import { sqliteMigrations } from '../../src/store/sqlite/migrations/index.js';
-import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { tempDir } from '../helpers/emulatorHarness.js';
+import { DIALECTS } from './dialects.js';
 
 /** The Gateway schema cached per connection (migration 11): kept, replaced, and removed with the connection. */
 
@@ -14,7 +14,7 @@ afterEach(async () => {
   for (const handle of open.splice(0)) await handle.close();
 });
 
-it('migration 11 adds the cache to an earlier store', () => {
+it('migration 11 adds the cache to an earlier SQLite store', () => {
   const db = new Database(join(tempDir(), 'bridge.db'));
   open.push(db);
   migrate(db, sqliteMigrations.slice(0, 10));
@@ -22,19 +22,24 @@ it('migration 11 adds the cache to an earlier store', () => {
   expect(db.prepare('SELECT COUNT(*) AS n FROM gateway_schemas').get()).toEqual({ n: 0 });
 });
 
-it('keeps one schema per connection, replaces it, and drops it with the connection', async () => {
-  const store = SqliteStore.open(join(tempDir(), 'bridge.db'));
-  open.push(store);
-  await store.connections.upsert({ name: 'a', kind: 'server', address: 'http://127.0.0.1:1' }, NOW);
-  expect(await store.gatewaySchemas.get('a')).toBeUndefined();
+describe.each(DIALECTS)('Gateway schema cache ($name)', (dialect) => {
+  it('keeps one schema per connection, replaces it, and drops it with the connection', async () => {
+    const store = await dialect.open();
+    open.push(store);
+    await store.connections.upsert({ name: 'a', kind: 'server', address: 'http://127.0.0.1:1' }, NOW);
+    expect(await store.gatewaySchemas.get('a')).toBeUndefined();
 
-  await store.gatewaySchemas.put('a', { fetchedAt: NOW, types: { Endpoint: ['id', 'risk'] } });
-  await store.gatewaySchemas.put('a', { fetchedAt: '2026-11-24T12:00:00Z', types: { Endpoint: ['id'] } });
-  expect(await store.gatewaySchemas.get('a')).toEqual({
-    fetchedAt: '2026-11-24T12:00:00Z',
-    types: { Endpoint: ['id'] },
+    await store.gatewaySchemas.put('a', { fetchedAt: NOW, types: { Endpoint: ['id', 'risk'] } });
+    await store.gatewaySchemas.put('a', {
+      fetchedAt: '2026-11-24T12:00:00Z',
+      types: { Endpoint: ['id'], EndpointConnection: ['edges', 'pageInfo'] },
+    });
+    expect(await store.gatewaySchemas.get('a')).toEqual({
+      fetchedAt: '2026-11-24T12:00:00Z',
+      types: { Endpoint: ['id'], EndpointConnection: ['edges', 'pageInfo'] },
+    });
+
+    expect(await store.connections.remove('a')).toBe(true);
+    expect(await store.gatewaySchemas.get('a')).toBeUndefined();
   });
-
-  expect(await store.connections.remove('a')).toBe(true);
-  expect(await store.gatewaySchemas.get('a')).toBeUndefined();
 });

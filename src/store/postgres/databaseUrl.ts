@@ -15,6 +15,8 @@ export interface DatabaseTarget {
   schema: string | undefined;
   /** `host:port/database`, for messages (never the user's password). */
   where: string;
+  /** The user name in the URL (undefined: pg's default, the OS user or PGUSER). */
+  user: string | undefined;
   /** The URL with its password masked. */
   redacted: string;
   /** The password, so that errors can be scrubbed of it; undefined when the URL has none. */
@@ -46,6 +48,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     connectionString: parsed.toString(),
     schema,
     where: `${host}:${parsed.port === '' ? '5432' : parsed.port}/${database}`,
+    user: parsed.username === '' ? undefined : decodeURIComponent(parsed.username),
     redacted: redactUrl(url),
     password,
   };

@@ -14,7 +14,7 @@ import { PgRequestAudit } from './requestAudit.js';
 import { PgRotation } from './rotation.js';
 import { PgRowQuery } from './rowQuery.js';
 import { PgSecrets } from './secrets.js';
-import { ClientSession, inTransaction, type PgSession, PoolSession } from './session.js';
+import { ClientSession, type ErrorMapper, inTransaction, type PgSession, PoolSession } from './session.js';
 import { PgSync } from './sync.js';
 import { unreachableProblem } from './unreachable.js';
 import { PgWebAuth } from './webAuth.js';
@@ -78,13 +78,15 @@ export class PostgresStore implements Store {
   readonly cloudflareSettings: StoreTx['cloudflareSettings'];
   /** The session on the pool, for code in src/store/postgres that needs more than the repositories. */
   readonly session: PgSession;
+  readonly #fail: ErrorMapper;
   #closed = false;
 
   private constructor(
     readonly pool: pg.Pool,
     readonly target: DatabaseTarget,
   ) {
-    this.session = new PoolSession(pool, target.password);
+    this.#fail = (error) => unreachableProblem(error, target);
+    this.session = new PoolSession(pool, this.#fail);
     const all = repositories(this.session);
     this.connections = all.connections;
     this.secrets = all.secrets;
@@ -128,8 +130,10 @@ export class PostgresStore implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return inTransaction(this.pool, this.target.password, (client) =>
-      fn(repositories(new ClientSession(client, this.target.password))),
+    return inTransaction(
+      this.pool,
+      (client) => fn(repositories(new ClientSession(client, this.#fail))),
+      this.#fail,
     );
   }
 

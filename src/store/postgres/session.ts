@@ -1,5 +1,4 @@
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
-import { scrubError } from './redactUrl.js';
 
 /**
  * How a PostgreSQL repository reaches the database: on the pool (each statement on whichever client
@@ -18,12 +17,19 @@ export interface PgSession {
   atomic<T>(fn: (client: PoolClient) => Promise<T>): Promise<T>;
 }
 
+/**
+ * What every error leaving a session passes through: PostgresStore's scrubs the URL's password from
+ * it and turns a lost or refused connection into one `database_unreachable` problem.
+ */
+export type ErrorMapper = (error: unknown) => unknown;
+
+const asIs: ErrorMapper = (error) => error;
+
 /** Statements on the pool; `atomic` checks a client out for one transaction. */
 export class PoolSession implements PgSession {
   constructor(
     private readonly pool: Pool,
-    /** The URL's password, removed from any error message before it leaves (never shown). */
-    private readonly secret: string | undefined,
+    private readonly fail: ErrorMapper = asIs,
   ) {}
 
   async query<R extends QueryResultRow = QueryResultRow>(
@@ -33,12 +39,12 @@ export class PoolSession implements PgSession {
     try {
       return await this.pool.query<R>(text as QueryConfig, values);
     } catch (error) {
-      throw scrubError(error, this.secret);
+      throw this.fail(error);
     }
   }
 
   atomic<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    return inTransaction(this.pool, this.secret, fn);
+    return inTransaction(this.pool, fn, this.fail);
   }
 }
 
@@ -46,7 +52,7 @@ export class PoolSession implements PgSession {
 export class ClientSession implements PgSession {
   constructor(
     private readonly client: PoolClient,
-    private readonly secret: string | undefined,
+    private readonly fail: ErrorMapper = asIs,
   ) {}
 
   async query<R extends QueryResultRow = QueryResultRow>(
@@ -56,7 +62,7 @@ export class ClientSession implements PgSession {
     try {
       return await this.client.query<R>(text as QueryConfig, values);
     } catch (error) {
-      throw scrubError(error, this.secret);
+      throw this.fail(error);
     }
   }
 
@@ -67,30 +73,42 @@ export class ClientSession implements PgSession {
 
 /**
  * Runs `fn` on one pooled client between BEGIN and COMMIT, rolling back when it throws. A client whose
- * rollback failed (the connection broke) is destroyed rather than returned to the pool.
+ * rollback failed (the connection broke) is destroyed rather than returned to the pool. Errors of the
+ * transaction's own statements pass through `fail`; those `fn` throws are its own (its statements
+ * went through a session already) and are rethrown as they are.
  */
 export async function inTransaction<T>(
   pool: Pool,
-  secret: string | undefined,
   fn: (client: PoolClient) => Promise<T>,
+  fail: ErrorMapper = asIs,
 ): Promise<T> {
-  let client: PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    throw scrubError(error, secret);
-  }
+  const client = await pool.connect().catch((error: unknown) => {
+    throw fail(error);
+  });
   let broken: Error | undefined;
+  const rollback = () =>
+    client.query('ROLLBACK').then(
+      () => undefined,
+      (error: Error) => {
+        broken = error;
+      },
+    );
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => {
-      broken = rollbackError;
+    await client.query('BEGIN').catch((error: unknown) => {
+      throw fail(error);
     });
-    throw scrubError(error, secret);
+    let result: T;
+    try {
+      result = await fn(client);
+    } catch (error) {
+      await rollback();
+      throw error;
+    }
+    await client.query('COMMIT').catch(async (error: unknown) => {
+      await rollback();
+      throw fail(error);
+    });
+    return result;
   } finally {
     client.release(broken);
   }

@@ -21,6 +21,12 @@ const SERVER: Record<string, string> = {
   '42501': 'the user may not create or use the schema',
   '57P03': 'the server is starting up or shutting down',
   '53300': 'the server has no free connection slots',
+  '57P01': 'the server ended the connection (shut down or restarted)',
+  '57P02': 'the server ended the connection (it crashed)',
+  '08000': 'the connection failed',
+  '08001': 'the server refused the connection',
+  '08003': 'the connection is gone',
+  '08006': 'the connection failed',
 };
 
 /** Why the connection failed, in words; undefined when the error is not about reaching the database. */
@@ -30,7 +36,7 @@ function reasonOf(error: unknown): string | undefined {
   const message = error instanceof Error ? error.message : '';
   // pg's own wording when connectionTimeoutMillis passes, or the socket ends during the handshake.
   if (/connection timeout|timeout expired/i.test(message)) return 'the connection timed out';
-  if (/Connection terminated unexpectedly/i.test(message)) return 'the server closed the connection';
+  if (/Connection terminated|not queryable/i.test(message)) return 'the server closed the connection';
   return undefined;
 }
 
@@ -41,8 +47,13 @@ function reasonOf(error: unknown): string | undefined {
  */
 export function unreachableProblem(error: unknown, target: DatabaseTarget): unknown {
   const scrubbed = scrubError(error, target.password);
-  const reason = reasonOf(error);
-  if (reason === undefined) return scrubbed;
+  const found = reasonOf(error);
+  if (found === undefined) return scrubbed;
+  const login = (error as { code?: unknown }).code;
+  const reason =
+    (login === '28P01' || login === '28000') && target.user !== undefined
+      ? `${found} of user "${target.user}"`
+      : found;
   return new Problem({
     code: 'database_unreachable',
     kind: 'unavailable',

@@ -1,0 +1,124 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { isProblem } from '../../src/common/problem.js';
+import { postgresMigrations } from '../../src/store/postgres/migrations/index.js';
+import { PostgresStore } from '../../src/store/postgres/postgresStore.js';
+import { postgresTarget } from '../helpers/postgres.js';
+import { POSTGRES_DIALECTS } from './dialects.js';
+
+/** What only the PostgreSQL store has: its schema option, migrations under a lock, a pool that loses clients. */
+
+const NOW = '2030-01-01T00:00:00.000Z';
+const PASSWORD = 'pw-pgstore-5d1e';
+const target = POSTGRES_DIALECTS.length > 0 ? await postgresTarget() : undefined;
+
+/** The URL with a password in it (the local server trusts the login and ignores it). */
+function withPassword(url: string): string {
+  const parsed = new URL(url);
+  parsed.password = PASSWORD;
+  return parsed.toString();
+}
+
+describe.each(POSTGRES_DIALECTS)('PostgreSQL store ($name)', () => {
+  const pgTarget = target as NonNullable<typeof target>;
+
+  it('several stores (as several processes) opening a new schema at once: one migrates, each version recorded once', async () => {
+    const schema = pgTarget.freshSchema();
+    const stores = await Promise.all(
+      Array.from({ length: 6 }, () => PostgresStore.open(pgTarget.url(schema), { poolSize: 2 })),
+    );
+    try {
+      const { rows } = await (stores[0] as PostgresStore).session.query<{ version: number; n: number }>(
+        'SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version ORDER BY version',
+      );
+      expect(rows).toEqual(postgresMigrations.map((m) => ({ version: m.version, n: 1 })));
+      const { rows: where } = await (stores[1] as PostgresStore).session.query<{ schema: string }>(
+        'SELECT current_schema() AS schema',
+      );
+      expect(where).toEqual([{ schema }]);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+      await pgTarget.dropSchema(schema);
+    }
+  });
+
+  it('a transaction is one client: its own writes seen inside, nothing outside until it commits', async () => {
+    const schema = pgTarget.freshSchema();
+    const store = await PostgresStore.open(pgTarget.url(schema));
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let reached!: () => void;
+      const atGate = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      let inside: string[] = [];
+      const tx = store.transaction(async (t) => {
+        await t.connections.upsert({ name: 'a', kind: 'server', address: 'http://127.0.0.1:1' }, NOW);
+        await t.rotation.audit({
+          attemptId: 'x1',
+          connectionName: 'a',
+          startedAt: NOW,
+          finishedAt: null,
+          method: 'grant',
+          oldTokenId: null,
+          newTokenId: null,
+          outcome: 'in_progress',
+          error: null,
+        });
+        inside = (await t.connections.list()).map((c) => c.name);
+        reached();
+        await gate;
+        return 'committed';
+      });
+      await atGate;
+      expect(await store.connections.list()).toEqual([]);
+      release();
+      expect(await tx).toBe('committed');
+      expect(inside).toEqual(['a']);
+      expect((await store.connections.list()).map((c) => c.name)).toEqual(['a']);
+      expect((await store.rotation.history('a', 5)).map((e) => e.attemptId)).toEqual(['x1']);
+    } finally {
+      await store.close();
+      await pgTarget.dropSchema(schema);
+    }
+  });
+
+  it('a connection the server ends mid-statement: database_unreachable, no password; the pool goes on', async () => {
+    const schema = pgTarget.freshSchema();
+    // The application name tells this test's backends from every other on the server.
+    const store = await PostgresStore.open(
+      `${withPassword(pgTarget.url(schema))}&application_name=${schema}`,
+    );
+    const admin = new pg.Client({ connectionString: pgTarget.url(schema).replace(/\?.*$/, '') });
+    await admin.connect();
+    try {
+      const busy = store.session.query('SELECT pg_sleep(30)');
+      const failure = busy.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      // Ends every backend of this store's pool once the sleep runs, as a server restart would.
+      for (;;) {
+        const ended = await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE application_name = $1 AND query LIKE 'SELECT pg_sleep(30)%' AND state = 'active'`,
+          [schema],
+        );
+        if ((ended.rowCount ?? 0) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const error = await failure;
+      expect(isProblem(error) && error.code).toBe('database_unreachable');
+      expect(String((error as Error).message)).toMatch(/^Cannot use the PostgreSQL database .*\/test: /);
+      expect(JSON.stringify(error) + String((error as Error).stack)).not.toContain(PASSWORD);
+      expect(await store.connections.list()).toEqual([]);
+    } finally {
+      await admin.end();
+      await store.close();
+      await pgTarget.dropSchema(schema);
+    }
+  });
+});
