@@ -1,9 +1,9 @@
-import type { StreamName } from '../streams/stream.js';
+import type { StreamName, StreamRecord } from '../streams/stream.js';
 
 /**
- * Reading a stream's stored rows for an interface: filters, one sort column, keyset paging. Columns
- * are the stream's own (validated against its definition by the store); `columns` of more than one
- * name mean the first non-null of them (e.g. the CVSS v3 score, else v2).
+ * Reading a stream's stored records for an interface: filters, one sort field, keyset paging. `columns`
+ * name the stream's fields (`readFields`; validated against its definition by the store); more than
+ * one name means the first non-null of them (e.g. the CVSS v3 score, else v2).
  */
 export interface RowFilter {
   columns: readonly string[];
@@ -27,8 +27,8 @@ export interface RowQuery {
 }
 
 export interface RowPage {
-  /** Decoded: booleans as true/false, JSON columns parsed. */
-  rows: Record<string, unknown>[];
+  /** Native values, as the stream gave them: booleans true/false, json fields as lists and objects. */
+  rows: StreamRecord[];
   /** Where the next page starts (sort value and key), or null after the last page. */
   next: unknown[] | null;
 }

@@ -1,4 +1,4 @@
-import type { Quarantined, StreamBatch, StreamName } from '../streams/stream.js';
+import type { Quarantined, StreamBatch, StreamName, StreamRecord } from '../streams/stream.js';
 import type { LeaseClaim } from './leases.js';
 
 /** Per-connection sync settings, stored with the connection (`sync --sensors`, `--margin`, `--reconcile-every`). */
@@ -177,9 +177,10 @@ export interface SyncRepository {
   ): Promise<Record<string, number>>;
   count(connection: string, stream: StreamName): Promise<number>;
   /**
-   * Every row of a stream in key order, a chunk at a time (bounded memory), with the columns readers see
-   * (`readColumns`: scoped streams add `answered_at` and `status`).
+   * Every record of a stream in key order, a chunk at a time (bounded memory), with the fields readers
+   * see (`readFields`: scoped streams add `answered_at` and `status`), values native as the stream gave
+   * them (booleans true/false, json fields as lists and objects).
    */
-  rows(connection: string, stream: StreamName, chunk?: number): AsyncGenerator<Record<string, unknown>>;
+  rows(connection: string, stream: StreamName, chunk?: number): AsyncGenerator<StreamRecord>;
   quarantined(connection: string, stream?: StreamName): Promise<QuarantineRecord[]>;
 }

@@ -1,15 +1,16 @@
 import { keepOnInvalid } from './keepOnInvalid.js';
 import {
-  type Column,
   type EndpointNode,
+  type Field,
   presentFields,
   type StreamBatch,
   type StreamDefinition,
   type StreamOptions,
+  type StreamRecord,
 } from './stream.js';
-import { bool, jsonStringList, num, object, text, time } from './values.js';
+import { bool, num, object, stringListOrNull, text, time } from './values.js';
 
-const COLUMNS: readonly Column[] = [
+const FIELDS: readonly Field[] = [
   { name: 'endpoint_id', type: 'text' },
   { name: 'computer_id', type: 'text' },
   { name: 'name', type: 'text' },
@@ -43,8 +44,8 @@ const COLUMNS: readonly Column[] = [
   { name: 'unknown_fields', type: 'json' },
 ];
 
-/** Columns from Tanium's answer: every one but the key and `unknown_fields`. */
-const ANSWERED = COLUMNS.slice(1, -1).map((c) => c.name);
+/** Fields from Tanium's answer: every one but the key and `unknown_fields`. */
+const ANSWERED = FIELDS.slice(1, -1).map((f) => f.name);
 const RISK = new Set(['risk_score', 'risk_level', 'asset_criticality']);
 
 /**
@@ -66,14 +67,13 @@ const SELECTION = `id computerID name domainName serialNumber systemUUID manufac
 /** Assets: one row per endpoint (identity, hardware, OS, addresses, users, first and last seen, risk). */
 export const assetsStream: StreamDefinition = {
   name: 'assets',
-  table: 'assets',
   description: 'one row per endpoint: identity, hardware, OS, addresses, users, first/last seen, risk',
-  columns: COLUMNS,
+  fields: FIELDS,
   primaryKey: ['endpoint_id'],
   cursorField: 'eidLastSeen',
   scopeColumns: [],
   // Null is "not known this time" (Tanium's schema lets isVirtual, isEncrypted, ipAddresses, risk, …
-  // be null): the stored value stays, and `unknown_fields` names the columns it was kept for.
+  // be null): the stored value stays, and `unknown_fields` names the fields it was kept for.
   keepWhenNull: ANSWERED,
   uncompared: ['unknown_fields'],
   selection: (options) => (options.risk === false ? SELECTION : `${SELECTION}${riskSelection(options)}`),
@@ -84,42 +84,43 @@ function readAsset(node: EndpointNode, endpointId: string, batch: StreamBatch, o
   const os = object(node, 'os');
   const user = object(node, 'primaryUser');
   const risk = object(node, 'risk');
-  const row: unknown[] = [
-    endpointId,
-    text(node, 'computerID'),
-    text(node, 'name'),
-    text(node, 'domainName'),
-    text(node, 'serialNumber'),
-    text(node, 'systemUUID'),
-    text(node, 'manufacturer'),
-    text(node, 'model'),
-    text(node, 'chassisType'),
-    bool(node, 'isVirtual'),
-    bool(node, 'isEncrypted'),
-    text(os, 'name'),
-    text(os, 'generation'),
-    text(os, 'platform'),
-    text(os, 'language'),
-    text(node, 'ipAddress'),
-    jsonStringList(node, 'ipAddresses'),
-    jsonStringList(node, 'macAddresses'),
-    text(node, 'namespace'),
-    text(node, 'lastLoggedInUser'),
-    text(user, 'name'),
-    text(user, 'email'),
-    text(user, 'department'),
-    text(object(node, 'memory'), 'total'),
-    text(object(node, 'processor'), 'cpu'),
-    time(node, 'eidFirstSeen'),
-    time(node, 'eidLastSeen'),
-    num(risk, 'totalScore'),
-    text(risk, 'riskLevel'),
-    text(risk, 'assetCriticality'),
-  ];
+  const record: StreamRecord = {
+    endpoint_id: endpointId,
+    computer_id: text(node, 'computerID'),
+    name: text(node, 'name'),
+    domain_name: text(node, 'domainName'),
+    serial_number: text(node, 'serialNumber'),
+    system_uuid: text(node, 'systemUUID'),
+    manufacturer: text(node, 'manufacturer'),
+    model: text(node, 'model'),
+    chassis_type: text(node, 'chassisType'),
+    is_virtual: bool(node, 'isVirtual'),
+    is_encrypted: bool(node, 'isEncrypted'),
+    os_name: text(os, 'name'),
+    os_generation: text(os, 'generation'),
+    os_platform: text(os, 'platform'),
+    os_language: text(os, 'language'),
+    ip_address: text(node, 'ipAddress'),
+    ip_addresses: stringListOrNull(node, 'ipAddresses'),
+    mac_addresses: stringListOrNull(node, 'macAddresses'),
+    namespace: text(node, 'namespace'),
+    last_logged_in_user: text(node, 'lastLoggedInUser'),
+    user_name: text(user, 'name'),
+    user_email: text(user, 'email'),
+    user_department: text(user, 'department'),
+    memory_total: text(object(node, 'memory'), 'total'),
+    processor_cpu: text(object(node, 'processor'), 'cpu'),
+    first_seen: time(node, 'eidFirstSeen'),
+    last_seen: time(node, 'eidLastSeen'),
+    risk_score: num(risk, 'totalScore'),
+    risk_level: text(risk, 'riskLevel'),
+    asset_criticality: text(risk, 'assetCriticality'),
+    unknown_fields: null,
+  };
   // Risk is not asked for when the tenant has no such field: not asked is not unknown.
   const asked = riskSelection(options) !== '' && options.risk !== false;
-  const unknown = ANSWERED.filter((name, k) => row[k + 1] === null && !(!asked && RISK.has(name)));
-  row.push(JSON.stringify(unknown));
+  const unknown = ANSWERED.filter((name) => record[name] === null && !(!asked && RISK.has(name)));
+  record['unknown_fields'] = unknown;
   if (unknown.length > 0) batch.unknown++;
-  batch.rows.push(row);
+  batch.rows.push(record);
 }

@@ -1,8 +1,8 @@
 import { keepOnInvalid } from './keepOnInvalid.js';
 import { keepAnswered, keepUnanswered } from './scopes.js';
 import {
-  type Column,
   type EndpointNode,
+  type Field,
   presentFields,
   type StreamBatch,
   type StreamDefinition,
@@ -11,7 +11,7 @@ import {
 } from './stream.js';
 import { bool, listOrNull, objectOrNull, seenAt, text, time } from './values.js';
 
-const COLUMNS: readonly Column[] = [
+const FIELDS: readonly Field[] = [
   { name: 'endpoint_id', type: 'text' },
   { name: 'finding_id', type: 'text' },
   { name: 'rule_id', type: 'text' },
@@ -39,20 +39,22 @@ function selection(options: StreamOptions): string {
 /** Compliance: endpoint x check, from `compliance.complianceFindings` (passes included). */
 export const complianceStream: StreamDefinition = {
   name: 'compliance',
-  table: 'compliance',
   description:
     'endpoint x compliance check: id, state, category, rule, standard, profile, first found, last scan',
-  columns: COLUMNS,
+  fields: FIELDS,
   primaryKey: ['endpoint_id', 'finding_id'],
   cursorField: 'eidLastSeen',
   scopeColumns: ['endpoint_id'],
   // A rule's text, standard and profile repeat on every endpoint it is checked on.
-  shared: {
-    rowsTable: 'compliance_findings',
-    table: 'compliance_rules',
-    ref: 'rule_ref',
-    columns: ['rule_id', 'rule', 'category', 'standard', 'standard_version', 'profile', 'profile_version'],
-  },
+  descriptiveFields: [
+    'rule_id',
+    'rule',
+    'category',
+    'standard',
+    'standard_version',
+    'profile',
+    'profile_version',
+  ],
   keepWhenNull: ['excepted'],
   selection,
   read: keepOnInvalid('compliance', readChecks),
@@ -79,21 +81,21 @@ function readChecks(node: EndpointNode, endpointId: string, batch: StreamBatch):
       // The check id is the key; Tanium's `id` is the check, `ruleId` the rule it comes from.
       const id = text(f, 'id') || text(f, 'ruleId');
       if (!id) throw new ValidationError('id and ruleId are missing');
-      batch.rows.push([
-        endpointId,
-        id,
-        text(f, 'ruleId'),
-        text(f, 'rule'),
-        text(f, 'category'),
-        text(f, 'state'),
-        text(f, 'standard'),
-        text(f, 'standardVersion'),
-        text(f, 'profile'),
-        text(f, 'profileVersion'),
-        time(f, 'firstFoundDate'),
-        time(f, 'lastScanDate'),
-        bool(f, 'excepted'),
-      ]);
+      batch.rows.push({
+        endpoint_id: endpointId,
+        finding_id: id,
+        rule_id: text(f, 'ruleId'),
+        rule: text(f, 'rule'),
+        category: text(f, 'category'),
+        state: text(f, 'state'),
+        standard: text(f, 'standard'),
+        standard_version: text(f, 'standardVersion'),
+        profile: text(f, 'profile'),
+        profile_version: text(f, 'profileVersion'),
+        first_found: time(f, 'firstFoundDate'),
+        last_scan: time(f, 'lastScanDate'),
+        excepted: bool(f, 'excepted'),
+      });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       const f = (raw ?? {}) as { id?: unknown; ruleId?: unknown };

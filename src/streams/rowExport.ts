@@ -1,7 +1,7 @@
 import type { RowQuery } from '../store/rowQuery.js';
 import type { Store } from '../store/store.js';
 import { STREAMS } from './index.js';
-import { readColumns } from './stream.js';
+import { readFields } from './stream.js';
 
 export type ExportFormat = 'ndjson' | 'csv';
 
@@ -34,7 +34,7 @@ export async function* exportRows(
   format: ExportFormat,
   pageSize = 1000,
 ): AsyncGenerator<ExportChunk> {
-  const columns = readColumns(STREAMS[query.stream]).map((c) => c.name);
+  const columns = readFields(STREAMS[query.stream]).map((f) => f.name);
   if (format === 'csv') yield { text: `${columns.join(',')}\r\n`, rows: 0 };
   let after: unknown[] | undefined;
   for (;;) {

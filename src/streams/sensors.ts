@@ -1,5 +1,5 @@
 import { keepUnanswered } from './scopes.js';
-import type { Column, EndpointNode, StreamBatch, StreamDefinition, StreamOptions } from './stream.js';
+import type { EndpointNode, Field, StreamBatch, StreamDefinition, StreamOptions } from './stream.js';
 import { seenAt } from './values.js';
 
 export const NO_RESULTS = '[no results]';
@@ -22,7 +22,7 @@ function placeholder(value: string): 'none' | 'unavailable' | 'error' | 'data' {
   return 'data';
 }
 
-const COLUMNS: readonly Column[] = [
+const FIELDS: readonly Field[] = [
   { name: 'endpoint_id', type: 'text' },
   { name: 'sensor', type: 'text' },
   { name: 'row_index', type: 'integer' },
@@ -36,8 +36,8 @@ interface ReadingColumn {
 }
 
 /**
- * Sensors: the connection's chosen sensors (`--sensors "A,B"`), one table for all of them, one row per
- * (endpoint, sensor, row): `columns` is a JSON object of the sensor's columns in snake_case. Multi-row
+ * Sensors: the connection's chosen sensors (`--sensors "A,B"`), one stream for all of them, one record per
+ * (endpoint, sensor, row): `columns` is an object of the sensor's columns in snake_case. Multi-row
  * sensors keep their rows (row k across columns belongs together). Placeholders are explicit:
  * - `[current result unavailable]` or `TSE-Error: …` in any cell: Tanium has no answer now (a server
  *   splits a multi-column answer on its delimiter, so a placeholder fills the first column and leaves the
@@ -49,10 +49,8 @@ interface ReadingColumn {
  */
 export const sensorsStream: StreamDefinition = {
   name: 'sensors',
-  table: 'sensor_readings',
-  rowsTable: 'sensor_rows',
   description: 'chosen sensors: one row per (endpoint, sensor, row index), columns as a JSON object',
-  columns: COLUMNS,
+  fields: FIELDS,
   primaryKey: ['endpoint_id', 'sensor', 'row_index'],
   cursorField: 'eidLastSeen',
   scopeColumns: ['endpoint_id', 'sensor'],
@@ -114,7 +112,7 @@ function readSensor(reading: Reading, columns: ReadingColumn[], batch: StreamBat
       row[table.names[c]!] = data ? value : null;
       if (data && value !== '') real = true;
     }
-    if (real) batch.rows.push([endpointId, sensor, index++, JSON.stringify(row)]);
+    if (real) batch.rows.push({ endpoint_id: endpointId, sensor, row_index: index++, columns: row });
   }
   return true;
 }

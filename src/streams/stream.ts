@@ -1,18 +1,31 @@
 /**
- * What a stream declares (Airbyte/Singer style): name, table schema, primary key, cursor field, and how
- * its part of a Gateway page becomes rows. The runner, not the stream, reads pages and commits rows and
- * checkpoints together (src/sync/runner.ts).
+ * What a stream declares (Airbyte/Singer style): name, fields, primary key, cursor field, and how its
+ * part of a Gateway page becomes records. The runner, not the stream, reads pages and commits records and
+ * checkpoints together (src/sync/runner.ts). Nothing here is a storage layout: each store dialect lays
+ * the fields out in its own tables and encodes the values its own way (src/store/sqlite/layout.ts).
  */
 
 export type StreamName = 'assets' | 'vulnerabilities' | 'compliance' | 'sensors';
 export const STREAM_NAMES: readonly StreamName[] = ['assets', 'vulnerabilities', 'compliance', 'sensors'];
 
-export type ColumnType = 'text' | 'integer' | 'real' | 'boolean' | 'json';
+export type FieldType = 'text' | 'integer' | 'real' | 'boolean' | 'json';
 
-export interface Column {
+export interface Field {
   name: string;
-  type: ColumnType;
+  type: FieldType;
 }
+
+/** A value inside a `json` field: what JSON can hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * A field's value, native whatever the store: `text` a string, `integer` and `real` a number, `boolean`
+ * true/false, `json` a list or an object; null when there is none.
+ */
+export type FieldValue = string | number | boolean | JsonValue[] | { [key: string]: JsonValue } | null;
+
+/** One record of a stream, keyed by field name (every field of the stream is present). */
+export type StreamRecord = Record<string, FieldValue>;
 
 /** A Gateway `Endpoint` node as JSON: validated field by field, never trusted. */
 export type EndpointNode = Record<string, unknown>;
@@ -35,16 +48,16 @@ export interface Quarantined {
 export type AnswerStatus = 'answered' | 'unknown' | 'unavailable' | 'error';
 
 export interface ScopeAnswer {
-  /** Values of the stream's `scopeColumns` (of its primary key for streams without scopes). */
+  /** Values of the stream's `scopeColumns` (of its primary key for streams without scopes), in order. */
   scope: string[];
   status: AnswerStatus;
   /** The endpoint's `eidLastSeen` given with this answer (Tanium's clock); null when it gave none. */
   at: string | null;
 }
 
-/** What one page gives one stream. Values are in `columns` order; the connection is added by the store. */
+/** What one page gives one stream. The connection is added by the store. */
 export interface StreamBatch {
-  rows: unknown[][];
+  rows: StreamRecord[];
   /**
    * Scopes Tanium answered: rows of a scope not written by this page are removed once the page is
    * stored (an endpoint's remediated findings). An endpoint's findings are one scope.
@@ -68,7 +81,7 @@ export interface StreamOptions {
   risk?: boolean;
   /**
    * Optional fields the tenant's Gateway lacks (`Type.field`, from its schema): selections leave them
-   * out and their columns stay null. Absent: every field is asked for.
+   * out and their fields stay null. Absent: every field is asked for.
    */
   absent?: ReadonlySet<string>;
 }
@@ -80,62 +93,48 @@ export function presentFields(options: StreamOptions, type: string, fields: read
 
 export interface StreamDefinition {
   name: StreamName;
-  table: string;
   description: string;
-  /** Columns in row order, without `connection` and the bookkeeping columns. */
-  columns: readonly Column[];
-  /** Primary key columns, without `connection`. */
+  /** The stream's fields, without `connection` and the store's bookkeeping. */
+  fields: readonly Field[];
+  /** Primary key fields, without `connection`. */
   primaryKey: readonly string[];
   /** The Gateway field incremental syncs filter on (`eidLastSeen GT watermark - margin`). */
   cursorField: 'eidLastSeen';
   /**
-   * Leading primary-key columns whose rows are replaced as a whole (empty: rows are upserted only). At
-   * most two: the endpoint and, for sensors, the sensor. How each scope was last answered is kept by the
-   * store and shown in `ANSWER_COLUMNS`.
+   * Leading primary-key fields whose records are replaced as a whole (empty: records are upserted only).
+   * At most two: the endpoint and, for sensors, the sensor. How each scope was last answered is kept by
+   * the store and shown in `ANSWER_FIELDS`.
    */
   scopeColumns: readonly string[];
-  /** Where rows are stored when `table` is a view (with `shared`, `shared.rowsTable` is used). */
-  rowsTable?: string;
-  /** Columns whose stored value stays when a page answers them `null` (Tanium did not know it this time). */
+  /** Fields whose stored value stays when a page answers them `null` (Tanium did not know it this time). */
   keepWhenNull?: readonly string[];
-  /** Columns that say how a row was answered, not what was found: a change in them is not an update. */
+  /** Fields that say how a record was answered, not what was found: a change in them is not an update. */
   uncompared?: readonly string[];
   /**
-   * Columns that describe what was found (a CVE, a compliance rule) rather than the finding: the same
-   * values repeat on every endpoint, so the store keeps each distinct set once in `table` and the
-   * stream's rows refer to it by `ref`. Readers see the stream's `table` whole (a view in SQL stores).
+   * Fields that describe what was found (a CVE, a compliance rule) rather than the finding: the same
+   * values repeat on every endpoint that has it, so a store may keep each distinct set once and refer to
+   * it (SQLite: src/store/sqlite/layout.ts). Primary-key fields listed here stay in the finding as well.
+   * Readers see every field of the stream whatever the layout.
    */
-  shared?: SharedColumns;
+  descriptiveFields?: readonly string[];
   /** The selection on `Endpoint` this stream needs; empty when it cannot run with these options. */
   selection(options: StreamOptions): string;
-  /** Appends this node's rows (its `id` is already checked) to `batch`. */
+  /** Appends this node's records (its `id` is already checked) to `batch`. */
   read(node: EndpointNode, endpointId: string, batch: StreamBatch, options: StreamOptions): void;
 }
 
-/** See `StreamDefinition.shared`. */
-export interface SharedColumns {
-  /** Where the stream's own columns and `ref` are stored. */
-  rowsTable: string;
-  /** The table of distinct shared value sets. */
-  table: string;
-  /** The rows' column referring to `table`. */
-  ref: string;
-  /** Stream columns kept in `table`; primary-key columns listed here are kept in the rows as well. */
-  columns: readonly string[];
-}
-
 /**
- * Columns every reader of a scoped stream sees after the stream's own: when Tanium last really answered
- * the row's scope (its `eidLastSeen` then) and how it answered the latest time (`AnswerStatus`).
+ * Fields every reader of a scoped stream sees after the stream's own: when Tanium last really answered
+ * the record's scope (its `eidLastSeen` then) and how it answered the latest time (`AnswerStatus`).
  */
-export const ANSWER_COLUMNS: readonly Column[] = [
+export const ANSWER_FIELDS: readonly Field[] = [
   { name: 'answered_at', type: 'text' },
   { name: 'status', type: 'text' },
 ];
 
-/** The columns readers (export, the row reader) see: the stream's own, then `ANSWER_COLUMNS` if scoped. */
-export function readColumns(def: StreamDefinition): readonly Column[] {
-  return def.scopeColumns.length > 0 ? [...def.columns, ...ANSWER_COLUMNS] : def.columns;
+/** The fields readers (export, the row reader) see: the stream's own, then `ANSWER_FIELDS` if scoped. */
+export function readFields(def: StreamDefinition): readonly Field[] {
+  return def.scopeColumns.length > 0 ? [...def.fields, ...ANSWER_FIELDS] : def.fields;
 }
 
 export function emptyBatch(): StreamBatch {

@@ -89,17 +89,20 @@ function node(): EndpointNode {
 }
 
 describe('stream mappings', () => {
-  it('assets: one row in column order, JSON lists, booleans as 0/1', () => {
+  it('assets: one record with every field, native values (booleans, lists)', () => {
     const batch = emptyBatch();
     assetsStream.read(node(), '1000000011', batch, { sensors: [] });
     expect(batch.rows).toHaveLength(1);
-    const row = Object.fromEntries(assetsStream.columns.map((c, i) => [c.name, batch.rows[0]![i]]));
+    const row = batch.rows[0]!;
+    expect(Object.keys(row)).toEqual(assetsStream.fields.map((f) => f.name));
     expect(row).toMatchObject({
       endpoint_id: '1000000011',
       serial_number: '1LX6DUF',
-      is_virtual: 0,
-      is_encrypted: 1,
-      ip_addresses: '["10.0.0.2"]',
+      is_virtual: false,
+      is_encrypted: true,
+      ip_addresses: ['10.0.0.2'],
+      mac_addresses: ['f4:02:70:89:90:c0'],
+      unknown_fields: [],
       last_seen: '2026-11-23T09:40:18Z',
       risk_score: 416,
     });
@@ -119,7 +122,25 @@ describe('stream mappings', () => {
   it('vulnerabilities: a finding without cveId or with a malformed time is quarantined, the others kept', () => {
     const batch = emptyBatch();
     vulnerabilitiesStream.read(node(), '1000000011', batch, { sensors: [] });
-    expect(batch.rows.map((r) => r[1])).toEqual(['CVE-2024-41739']);
+    expect(batch.rows).toEqual([
+      {
+        endpoint_id: '1000000011',
+        cve_id: 'CVE-2024-41739',
+        cve_year: null,
+        cvss_score: 5.5,
+        cvss_score_v3: 5.5,
+        severity: 'Medium',
+        severity_v3: 'Medium',
+        summary: 'x',
+        first_found: '2026-07-09T23:05:24Z',
+        last_found: '2026-11-22T23:05:24Z',
+        absolute_first_found: '2026-07-09T23:05:24Z',
+        is_cisa_kev: false,
+        excepted: false,
+        epss_score: 0.01,
+      },
+    ]);
+    expect(Object.keys(batch.rows[0]!)).toEqual(vulnerabilitiesStream.fields.map((f) => f.name));
     // A refused finding may be a stored one: the scope is answered but nothing is removed.
     expect(batch.replaced).toEqual([]);
     expect(batch.kept).toEqual([{ scope: ['1000000011'], status: 'answered', at: '2026-11-23T09:40:18Z' }]);
@@ -132,7 +153,12 @@ describe('stream mappings', () => {
   it('compliance: the check id is the key, ruleId when id is absent; neither is quarantined', () => {
     const batch = emptyBatch();
     complianceStream.read(node(), '1000000011', batch, { sensors: [] });
-    expect(batch.rows.map((r) => r[1])).toEqual(['oval:org.cisecurity:def:10400', 'xccdf_rule_1.1.2']);
+    expect(batch.rows.map((r) => r['finding_id'])).toEqual([
+      'oval:org.cisecurity:def:10400',
+      'xccdf_rule_1.1.2',
+    ]);
+    expect(batch.rows[0]).toMatchObject({ rule_id: 'xccdf_rule_1.1.1', state: 'pass', excepted: false });
+    expect(Object.keys(batch.rows[1]!)).toEqual(complianceStream.fields.map((f) => f.name));
     expect(batch.quarantined).toHaveLength(1);
     expect(batch.quarantined[0]!.reason).toBe('id and ruleId are missing');
   });
@@ -141,9 +167,10 @@ describe('stream mappings', () => {
     const sensors = ['Applicable Patches', 'Online', 'Installed Applications', 'Broken', 'Missing'];
     const batch = emptyBatch();
     sensorsStream.read(node(), '1000000011', batch, { sensors });
+    const patches = { endpoint_id: '1000000011', sensor: 'Applicable Patches' };
     expect(batch.rows).toEqual([
-      ['1000000011', 'Applicable Patches', 0, '{"title":"KB5034441","kb_articles":"5034441"}'],
-      ['1000000011', 'Applicable Patches', 1, '{"title":"KB5034439","kb_articles":null}'],
+      { ...patches, row_index: 0, columns: { title: 'KB5034441', kb_articles: '5034441' } },
+      { ...patches, row_index: 1, columns: { title: 'KB5034439', kb_articles: null } },
     ]);
     // [no results] everywhere: the sensor has no rows now; unavailable or absent: keep what we had.
     const at = '2026-11-23T09:40:18Z';

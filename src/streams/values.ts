@@ -1,8 +1,9 @@
 import { ValidationError } from './stream.js';
 
 /**
- * Field readers for stream mappings: each returns the stored value or throws ValidationError naming the
- * field, so a malformed record is quarantined with a precise reason.
+ * Field readers for stream mappings: each returns the field's native value (a boolean, a list, …; the
+ * store encodes it) or throws ValidationError naming the field, so a malformed record is quarantined
+ * with a precise reason.
  */
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -28,10 +29,10 @@ export function num(record: Record<string, unknown>, field: string): number | nu
   throw new ValidationError(`${field} is not a number`);
 }
 
-export function bool(record: Record<string, unknown>, field: string): number | null {
+export function bool(record: Record<string, unknown>, field: string): boolean | null {
   const value = record[field];
   if (value === undefined || value === null) return null;
-  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'boolean') return value;
   throw new ValidationError(`${field} is not a boolean`);
 }
 
@@ -67,11 +68,9 @@ export function listOrNull(record: Record<string, unknown>, field: string): unkn
   throw new ValidationError(`${field} is not a list`);
 }
 
-/** A list of strings as JSON text, or null when not known this time. */
-export function jsonStringList(record: Record<string, unknown>, field: string): string | null {
-  return record[field] === undefined || record[field] === null
-    ? null
-    : JSON.stringify(stringList(record, field));
+/** A list of strings, or null when not known this time (unlike `[]`: none). */
+export function stringListOrNull(record: Record<string, unknown>, field: string): string[] | null {
+  return record[field] === undefined || record[field] === null ? null : stringList(record, field);
 }
 
 /** The node's `eidLastSeen` when it is a valid time, else null; never throws (assets validates it). */

@@ -1,8 +1,8 @@
 import { keepOnInvalid } from './keepOnInvalid.js';
 import { keepAnswered, keepUnanswered } from './scopes.js';
 import {
-  type Column,
   type EndpointNode,
+  type Field,
   presentFields,
   type StreamBatch,
   type StreamDefinition,
@@ -11,7 +11,7 @@ import {
 } from './stream.js';
 import { bool, listOrNull, num, objectOrNull, requiredText, seenAt, text, time } from './values.js';
 
-const COLUMNS: readonly Column[] = [
+const FIELDS: readonly Field[] = [
   { name: 'endpoint_id', type: 'text' },
   { name: 'cve_id', type: 'text' },
   { name: 'cve_year', type: 'text' },
@@ -41,28 +41,22 @@ function selection(options: StreamOptions): string {
 /** Vulnerabilities: endpoint x CVE, from `compliance.cveFindings` (Comply). */
 export const vulnerabilitiesStream: StreamDefinition = {
   name: 'vulnerabilities',
-  table: 'vulnerabilities',
   description: 'endpoint x CVE: scores v2/v3, severities, summary, first/last found, KEV, excepted',
-  columns: COLUMNS,
+  fields: FIELDS,
   primaryKey: ['endpoint_id', 'cve_id'],
   cursorField: 'eidLastSeen',
   scopeColumns: ['endpoint_id'],
   // A CVE's description repeats on every endpoint it affects; EPSS stays per row (it changes daily).
-  shared: {
-    rowsTable: 'vulnerability_findings',
-    table: 'cve_details',
-    ref: 'cve_ref',
-    columns: [
-      'cve_id',
-      'cve_year',
-      'cvss_score',
-      'cvss_score_v3',
-      'severity',
-      'severity_v3',
-      'summary',
-      'is_cisa_kev',
-    ],
-  },
+  descriptiveFields: [
+    'cve_id',
+    'cve_year',
+    'cvss_score',
+    'cvss_score_v3',
+    'severity',
+    'severity_v3',
+    'summary',
+    'is_cisa_kev',
+  ],
   // Per-endpoint state Tanium may leave null for a while (experimental fields): null keeps the stored value.
   keepWhenNull: ['epss_score', 'excepted'],
   selection,
@@ -87,22 +81,22 @@ function readFindings(node: EndpointNode, endpointId: string, batch: StreamBatch
     try {
       if (typeof raw !== 'object' || raw === null) throw new ValidationError('finding is not an object');
       const f = raw as Record<string, unknown>;
-      batch.rows.push([
-        endpointId,
-        requiredText(f, 'cveId'),
-        text(f, 'cveYear'),
-        num(f, 'cvssScore'),
-        num(f, 'cvssScoreV3'),
-        text(f, 'severity'),
-        text(f, 'severityV3'),
-        text(f, 'summary'),
-        time(f, 'firstFound'),
-        time(f, 'lastFound'),
-        time(f, 'absoluteFirstFoundDate'),
-        bool(f, 'isCisaKev'),
-        bool(f, 'excepted'),
-        num(f, 'epssScore'),
-      ]);
+      batch.rows.push({
+        endpoint_id: endpointId,
+        cve_id: requiredText(f, 'cveId'),
+        cve_year: text(f, 'cveYear'),
+        cvss_score: num(f, 'cvssScore'),
+        cvss_score_v3: num(f, 'cvssScoreV3'),
+        severity: text(f, 'severity'),
+        severity_v3: text(f, 'severityV3'),
+        summary: text(f, 'summary'),
+        first_found: time(f, 'firstFound'),
+        last_found: time(f, 'lastFound'),
+        absolute_first_found: time(f, 'absoluteFirstFoundDate'),
+        is_cisa_kev: bool(f, 'isCisaKev'),
+        excepted: bool(f, 'excepted'),
+        epss_score: num(f, 'epssScore'),
+      });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       const cve = (raw as { cveId?: unknown } | null)?.cveId;

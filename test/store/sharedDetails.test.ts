@@ -5,7 +5,8 @@ import { migrate } from '../../src/store/sqlite/migrate.js';
 import { sqliteMigrations } from '../../src/store/sqlite/migrations/index.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import type { PageWrite } from '../../src/store/sync.js';
-import type { StreamBatch, StreamName } from '../../src/streams/stream.js';
+import type { StreamBatch, StreamName, StreamRecord } from '../../src/streams/stream.js';
+import { complianceRecord } from '../helpers/complianceRecord.js';
 import { tempDir } from '../helpers/emulatorHarness.js';
 
 /**
@@ -19,30 +20,38 @@ afterEach(async () => {
   for (const handle of open.splice(0)) await handle.close();
 });
 
-function cve(endpoint: string, id: string, summary = `summary of ${id}`): unknown[] {
-  return [endpoint, id, '2024', 7.5, null, 'High', null, summary, NOW, NOW, NOW, 0, 0, 0.01];
+function cve(endpoint: string, id: string, summary = `summary of ${id}`): StreamRecord {
+  return {
+    endpoint_id: endpoint,
+    cve_id: id,
+    cve_year: '2024',
+    cvss_score: 7.5,
+    cvss_score_v3: null,
+    severity: 'High',
+    severity_v3: null,
+    summary,
+    first_found: NOW,
+    last_found: NOW,
+    absolute_first_found: NOW,
+    is_cisa_kev: false,
+    excepted: false,
+    epss_score: 0.01,
+  };
 }
 
-function rule(endpoint: string, id: string, text = `rule ${id}`): unknown[] {
-  return [
-    endpoint,
-    id,
-    `xccdf_${id}`,
-    text,
-    'Account Policies',
-    'fail',
-    'CIS',
-    '3.0.1',
-    'L1',
-    '3.0.1',
-    NOW,
-    NOW,
-    0,
-  ];
+function rule(endpoint: string, id: string, text = `rule ${id}`): StreamRecord {
+  return complianceRecord(endpoint, id, {
+    rule_id: `xccdf_${id}`,
+    rule: text,
+    category: 'Account Policies',
+    state: 'fail',
+    standard_version: '3.0.1',
+    profile_version: '3.0.1',
+  });
 }
 
-function batch(rows: unknown[][]): StreamBatch {
-  const endpoints = [...new Set(rows.map((r) => r[0] as string))];
+function batch(rows: StreamRecord[]): StreamBatch {
+  const endpoints = [...new Set(rows.map((r) => r['endpoint_id'] as string))];
   return {
     rows,
     replaced: endpoints.map((e) => ({ scope: [e], status: 'answered', at: NOW })),
@@ -128,7 +137,7 @@ it('ids remembered across pages are dropped when another connection has swept th
 it('ids added by a page that rolled back are not used by the next page', async () => {
   const { store, write, cves } = await setup();
   const broken = rule('1', 'R1');
-  broken[5] = { not: 'a value SQLite can bind' };
+  broken['state'] = { not: 'a value SQLite can bind' };
   await expect(
     write([
       { name: 'vulnerabilities', batch: batch([cve('1', 'CVE-9')]) },

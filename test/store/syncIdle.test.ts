@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { complianceRecord } from '../helpers/complianceRecord.js';
 import { tempDir } from '../helpers/emulatorHarness.js';
 
 const NOW = '2026-11-23T12:00:00Z';
@@ -21,22 +22,10 @@ it('idle copies committed pages from the log into the database file', async () =
       { mode: 'full', since: null, runId, pageSize: 100 },
       NOW,
     );
-    const rows = Array.from({ length: 2000 }, (_, i) => [
-      `e${Math.floor(i / 20)}`,
-      `check-${i % 20}`,
-      'rule',
-      'text',
-      'cat',
-      'pass',
-      'CIS',
-      '1',
-      'L1',
-      '1',
-      NOW,
-      NOW,
-      0,
-    ]);
-    const replaced = [...new Set(rows.map((r) => r[0] as string))].map((e) => ({
+    const rows = Array.from({ length: 2000 }, (_, i) =>
+      complianceRecord(`e${Math.floor(i / 20)}`, `check-${i % 20}`),
+    );
+    const replaced = [...new Set(rows.map((r) => r['endpoint_id'] as string))].map((e) => ({
       scope: [e],
       status: 'answered' as const,
       at: null,

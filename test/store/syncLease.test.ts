@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LeaseLostError } from '../../src/store/leases.js';
 import type { Store } from '../../src/store/store.js';
 import type { PageWrite } from '../../src/store/sync.js';
+import { complianceRecord } from '../helpers/complianceRecord.js';
 import { DIALECTS } from './dialects.js';
 
 /** What `fn` rejects with; fails when it resolves. */
@@ -24,21 +25,7 @@ function page(
   endpoints: string[],
   extra: Partial<PageWrite> = {},
 ): PageWrite {
-  const rows = endpoints.map((e) => [
-    e,
-    'check',
-    'rule',
-    'text',
-    'cat',
-    'pass',
-    'CIS',
-    '1',
-    'L1',
-    '1',
-    NOW,
-    NOW,
-    0,
-  ]);
+  const rows = endpoints.map((e) => complianceRecord(e, 'check'));
   return {
     connection: 'default',
     runId,

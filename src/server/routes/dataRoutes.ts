@@ -7,7 +7,7 @@ import type { RowQuery } from '../../store/rowQuery.js';
 import { STREAM_NAMES, STREAMS, type StreamName } from '../../streams/index.js';
 import { exportRows, exportText } from '../../streams/rowExport.js';
 import { rowFilters, STREAM_QUERIES } from '../../streams/rowFilters.js';
-import { type ColumnType, readColumns } from '../../streams/stream.js';
+import { type FieldType, readFields } from '../../streams/stream.js';
 import type { ServerDeps } from '../deps.js';
 import { errors, nameParams } from '../schemas.js';
 
@@ -48,7 +48,7 @@ function querystringFor(stream: StreamName) {
   } as const;
 }
 
-const JSON_TYPES: Record<ColumnType, object> = {
+const JSON_TYPES: Record<FieldType, object> = {
   text: { type: ['string', 'null'] },
   integer: { type: ['integer', 'null'] },
   real: { type: ['number', 'null'] },
@@ -61,9 +61,7 @@ const JSON_TYPES: Record<ColumnType, object> = {
  * a compiled serializer instead of JSON.stringify.
  */
 function pageSchema(stream: StreamName) {
-  const properties = Object.fromEntries(
-    readColumns(STREAMS[stream]).map((c) => [c.name, JSON_TYPES[c.type]]),
-  );
+  const properties = Object.fromEntries(readFields(STREAMS[stream]).map((f) => [f.name, JSON_TYPES[f.type]]));
   return {
     type: 'object',
     properties: {

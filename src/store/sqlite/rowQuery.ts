@@ -1,41 +1,26 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { Problem } from '../../common/problem.js';
 import { STREAMS } from '../../streams/index.js';
-import { type Column, readColumns, type StreamDefinition } from '../../streams/stream.js';
+import { type Field, readFields, type StreamDefinition } from '../../streams/stream.js';
 import type { RowFilter, RowPage, RowQuery, RowQueryRepository } from '../rowQuery.js';
+import { decodeRow, encodings } from './fieldCodec.js';
+import { LAYOUT } from './layout.js';
 import { limitClause } from './limitClause.js';
 import type { Runner } from './serial.js';
 
 const OPS: Record<RowFilter['op'], string> = { eq: '=', in: 'IN', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
-function columnOf(def: StreamDefinition, name: string): Column {
-  const column = readColumns(def).find((c) => c.name === name);
-  // Column names reach SQL only from the stream's definition: anything else is a bug in the caller.
-  if (!column) throw new Error(`${def.name} has no column ${name}`);
-  return column;
+function fieldOf(def: StreamDefinition, name: string): Field {
+  const field = readFields(def).find((f) => f.name === name);
+  // Field names reach SQL only from the stream's definition: anything else is a bug in the caller.
+  if (!field) throw new Error(`${def.name} has no field ${name}`);
+  return field;
 }
 
 const expr = (def: StreamDefinition, columns: readonly string[]) => {
-  for (const c of columns) columnOf(def, c);
+  for (const c of columns) fieldOf(def, c);
   return columns.length === 1 ? columns[0]! : `coalesce(${columns.join(', ')})`;
 };
-
-/**
- * SQLite stores booleans as 0/1 and JSON as text; interfaces get true/false and values. Rows arrive
- * as arrays (better-sqlite3's raw mode is three times faster than building its own objects).
- */
-function decode(columns: readonly Column[], row: readonly unknown[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < columns.length; i++) {
-    const column = columns[i]!;
-    const value = row[i];
-    if (value === null || value === undefined) out[column.name] = null;
-    else if (column.type === 'boolean') out[column.name] = value === 1;
-    else if (column.type === 'json') out[column.name] = JSON.parse(value as string);
-    else out[column.name] = value;
-  }
-  return out;
-}
 
 const MAX_STATEMENTS = 256;
 
@@ -128,14 +113,15 @@ export class SqliteRowQuery implements RowQueryRepository {
     const order = sortCol
       ? `${sortCol} IS NULL, ${sortCol}${sort!.descending ? ' DESC' : ''}, ${keyOrder}`
       : keyOrder;
-    const columns = readColumns(def);
-    const sql = `SELECT ${columns.map((c) => c.name).join(', ')} FROM ${def.table}
+    const fields = readFields(def);
+    const codes = encodings(fields);
+    const sql = `SELECT ${fields.map((f) => f.name).join(', ')} FROM ${LAYOUT[query.stream].view}
       WHERE ${where.join(' AND ')} ORDER BY ${order} ${limitClause('page', query.limit, 1)}`;
     return this.run(() => {
       const statement = this.#statement(sql);
       const raw = statement.all(...params) as unknown[][];
       const more = raw.length > query.limit;
-      const rows = raw.slice(0, query.limit).map((row) => decode(columns, row));
+      const rows = raw.slice(0, query.limit).map((row) => decodeRow(fields, codes, row));
       const last = rows.at(-1);
       const next =
         more && last ? [...(sortCol ? [last[sort!.column] ?? null] : []), ...key.map((k) => last[k])] : null;

@@ -1,14 +1,16 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ScopeAnswer, StreamBatch, StreamDefinition } from '../../streams/stream.js';
+import type { ScopeAnswer, StreamBatch, StreamDefinition, StreamRecord } from '../../streams/stream.js';
 import type { StreamCounts } from '../sync.js';
+import { type Encoding, encodeValue, encodings } from './fieldCodec.js';
+import { LAYOUT } from './layout.js';
 
 /** Shared value sets remembered per table (about 300 bytes each), so memory stays bounded. */
 const MAX_KNOWN = 20_000;
 
-/** What writing one stream's part of a page did; `changed` holds the rows added or changed (assets only). */
+/** What writing one stream's part of a page did; `changed` holds the records added or changed (assets only). */
 export interface TableWrite {
   counts: StreamCounts;
-  changed: unknown[][];
+  changed: StreamRecord[];
 }
 
 /**
@@ -17,18 +19,22 @@ export interface TableWrite {
  * Rows are upserted with their generation mark (`seen_gen`) and the run that created or changed them.
  * A mark only ever grows: a writer of an older pass (one that lost its lease while a page was in flight)
  * cannot make a row look unseen to a later pass, whose sweep would then remove it.
- * Streams with `shared` columns keep each distinct set of them once (`cve_details`, `compliance_rules`)
- * and store a reference: a compliance row shrinks from about 420 bytes to about 140, which is what the
+ * Streams with descriptive fields keep each distinct set of them once (`cve_details`, `compliance_rules`,
+ * src/store/sqlite/layout.ts) and store a reference: a compliance row shrinks from about 420 bytes to about 140, which is what the
  * page transaction's time is made of. Streams scoped by endpoint alone count their added and updated
  * rows with one query per page instead of `RETURNING` on every row (a quarter of the write time).
+ * Records arrive with native values and are encoded here (fieldCodec.ts); the field order of each
+ * statement is worked out once, in the constructor.
  */
 export class StreamTable {
-  /** Where rows are stored: the stream's table, or its rows table when columns are shared. */
+  /** Where rows are stored (`LAYOUT[stream].rows`). */
   readonly #table: string;
-  /** Stream column positions stored in the rows table, in order. */
-  readonly #own: number[];
-  /** Stream column positions stored in the shared table, in order. */
-  readonly #shared: number[];
+  /** Fields stored in the rows table, in statement order, and their encodings. */
+  readonly #own: string[];
+  readonly #ownCodes: Encoding[];
+  /** Fields stored in the shared details table, in statement order, and their encodings. */
+  readonly #shared: string[];
+  readonly #sharedCodes: Encoding[];
   readonly #upsert: Statement;
   readonly #countPage: Statement | undefined;
   readonly #removeScope: Statement | undefined;
@@ -40,18 +46,23 @@ export class StreamTable {
   readonly #findShared: Statement | undefined;
   readonly #addShared: Statement | undefined;
   readonly #sweepShared: Statement | undefined;
-  /** Shared value sets known to exist, by their first value: id of each. */
+  /** Shared value sets known to exist (native values), by their first value: id of each. */
   readonly #known = new Map<unknown, { values: unknown[]; id: number }[]>();
   #knownCount = 0;
 
   constructor(db: Database, def: StreamDefinition) {
-    const names = def.columns.map((c) => c.name);
-    const shared = def.shared;
-    this.#table = shared?.rowsTable ?? def.rowsTable ?? def.table;
-    const sharedSet = new Set(shared?.columns ?? []);
-    this.#own = names.flatMap((n, i) => (!sharedSet.has(n) || def.primaryKey.includes(n) ? [i] : []));
-    this.#shared = shared ? shared.columns.map((n) => names.indexOf(n)) : [];
-    const own = [...this.#own.map((i) => names[i]!), ...(shared ? [shared.ref] : [])];
+    const layout = LAYOUT[def.name];
+    const shared = layout.details;
+    this.#table = layout.rows;
+    const sharedNames = shared ? (def.descriptiveFields ?? []) : [];
+    const sharedSet = new Set(sharedNames);
+    const ownFields = def.fields.filter((f) => !sharedSet.has(f.name) || def.primaryKey.includes(f.name));
+    const field = (name: string) => def.fields.find((f) => f.name === name)!;
+    this.#own = ownFields.map((f) => f.name);
+    this.#ownCodes = encodings(ownFields);
+    this.#shared = [...sharedNames];
+    this.#sharedCodes = encodings(sharedNames.map(field));
+    const own = [...this.#own, ...(shared ? [shared.ref] : [])];
     const byEndpoint = def.scopeColumns.length === 1 && def.scopeColumns[0] === 'endpoint_id';
     const upsert = db.prepare(
       `INSERT INTO ${this.#table} AS t (connection, ${own.join(', ')}, seen_gen, created_run, changed_run)
@@ -98,8 +109,8 @@ export class StreamTable {
       this.#findShared = db.prepare(`SELECT id FROM ${shared.table} WHERE key = ?`).pluck();
       this.#addShared = db
         .prepare(
-          `INSERT INTO ${shared.table} (key, ${shared.columns.join(', ')})
-           VALUES (?, ${shared.columns.map(() => '?').join(', ')}) RETURNING id`,
+          `INSERT INTO ${shared.table} (key, ${sharedNames.join(', ')})
+           VALUES (?, ${sharedNames.map(() => '?').join(', ')}) RETURNING id`,
         )
         .pluck();
       this.#sweepShared = db.prepare(
@@ -124,15 +135,16 @@ export class StreamTable {
       unknown: batch.unknown,
       rows: 0,
     };
-    const changed: unknown[][] = [];
+    const changed: StreamRecord[] = [];
     const refs = this.#shared.length > 0 ? this.#refs(batch.rows) : undefined;
     const own = this.#own;
+    const codes = this.#ownCodes;
     const args: unknown[] = [];
     for (let r = 0; r < batch.rows.length; r++) {
       const row = batch.rows[r]!;
       args.length = 0;
       args.push(connection);
-      for (const i of own) args.push(row[i]);
+      for (let i = 0; i < own.length; i++) args.push(encodeValue(codes[i]!, row[own[i]!]));
       if (refs) args.push(refs[r]);
       args.push(generation, runId, runId);
       counts.rows++;
@@ -180,18 +192,18 @@ export class StreamTable {
    * The shared-table id of every row's shared values, added when new. Ids are remembered across pages
    * (most pages repeat the same CVEs and rules); `forget()` drops them when they may be stale.
    */
-  #refs(rows: readonly unknown[][]): number[] {
+  #refs(rows: readonly StreamRecord[]): number[] {
     const refs: number[] = new Array(rows.length);
-    const positions = this.#shared;
+    const names = this.#shared;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
-      const bucket = this.#known.get(row[positions[0]!]);
+      const bucket = this.#known.get(row[names[0]!]);
       let id: number | undefined;
       if (bucket)
         for (const entry of bucket) {
           let k = 1; // the bucket's key is the first value
-          while (k < positions.length && entry.values[k] === row[positions[k]!]) k++;
-          if (k === positions.length) {
+          while (k < names.length && entry.values[k] === row[names[k]!]) k++;
+          if (k === names.length) {
             id = entry.id;
             break;
           }
@@ -201,11 +213,13 @@ export class StreamTable {
     return refs;
   }
 
-  #lookup(row: readonly unknown[]): number {
-    const values = this.#shared.map((p) => row[p]);
-    const key = JSON.stringify(values);
+  /** The id of the row's shared values; `key` is the JSON array of their encoded values (migration 6). */
+  #lookup(row: StreamRecord): number {
+    const values = this.#shared.map((name) => row[name]);
+    const encoded = values.map((v, k) => encodeValue(this.#sharedCodes[k]!, v));
+    const key = JSON.stringify(encoded);
     const id =
-      (this.#findShared!.get(key) as number | undefined) ?? (this.#addShared!.get(key, ...values) as number);
+      (this.#findShared!.get(key) as number | undefined) ?? (this.#addShared!.get(key, ...encoded) as number);
     if (this.#knownCount >= MAX_KNOWN) this.forget();
     const bucket = this.#known.get(values[0]);
     if (bucket) bucket.push({ values, id });

@@ -1,6 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { STREAMS } from '../../streams/index.js';
-import { type Quarantined, readColumns, type StreamName } from '../../streams/stream.js';
+import {
+  type FieldValue,
+  type Quarantined,
+  readFields,
+  type StreamName,
+  type StreamRecord,
+} from '../../streams/stream.js';
 import { type LeaseClaim, LeaseLostError } from '../leases.js';
 import {
   type Checkpoint,
@@ -14,7 +20,9 @@ import {
   type SyncRunRecord,
   type SyncSettings,
 } from '../sync.js';
+import { decodeRow, encodings } from './fieldCodec.js';
 import { immediate } from './immediate.js';
+import { LAYOUT } from './layout.js';
 import { renewLease } from './leases.js';
 import type { Runner } from './serial.js';
 import { type StreamTable, streamTables } from './streamTable.js';
@@ -350,11 +358,7 @@ export class SqliteSync implements SyncRepository {
    * Posture lookups by address: every IP and MAC of a changed asset, replaced as a set per kind. A list
    * Tanium answered null (not known this time) leaves that kind's stored addresses as they are.
    */
-  #writeAddresses(connection: string, rows: unknown[][]): void {
-    const columns = STREAMS.assets.columns.map((c) => c.name);
-    const ip = columns.indexOf('ip_address');
-    const ips = columns.indexOf('ip_addresses');
-    const macs = columns.indexOf('mac_addresses');
+  #writeAddresses(connection: string, rows: readonly StreamRecord[]): void {
     const clear = this.#stmt(
       'DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id = ? AND kind = ?',
     );
@@ -363,14 +367,14 @@ export class SqliteSync implements SyncRepository {
        ON CONFLICT DO NOTHING`,
     );
     for (const row of rows) {
-      const id = row[0] as string;
-      const known = (k: number) => (row[k] === null ? null : (JSON.parse(row[k] as string) as string[]));
-      const ipList = known(ips);
-      const macList = known(macs);
+      const id = row['endpoint_id'] as string;
+      const ipList = row['ip_addresses'] as string[] | null;
+      const macList = row['mac_addresses'] as string[] | null;
+      const ip = row['ip_address'];
       if (ipList) clear.run(connection, id, 'ip');
       if (macList) clear.run(connection, id, 'mac');
       const addresses = new Set<string>(ipList ?? []);
-      if (typeof row[ip] === 'string' && row[ip] !== '') addresses.add(row[ip] as string);
+      if (typeof ip === 'string' && ip !== '') addresses.add(ip);
       for (const address of addresses) add.run(connection, address, id, 'ip');
       for (const mac of macList ?? []) add.run(connection, mac, id, 'mac');
     }
@@ -449,36 +453,37 @@ export class SqliteSync implements SyncRepository {
     return this.run(
       () =>
         (
-          this.#stmt(`SELECT count(*) AS n FROM ${STREAMS[stream].table} WHERE connection = ?`).get(
+          this.#stmt(`SELECT count(*) AS n FROM ${LAYOUT[stream].view} WHERE connection = ?`).get(
             connection,
           ) as { n: number }
         ).n,
     );
   }
 
-  async *rows(connection: string, stream: StreamName, chunk = 1000): AsyncGenerator<Record<string, unknown>> {
+  async *rows(connection: string, stream: StreamName, chunk = 1000): AsyncGenerator<StreamRecord> {
     const definition = STREAMS[stream];
-    const columns = readColumns(definition).map((c) => c.name);
+    const fields = readFields(definition);
+    const codes = encodings(fields);
     const key = definition.primaryKey;
-    const select = `SELECT ${columns.join(', ')} FROM ${definition.table} WHERE connection = ?`;
+    const select = `SELECT ${fields.map((f) => f.name).join(', ')} FROM ${LAYOUT[stream].view} WHERE connection = ?`;
     const order = `ORDER BY ${key.join(', ')} LIMIT ?`;
-    const first = this.#stmt(`${select} ${order}`);
+    // Raw mode: values in `fields` order, decoded by decodeRow.
+    const first = this.#stmt(`${select} ${order}`).raw(true);
     const next = this.#stmt(
       `${select} AND (${key.join(', ')}) > (${key.map(() => '?').join(', ')}) ${order}`,
-    );
-    let last: unknown[] | undefined;
+    ).raw(true);
+    let last: FieldValue[] | undefined;
     for (;;) {
-      const rows = await this.run(
-        () =>
-          (last ? next.all(connection, ...last, chunk) : first.all(connection, chunk)) as Record<
-            string,
-            unknown
-          >[],
+      const rows = await this.run(() =>
+        ((last ? next.all(connection, ...last, chunk) : first.all(connection, chunk)) as unknown[][]).map(
+          (row) => decodeRow(fields, codes, row),
+        ),
       );
       for (const row of rows) yield row;
       if (rows.length < chunk) return;
       const tail = rows.at(-1)!;
-      last = key.map((k) => tail[k]);
+      // Key fields are text and integers: their decoded values bind as they were stored.
+      last = key.map((k) => tail[k] ?? null);
     }
   }
 
