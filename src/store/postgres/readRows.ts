@@ -1,4 +1,9 @@
-import { ANSWER_COLUMNS, type StreamDefinition } from '../../streams/stream.js';
+import {
+  ANSWER_FIELDS,
+  type FieldValue,
+  type StreamDefinition,
+  type StreamRecord,
+} from '../../streams/stream.js';
 import { PG_LAYOUT, streamFields } from './layout.js';
 import type { PgSession } from './session.js';
 
@@ -9,22 +14,23 @@ export interface ReadField {
 
 /** The fields readers see: the stream's own, then `answered_at` and `status` if the stream is scoped. */
 export function readFields(def: StreamDefinition): readonly ReadField[] {
-  return def.scopeColumns.length > 0 ? [...streamFields(def), ...ANSWER_COLUMNS] : streamFields(def);
+  return def.scopeColumns.length > 0 ? [...streamFields(def), ...ANSWER_FIELDS] : streamFields(def);
 }
 
 /**
  * A stored row as native values: `pg` gives booleans, parsed JSON and doubles already; `bigint`
  * arrives as text (it may exceed 2^53) and stream integers are read as numbers.
  */
-export function decodeRow(
-  fields: readonly ReadField[],
-  row: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+export function decodeRow(fields: readonly ReadField[], row: Record<string, unknown>): StreamRecord {
+  const out: StreamRecord = {};
   for (const field of fields) {
     const value = row[field.name];
     out[field.name] =
-      value === null || value === undefined ? null : field.type === 'integer' ? Number(value) : value;
+      value === null || value === undefined
+        ? null
+        : field.type === 'integer'
+          ? Number(value)
+          : (value as FieldValue);
   }
   return out;
 }
@@ -36,7 +42,7 @@ export async function* streamRows(
   def: StreamDefinition,
   fields: readonly ReadField[],
   chunk: number,
-): AsyncGenerator<Record<string, unknown>> {
+): AsyncGenerator<StreamRecord> {
   const key = def.primaryKey;
   const select = `SELECT ${fields.map((f) => f.name).join(', ')} FROM ${PG_LAYOUT[def.name].view}
     WHERE connection = $1`;

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { STREAMS } from '../../streams/index.js';
-import type { Quarantined, StreamName } from '../../streams/stream.js';
+import type { Quarantined, StreamName, StreamRecord } from '../../streams/stream.js';
 import { type LeaseClaim, LeaseLostError } from '../leases.js';
 import {
   type Checkpoint,
@@ -375,7 +375,7 @@ export class PgSync implements SyncRepository {
     return rows[0]!.n;
   }
 
-  rows(connection: string, stream: StreamName, chunk = 1000): AsyncGenerator<Record<string, unknown>> {
+  rows(connection: string, stream: StreamName, chunk = 1000): AsyncGenerator<StreamRecord> {
     return streamRows(this.session, connection, STREAMS[stream], readFields(STREAMS[stream]), chunk);
   }
 
