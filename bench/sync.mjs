@@ -6,6 +6,8 @@
 // Run with `npm run bench:sync` (SYNC_ENDPOINTS, SYNC_BIG_ENDPOINTS override sizes; SYNC_BIG_ENDPOINTS=0
 // skips the second fleet). It first runs the side-by-side section (bench/sideBySide.mjs: floor,
 // tanium-bridge and a plain reference client at injected latencies); SYNC_SECTIONS=side or =scale runs one.
+// `--db postgres://…` syncs into PostgreSQL instead (scale section only unless SYNC_SECTIONS says
+// otherwise): each sync gets a schema of its own, dropped after, unless the URL names one (?schema=).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,10 +24,19 @@ const MAX_ROWS = process.env.SYNC_MAX_ROWS ? { maxRowsPerPage: Number(process.en
 const MiB = 1024 * 1024;
 const self = fileURLToPath(import.meta.url);
 const cli = fileURLToPath(new URL('../bin/tanium-bridge.js', import.meta.url));
+const dbArg = process.argv.indexOf('--db');
+/** The PostgreSQL URL to sync into (the orchestrator passes it on to each sync worker). */
+const DB = dbArg > 1 ? process.argv[dbArg + 1] : process.env.BENCH_SYNC_DB;
+const STORE_NAME = DB ? 'PostgreSQL' : 'SQLite';
 
 if (process.argv[2] === '--worker') await worker(process.argv[3], process.argv[4], process.argv[5]);
 else {
-  const sections = (process.env.SYNC_SECTIONS ?? 'side,scale').split(',');
+  if (dbArg > 1 && !DB?.startsWith('postgres')) {
+    console.error('--db needs a PostgreSQL URL, e.g. --db postgres://postgres@127.0.0.1:5432/test');
+    process.exit(2);
+  }
+  if (DB) process.env.BENCH_SYNC_DB = DB;
+  const sections = (process.env.SYNC_SECTIONS ?? (DB ? 'scale' : 'side,scale')).split(',');
   if (sections.includes('side')) await sideBySide({ run, startEmulator, self });
   if (sections.includes('scale')) await orchestrate();
 }
@@ -71,10 +82,8 @@ async function worker(kind, url, token) {
     }
     result = { endpoints, rows, pages };
   } else {
-    const { SqliteStore } = await import('../dist/store/sqlite/sqliteStore.js');
     const { runSync } = await import('../dist/sync/runner.js');
-    const dir = mkdtempSync(join(tmpdir(), 'tb-bench-sync-'));
-    const store = SqliteStore.open(join(dir, 'bridge.db'));
+    const { store, dispose } = await openBenchStore();
     await store.connections.upsert({ name: 'bench', kind: 'server', address: url }, new Date().toISOString());
     const rssAt = [];
     let waitMs = 0;
@@ -97,8 +106,7 @@ async function worker(kind, url, token) {
     });
     const counts = {};
     for (const s of STREAMS) counts[s] = await store.sync.count('bench', s);
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await dispose();
     result = {
       endpoints: summary.endpoints,
       pages: summary.pages,
@@ -118,6 +126,34 @@ async function worker(kind, url, token) {
   process.stdout.write(
     `${JSON.stringify({ ...result, ms, peakRss: peak, maxRss: process.resourceUsage().maxRSS * 1024 })}\n`,
   );
+}
+
+/** A fresh store for one sync: a SQLite file in a temporary folder, or a PostgreSQL schema of its own. */
+async function openBenchStore() {
+  if (!DB) {
+    const { SqliteStore } = await import('../dist/store/sqlite/sqliteStore.js');
+    const dir = mkdtempSync(join(tmpdir(), 'tb-bench-sync-'));
+    const store = SqliteStore.open(join(dir, 'bridge.db'));
+    return {
+      store,
+      async dispose() {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const { PostgresStore } = await import('../dist/store/postgres/postgresStore.js');
+  const named = new URL(DB).searchParams.has('schema');
+  const schema = `tb_bench_${process.pid}_${Date.now().toString(36)}`;
+  const store = await PostgresStore.open(named ? DB : `${DB}${DB.includes('?') ? '&' : '?'}schema=${schema}`);
+  return {
+    store,
+    async dispose() {
+      // Only a schema this run created is dropped.
+      if (!named) await store.session.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await store.close();
+    },
+  };
 }
 
 /** The plain reference client (bench/plainClient.mjs) with pages of `pageSize`, in its own process. */
@@ -196,7 +232,7 @@ async function orchestrate() {
     `floor (fetch + parse, no store): ${(floor.ms / 1000).toFixed(1)} s, ${perS(floor.endpoints, floor.ms)} endpoints/s, ${perS(floor.rows, floor.ms)} rows/s, peak RSS ${(floor.peakRss / MiB).toFixed(0)} MiB`,
   );
   console.log(
-    `full sync into SQLite:           ${(sync.ms / 1000).toFixed(1)} s, ${perS(sync.endpoints, sync.ms)} endpoints/s, ${perS(rows, sync.ms)} rows/s, ${sync.pages} pages, peak RSS ${(sync.peakRss / MiB).toFixed(0)} MiB`,
+    `full sync into ${`${STORE_NAME}:`.padEnd(18)}${(sync.ms / 1000).toFixed(1)} s, ${perS(sync.endpoints, sync.ms)} endpoints/s, ${perS(rows, sync.ms)} rows/s, ${sync.pages} pages, peak RSS ${(sync.peakRss / MiB).toFixed(0)} MiB`,
   );
   console.log(
     `  sync time waiting for pages ${(sync.waitMs / 1000).toFixed(1)} s, in page transactions ${(sync.storeMs / 1000).toFixed(1)} s; CPU: floor ${(floor.cpuMs / 1000).toFixed(1)} s, sync ${(sync.cpuMs / 1000).toFixed(1)} s`,

@@ -23,33 +23,43 @@ const CHUNK_ROWS = 2000;
  * COMMIT DELETE ROWS), so pages pay no catalog change; a creation rolled back is made again next time.
  */
 export class StageTable {
-  readonly #create: string;
+  /** Creates the table in the session when absent and empties it (one round trip for every stage). */
+  readonly prepare: string;
   readonly #copy: string;
 
+  /**
+   * `ref`: a trailing integer column of that name whose values `fill` takes apart from the records
+   * (the shared-table id of each row's descriptive values).
+   */
   constructor(
     readonly name: string,
     readonly columns: readonly StageColumn[],
+    readonly ref?: string,
   ) {
-    this.#create = `CREATE TEMP TABLE IF NOT EXISTS ${name} (
-      round integer NOT NULL,
-      ${columns.map((c) => `${c.name} ${c.pgType}`).join(',\n      ')}
-    ) ON COMMIT DELETE ROWS`;
-    this.#copy = `COPY ${name} (round, ${columns.map((c) => c.name).join(', ')}) FROM STDIN`;
+    const all = [
+      'round integer NOT NULL',
+      ...columns.map((c) => `${c.name} ${c.pgType}`),
+      ...(ref ? [`${ref} integer NOT NULL`] : []),
+    ];
+    // Empty already unless this transaction staged a page before (DELETE: TRUNCATE changes the catalog).
+    this.prepare = `CREATE TEMP TABLE IF NOT EXISTS ${name} (${all.join(', ')}) ON COMMIT DELETE ROWS;
+      DELETE FROM ${name};`;
+    const names = ['round', ...columns.map((c) => c.name), ...(ref ? [ref] : [])];
+    this.#copy = `COPY ${name} (${names.join(', ')}) FROM STDIN`;
   }
 
   /**
-   * Copies `rows` (values by column name) into the table, inside the caller's transaction. `round[r]`
+   * Copies `rows` (values by column name) into the table, inside the caller's transaction, after
+   * `prepare` ran in it. `round[r]`
    * is row r's round: the how-manieth time its key occurs in the page (0 when absent), so that an
    * upsert per round applies repeated keys one after the other, as SQLite does row by row.
    */
   async fill(
     client: PoolClient,
     rows: readonly Record<string, unknown>[],
-    round?: readonly number[],
+    extra: { round?: readonly number[]; refs?: readonly number[] } = {},
   ): Promise<void> {
-    await client.query(this.#create);
-    // Empty already unless this transaction staged a page before (DELETE: TRUNCATE would change the catalog).
-    await client.query(`DELETE FROM ${this.name}`);
+    const { round, refs } = extra;
     if (rows.length === 0) return;
     const columns = this.columns;
     function* lines(): Generator<string> {
@@ -63,6 +73,7 @@ export class StageTable {
             const column = columns[c]!;
             text += `\t${copyField(row[column.name], column.type)}`;
           }
+          if (refs) text += `\t${refs[r]}`;
           text += '\n';
         }
         yield text;

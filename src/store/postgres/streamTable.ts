@@ -1,21 +1,10 @@
 import type { PoolClient } from 'pg';
 import type { ScopeAnswer, StreamBatch, StreamDefinition } from '../../streams/stream.js';
 import type { StreamCounts } from '../sync.js';
-import {
-  PG_LAYOUT,
-  type PgSharedLayout,
-  type PgStreamLayout,
-  pgType,
-  recordOf,
-  streamFields,
-} from './layout.js';
+import { PG_LAYOUT, type PgStreamLayout, pgType, recordOf, streamFields } from './layout.js';
 import { inRounds, occurrences } from './rounds.js';
+import { SharedDetails } from './sharedDetails.js';
 import { StageTable } from './stagePage.js';
-
-/** The key a shared table's row is found by: an MD5 of its values, computed by PostgreSQL. */
-function sharedKey(shared: PgSharedLayout, alias: string): string {
-  return `md5(ROW(${shared.fields.map((f) => `${alias}.${f}`).join(', ')})::text)`;
-}
 
 /**
  * One stream's table in PostgreSQL, written a page at a time inside the page transaction, with the
@@ -24,49 +13,55 @@ function sharedKey(shared: PgSharedLayout, alias: string): string {
  * fields keep their stored value when answered null; `changed_run` moves only when a compared value
  * changed; `seen_gen` only grows; rows of an answered scope not in the page are removed; kept scopes
  * are marked seen; each scope's answer is recorded. Descriptive fields go to the shared table once per
- * distinct set of values, before the rows that refer to them.
+ * distinct set of values (sharedDetails.ts), before the rows that refer to them.
  */
 export class PgStreamTable {
   readonly layout: PgStreamLayout;
   readonly #def: StreamDefinition;
   readonly #stage: StageTable;
   readonly #upsert: string;
-  readonly #addShared: string | undefined;
+  /** The shared table's ids (streams with descriptive fields only). */
+  readonly shared: SharedDetails | undefined;
   readonly #removeScope: string | undefined;
   readonly #keepScope: string;
   readonly #answer: string | undefined;
+  /** Scoped streams: removal, keeping and answers in one statement (when no scope repeats in a page). */
+  readonly #scopes: string | undefined;
 
   constructor(def: StreamDefinition) {
     this.#def = def;
     const layout = PG_LAYOUT[def.name];
     this.layout = layout;
     const shared = layout.shared;
+    const fields = streamFields(def);
+    const sharedSet = new Set(shared?.fields ?? []);
+    const ownFields = fields.filter((f) => !sharedSet.has(f.name) || def.primaryKey.includes(f.name));
+    const own = ownFields.map((f) => f.name);
     this.#stage = new StageTable(
       `tb_stage_${def.name}`,
-      streamFields(def).map((f) => ({ name: f.name, type: f.type, pgType: pgType(layout, f) })),
+      ownFields.map((f) => ({ name: f.name, type: f.type, pgType: pgType(layout, f) })),
+      shared?.ref,
     );
-    const sharedSet = new Set(shared?.fields ?? []);
-    const own = streamFields(def)
-      .map((f) => f.name)
-      .filter((n) => !sharedSet.has(n) || def.primaryKey.includes(n));
+    this.shared =
+      shared &&
+      new SharedDetails(
+        shared,
+        shared.fields.map((n) => fields.find((f) => f.name === n)!.type),
+      );
     const targets = [...own, ...(shared ? [shared.ref] : [])];
-    const values = [...own.map((c) => `s.${c}`), ...(shared ? ['d.id'] : [])];
-    const join = shared ? `JOIN ${shared.table} d ON d.key = ${sharedKey(shared, 's')}` : '';
+    // Assets also say which rows this run changed: their addresses are written next.
+    const changedIds =
+      def.name === 'assets'
+        ? `, coalesce(array_agg(endpoint_id) FILTER (WHERE changed_run = $3), '{}') AS changed`
+        : '';
     this.#upsert = `WITH up AS (
         INSERT INTO ${layout.rowsTable} AS t (connection, ${targets.join(', ')}, seen_gen, created_run, changed_run)
-        SELECT $1, ${values.join(', ')}, $2, $3, $3 FROM ${this.#stage.name} s ${join} WHERE s.round = $4
+        SELECT $1, ${targets.map((c) => `s.${c}`).join(', ')}, $2, $3, $3 FROM ${this.#stage.name} s WHERE s.round = $4
         ON CONFLICT (connection, ${def.primaryKey.join(', ')}) DO UPDATE SET ${this.#updateClause(own)}
-        RETURNING t.created_run, t.changed_run)
+        RETURNING t.${def.primaryKey[0]}, t.created_run, t.changed_run)
       SELECT count(*) FILTER (WHERE created_run = $3)::int AS added,
-             count(*) FILTER (WHERE changed_run = $3 AND created_run <> $3)::int AS updated FROM up`;
-    this.#addShared = shared
-      ? `INSERT INTO ${shared.table} (key, ${shared.fields.join(', ')})
-         SELECT DISTINCT ON (k) k, ${shared.fields.join(', ')}
-         FROM (SELECT ${sharedKey(shared, 's')} AS k, ${shared.fields.map((f) => `s.${f}`).join(', ')}
-               FROM ${this.#stage.name} s) x
-         WHERE NOT EXISTS (SELECT 1 FROM ${shared.table} d WHERE d.key = x.k)
-         ORDER BY k ON CONFLICT (key) DO NOTHING`
-      : undefined;
+             count(*) FILTER (WHERE changed_run = $3 AND created_run <> $3)::int AS updated${changedIds}
+      FROM up`;
     if (def.scopeColumns.length > 2) throw new Error(`${def.name}: at most two scope columns`);
     // Streams without scopes keep a record by its key (an asset whose answer was refused).
     const kept = def.scopeColumns.length > 0 ? def.scopeColumns : def.primaryKey;
@@ -80,16 +75,31 @@ export class PgStreamTable {
         : undefined;
     this.#keepScope = `UPDATE ${layout.rowsTable} t SET seen_gen = $2 FROM ${unnest(kept, 3)}
       WHERE t.connection = $1 AND ${match(kept)} AND t.seen_gen < $2`;
-    this.#answer =
-      def.scopeColumns.length > 0
-        ? `INSERT INTO scope_answers AS t (connection, stream, endpoint_id, scope, status, answered_at,
-             checked_at, seen_gen)
-           SELECT $1, '${def.name}', a.e, a.sc, a.st, CASE WHEN a.st = 'answered' THEN a.at END, a.at, $2
-           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS a(e, sc, st, at)
-           ON CONFLICT (connection, stream, endpoint_id, scope) DO UPDATE SET status = excluded.status,
-             answered_at = CASE WHEN excluded.status = 'answered' THEN excluded.answered_at ELSE t.answered_at END,
-             checked_at = excluded.checked_at, seen_gen = greatest(t.seen_gen, excluded.seen_gen)`
+    this.#answer = def.scopeColumns.length > 0 ? answerSql(def.name, 3) : undefined;
+    // Three data-modifying parts of one statement, on rows that never overlap: replaced and kept scopes
+    // are disjoint when no scope repeats (checked before it is used).
+    const w = def.scopeColumns.length;
+    this.#scopes =
+      w > 0
+        ? `WITH removed AS (
+             DELETE FROM ${layout.rowsTable} t USING ${unnest(def.scopeColumns, 3)}
+             WHERE t.connection = $1 AND ${match(def.scopeColumns)} AND t.seen_gen < $2 RETURNING 1),
+           kept AS (
+             UPDATE ${layout.rowsTable} t SET seen_gen = $2 FROM ${unnest(def.scopeColumns, 3 + w)}
+             WHERE t.connection = $1 AND ${match(def.scopeColumns)} AND t.seen_gen < $2),
+           answered AS (${answerSql(def.name, 3 + 2 * w)})
+           SELECT count(*)::int AS removed FROM removed`
         : undefined;
+  }
+
+  /** Statements this table's pages run, named so that each pooled client prepares them once. */
+  #named(what: string, text: string, values: unknown[]) {
+    return { name: `tb.${this.#def.name}.${what}`, text, values };
+  }
+
+  /** Creates this stream's staging table in the session if needed and empties it (SQL, no parameters). */
+  get prepareStage(): string {
+    return this.#stage.prepare;
   }
 
   get name(): string {
@@ -120,77 +130,128 @@ export class PgStreamTable {
       const { round, rounds } = occurrences(records, (row) =>
         key.length === 1 ? String(row[key[0]!]) : key.map((k) => String(row[k])).join('\u0000'),
       );
-      await this.#stage.fill(client, records, rounds > 1 ? round : undefined);
-      if (this.#addShared) await client.query(this.#addShared);
+      const refs = this.shared ? await this.shared.refs(client, records) : undefined;
+      await this.#stage.fill(client, records, {
+        ...(rounds > 1 ? { round } : {}),
+        ...(refs ? { refs } : {}),
+      });
+      const changed: string[] = [];
       for (let r = 0; r < rounds; r++) {
-        const result = await client.query<{ added: number; updated: number }>(this.#upsert, [
+        const result = await client.query<{ added: number; updated: number; changed?: string[] }>(
+          this.#named('upsert', this.#upsert, [connection, generation, runId, r]),
+        );
+        const row = result.rows[0]!;
+        counts.added += row.added;
+        counts.updated += row.updated;
+        if (row.changed) changed.push(...row.changed);
+      }
+      if (changed.length > 0) await this.#writeAddresses(client, connection, records, changed);
+    }
+    if (this.#scopes) counts.removed += await this.#writeScopes(client, connection, batch, generation);
+    else if (batch.kept.length > 0)
+      await client.query(
+        this.#named('keep', this.#keepScope, [
           connection,
           generation,
-          runId,
-          r,
-        ]);
-        counts.added += result.rows[0]!.added;
-        counts.updated += result.rows[0]!.updated;
-      }
-      if (def.name === 'assets') await this.#writeAddresses(client, connection, runId);
-    }
-    if (this.#removeScope && batch.replaced.length > 0) {
-      const result = await client.query(this.#removeScope, [
-        connection,
-        generation,
-        ...scopeArrays(batch.replaced, def.scopeColumns.length),
-      ]);
-      counts.removed += result.rowCount ?? 0;
-    }
-    if (batch.kept.length > 0) {
-      const width = def.scopeColumns.length > 0 ? def.scopeColumns.length : def.primaryKey.length;
-      await client.query(this.#keepScope, [connection, generation, ...scopeArrays(batch.kept, width)]);
-    }
-    if (this.#answer) await this.#recordAnswers(client, connection, batch, generation);
+          ...scopeArrays(batch.kept, def.primaryKey.length),
+        ]),
+      );
     return counts;
   }
 
-  /** Each scope's status now; `answered_at` moves only with a real answer. Replaced, then kept. */
-  async #recordAnswers(
+  /**
+   * Scoped streams: removes the rows of answered scopes this page did not write, marks kept scopes
+   * seen and records every scope's answer; one statement unless a scope repeats in the page. Returns
+   * the rows removed.
+   */
+  async #writeScopes(
     client: PoolClient,
     connection: string,
     batch: StreamBatch,
     generation: number,
-  ): Promise<void> {
+  ): Promise<number> {
+    const w = this.#def.scopeColumns.length;
     const answers = [...batch.replaced, ...batch.kept];
-    for (const round of inRounds(answers, ({ scope }) => `${scope[0]}\u0000${scope[1] ?? ''}`))
-      await client.query(this.#answer!, [
+    const rounds = inRounds(answers, ({ scope }) => `${scope[0]}\u0000${scope[1] ?? ''}`);
+    if (rounds.length <= 1) {
+      const { rows } = await client.query<{ removed: number }>(
+        this.#named('scopes', this.#scopes!, [
+          connection,
+          generation,
+          ...scopeArrays(batch.replaced, w),
+          ...scopeArrays(batch.kept, w),
+          ...answerArrays(answers),
+        ]),
+      );
+      return rows[0]!.removed;
+    }
+    let removed = 0;
+    if (batch.replaced.length > 0) {
+      const result = await client.query(this.#removeScope!, [
         connection,
         generation,
-        round.map((a) => a.scope[0]),
-        round.map((a) => a.scope[1] ?? ''),
-        round.map((a) => a.status),
-        round.map((a) => a.at),
+        ...scopeArrays(batch.replaced, w),
       ]);
+      removed = result.rowCount ?? 0;
+    }
+    if (batch.kept.length > 0)
+      await client.query(this.#keepScope, [connection, generation, ...scopeArrays(batch.kept, w)]);
+    // Answers in order, replaced then kept: a repeated scope's later answer is applied after the earlier.
+    for (const round of rounds)
+      await client.query(this.#answer!, [connection, generation, ...answerArrays(round)]);
+    return removed;
   }
 
   /**
    * Posture lookups by address: every IP and MAC of an asset this run changed, replaced as a set per
    * kind. A list Tanium answered null (not known this time) leaves that kind's stored addresses alone.
+   * One statement: the addresses that go (of a kind answered, not among the new ones), then the new.
    */
-  async #writeAddresses(client: PoolClient, connection: string, runId: number): Promise<void> {
-    const changed = `${this.#stage.name} s JOIN assets a ON a.connection = $1
-      AND a.endpoint_id = s.endpoint_id AND a.changed_run = $2`;
+  async #writeAddresses(
+    client: PoolClient,
+    connection: string,
+    records: readonly Record<string, unknown>[],
+    changed: readonly string[],
+  ): Promise<void> {
+    const ids = new Set(changed);
+    const clear = { ids: [] as string[], kinds: [] as string[] };
+    const add = { ids: [] as string[], addresses: [] as string[], kinds: [] as string[] };
+    for (const record of records) {
+      const id = record['endpoint_id'] as string;
+      if (!ids.has(id)) continue;
+      ids.delete(id);
+      const ips = record['ip_addresses'] as string[] | null;
+      const macs = record['mac_addresses'] as string[] | null;
+      const addresses = new Set<string>(ips ?? []);
+      const ip = record['ip_address'];
+      if (typeof ip === 'string' && ip !== '') addresses.add(ip);
+      for (const [kind, list, known] of [
+        ['ip', addresses, ips !== null],
+        ['mac', new Set(macs ?? []), macs !== null],
+      ] as const) {
+        if (known) {
+          clear.ids.push(id);
+          clear.kinds.push(kind);
+        }
+        for (const address of list) {
+          add.ids.push(id);
+          add.addresses.push(address);
+          add.kinds.push(kind);
+        }
+      }
+    }
+    const added = 'unnest($4::text[], $5::text[], $6::text[]) AS n(endpoint_id, address, kind)';
     await client.query(
-      `DELETE FROM asset_addresses x USING ${changed}
-       WHERE x.connection = $1 AND x.endpoint_id = s.endpoint_id
-         AND ((x.kind = 'ip' AND s.ip_addresses IS NOT NULL) OR (x.kind = 'mac' AND s.mac_addresses IS NOT NULL))`,
-      [connection, runId],
-    );
-    await client.query(
-      `INSERT INTO asset_addresses (connection, endpoint_id, address, kind)
-       SELECT $1, s.endpoint_id, v.address, v.kind FROM ${changed}
-       CROSS JOIN LATERAL (
-         SELECT jsonb_array_elements_text(s.ip_addresses), 'ip'
-         UNION ALL SELECT s.ip_address, 'ip' WHERE s.ip_address <> ''
-         UNION ALL SELECT jsonb_array_elements_text(s.mac_addresses), 'mac') AS v(address, kind)
-       ON CONFLICT DO NOTHING`,
-      [connection, runId],
+      this.#named(
+        'addresses',
+        `WITH gone AS (
+           DELETE FROM asset_addresses x USING unnest($2::text[], $3::text[]) AS c(endpoint_id, kind)
+           WHERE x.connection = $1 AND x.endpoint_id = c.endpoint_id AND x.kind = c.kind
+             AND NOT EXISTS (SELECT 1 FROM ${added} WHERE n.endpoint_id = x.endpoint_id AND n.address = x.address))
+         INSERT INTO asset_addresses (connection, endpoint_id, address, kind)
+         SELECT $1, n.endpoint_id, n.address, n.kind FROM ${added} ON CONFLICT DO NOTHING`,
+        [connection, clear.ids, clear.kinds, add.ids, add.addresses, add.kinds],
+      ),
     );
   }
 
@@ -212,6 +273,7 @@ export class PgStreamTable {
   async sweepShared(client: PoolClient): Promise<void> {
     const shared = this.layout.shared;
     if (!shared) return;
+    this.shared?.forget();
     await client.query(
       `DELETE FROM ${shared.table} d WHERE NOT EXISTS
          (SELECT 1 FROM ${this.layout.rowsTable} f WHERE f.${shared.ref} = d.id)`,
@@ -249,6 +311,31 @@ export class PgStreamTable {
       `changed_run = CASE WHEN ${changed} THEN excluded.changed_run ELSE t.changed_run END`,
     ].join(', ');
   }
+}
+
+/**
+ * Records each scope's answer (`$1` connection, `$2` generation, four arrays from `$first`: endpoint,
+ * scope, status, time); `answered_at` moves only with a real answer.
+ */
+function answerSql(stream: string, first: number): string {
+  const arrays = [0, 1, 2, 3].map((i) => `$${first + i}::text[]`).join(', ');
+  return `INSERT INTO scope_answers AS t (connection, stream, endpoint_id, scope, status, answered_at,
+      checked_at, seen_gen)
+    SELECT $1, '${stream}', a.e, a.sc, a.st, CASE WHEN a.st = 'answered' THEN a.at END, a.at, $2
+    FROM unnest(${arrays}) AS a(e, sc, st, at)
+    ON CONFLICT (connection, stream, endpoint_id, scope) DO UPDATE SET status = excluded.status,
+      answered_at = CASE WHEN excluded.status = 'answered' THEN excluded.answered_at ELSE t.answered_at END,
+      checked_at = excluded.checked_at, seen_gen = greatest(t.seen_gen, excluded.seen_gen)`;
+}
+
+/** Answers as the four arrays the answer upsert unnests: endpoint, scope, status, time. */
+function answerArrays(answers: readonly ScopeAnswer[]): unknown[][] {
+  return [
+    answers.map((a) => a.scope[0]),
+    answers.map((a) => a.scope[1] ?? ''),
+    answers.map((a) => a.status),
+    answers.map((a) => a.at),
+  ];
 }
 
 /** The scopes' values as one text array per scope column (for `unnest`). */

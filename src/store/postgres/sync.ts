@@ -98,6 +98,8 @@ const passLock = (client: PoolClient, connection: string) =>
  */
 export class PgSync implements SyncRepository {
   readonly #tables: Map<StreamName, PgStreamTable>;
+  /** The `shared_sweeps` count the remembered shared ids were read under. */
+  #sweeps: number | undefined;
 
   constructor(private readonly session: PgSession) {
     this.#tables = new Map(Object.values(STREAMS).map((def) => [def.name, new PgStreamTable(def)]));
@@ -267,15 +269,44 @@ export class PgSync implements SyncRepository {
     });
   }
 
-  writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>> {
+  /** Forgets remembered shared ids (a page rolled back, or a sweep may have removed them). */
+  #forgetShared(): void {
+    for (const table of this.#tables.values()) table.shared?.forget();
+  }
+
+  /**
+   * Takes the shared-tables lock (shared), then forgets remembered ids when a sweep ran since they
+   * were read (the select list is evaluated in order: the count is read holding the lock).
+   */
+  async #lockShared(client: PoolClient): Promise<void> {
+    const { rows } = await client.query<{ n: number | null }>({
+      name: 'tb.sync.lockShared',
+      text: `SELECT pg_advisory_xact_lock_shared($1), pg_sequence_last_value('shared_sweeps') AS n`,
+      values: [SHARED_TABLES_LOCK],
+    });
+    const n = rows[0]!.n ?? 0;
+    if (n !== this.#sweeps) this.#forgetShared();
+    this.#sweeps = n;
+  }
+
+  async writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>> {
+    try {
+      return await this.#writePage(page, now);
+    } catch (error) {
+      this.#forgetShared();
+      throw error;
+    }
+  }
+
+  #writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>> {
     return this.session.atomic(async (client) => {
       const result: Record<string, StreamCounts> = {};
       const { connection, runId, generation } = page;
       await checkLease(client, page.lease, `page ${page.pages} of run ${runId} was not written`);
-      const shared = page.streams.some(
-        ({ name, batch }) => batch.rows.length > 0 && this.#tables.get(name)!.layout.shared,
-      );
-      if (shared) await client.query('SELECT pg_advisory_xact_lock_shared($1)', [SHARED_TABLES_LOCK]);
+      const staged = page.streams.filter(({ batch }) => batch.rows.length > 0);
+      if (staged.some(({ name }) => this.#tables.get(name)!.shared)) await this.#lockShared(client);
+      if (staged.length > 0)
+        await client.query(staged.map(({ name }) => this.#tables.get(name)!.prepareStage).join('\n'));
       for (const { name, batch } of page.streams) {
         const counts = await this.#tables.get(name)!.write(client, connection, batch, generation, runId);
         counts.quarantined += await quarantine(client, connection, batch.quarantined, runId, now);
@@ -286,11 +317,14 @@ export class PgSync implements SyncRepository {
         const n = await quarantine(client, connection, page.quarantined, runId, now);
         if (first && result[first]) result[first].quarantined += n;
       }
-      await client.query(
-        `UPDATE sync_checkpoints SET cursor = $1, resume_key = coalesce($2, resume_key), pass_max_seen = $3,
-           page_size = $4, pages = $5, run_id = $6, updated_at = $7
-         WHERE connection = $8 AND stream = ANY($9::text[]) AND generation = $10`,
-        [
+      await client.query({
+        name: 'tb.sync.pagePosition',
+        text: `WITH checkpoint AS (
+            UPDATE sync_checkpoints SET cursor = $1, resume_key = coalesce($2, resume_key), pass_max_seen = $3,
+              page_size = $4, pages = $5, run_id = $6, updated_at = $7
+            WHERE connection = $8 AND stream = ANY($9::text[]) AND generation = $10)
+          UPDATE sync_runs SET pages = $5, heartbeat_at = $7 WHERE id = $6`,
+        values: [
           page.cursor,
           page.resumeKey ?? null,
           page.passMaxSeen,
@@ -302,12 +336,7 @@ export class PgSync implements SyncRepository {
           page.streams.map((s) => s.name),
           generation,
         ],
-      );
-      await client.query('UPDATE sync_runs SET pages = $1, heartbeat_at = $2 WHERE id = $3', [
-        page.pages,
-        now,
-        runId,
-      ]);
+      });
       return result;
     });
   }
@@ -325,7 +354,10 @@ export class PgSync implements SyncRepository {
       const removed: Record<string, number> = {};
       await checkLease(client, pass.lease, 'the pass was not completed and nothing was swept');
       const full = pass.mode === 'full';
-      if (full) await client.query('SELECT pg_advisory_xact_lock($1)', [SHARED_TABLES_LOCK]);
+      if (full) {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [SHARED_TABLES_LOCK]);
+        await client.query(`SELECT nextval('shared_sweeps')`);
+      }
       for (const stream of streams) {
         removed[stream] = 0;
         if (full) {

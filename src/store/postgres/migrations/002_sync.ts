@@ -15,7 +15,9 @@ const MARKS = `seen_gen    integer NOT NULL,
  *
  * Every stream row carries `seen_gen` (the collection generation that last saw it), `created_run` and
  * `changed_run`. CVE descriptions and compliance rules are kept once per distinct set of values
- * (`key`: an MD5 of the values, computed by the page writer) and the findings refer to them; the views
+ * (`key`: an MD5 of the values as JSON, computed by the page writer) and the findings refer to them;
+ * `shared_sweeps` counts the sweeps of those tables, so writers know when ids they remember may be
+ * gone (src/store/postgres/sharedDetails.ts). The views
  * `vulnerabilities`, `compliance` and `sensor_readings` show the stream's columns, then `answered_at`
  * and `status` from `scope_answers`. Host names, serial numbers and e-mail addresses compare without
  * regard to ASCII case where SQLite declares them NOCASE: lookups and sorts use `lower()`, indexed.
@@ -85,6 +87,8 @@ export const migration002: Migration = {
       summary       ${T},
       is_cisa_kev   boolean
     );
+
+    CREATE SEQUENCE shared_sweeps;
 
     CREATE TABLE vulnerability_findings (
       connection           ${T} NOT NULL,
