@@ -1,10 +1,10 @@
-import type { StreamName } from '../../streams/stream.js';
-import type { CopyType } from './copyText.js';
+import type { Field, StreamName } from '../../streams/stream.js';
 
 /**
  * Where each stream lives in PostgreSQL (migration 002_sync): the table its rows are written to, the
  * view readers see (the stream's fields, then `answered_at` and `status` for scoped streams), and the
- * descriptive fields kept once per distinct set of values in a shared table the rows refer to.
+ * shared table a stream's descriptive fields (`StreamDefinition.descriptiveFields`) are kept in, once
+ * per distinct set of values, referred to by the rows.
  */
 export interface PgStreamLayout {
   /** What readers select from: a table, or a view joining the shared details and scope answers. */
@@ -19,8 +19,6 @@ export interface PgSharedLayout {
   table: string;
   /** The rows' column holding the shared row's id. */
   ref: string;
-  /** Fields kept in `table`; key fields listed here are kept in the rows as well. */
-  fields: readonly string[];
 }
 
 export const PG_LAYOUT: Readonly<Record<StreamName, PgStreamLayout>> = {
@@ -29,36 +27,19 @@ export const PG_LAYOUT: Readonly<Record<StreamName, PgStreamLayout>> = {
     view: 'vulnerabilities',
     rowsTable: 'vulnerability_findings',
     // EPSS stays on the finding: it changes daily and would otherwise add a CVE row a day.
-    shared: {
-      table: 'cve_details',
-      ref: 'cve_ref',
-      fields: [
-        'cve_id',
-        'cve_year',
-        'cvss_score',
-        'cvss_score_v3',
-        'severity',
-        'severity_v3',
-        'summary',
-        'is_cisa_kev',
-      ],
-    },
+    shared: { table: 'cve_details', ref: 'cve_ref' },
   },
   compliance: {
     view: 'compliance',
     rowsTable: 'compliance_findings',
-    shared: {
-      table: 'compliance_rules',
-      ref: 'rule_ref',
-      fields: ['rule_id', 'rule', 'category', 'standard', 'standard_version', 'profile', 'profile_version'],
-    },
+    shared: { table: 'compliance_rules', ref: 'rule_ref' },
   },
   // A sensor's columns stay in Tanium's order (jsonb would sort the keys).
   sensors: { view: 'sensor_readings', rowsTable: 'sensor_rows', jsonText: ['columns'] },
 };
 
 /** The PostgreSQL type a field is stored (and staged) as. */
-export function pgType(layout: PgStreamLayout, field: { name: string; type: CopyType }): string {
+export function pgType(layout: PgStreamLayout, field: Field): string {
   switch (field.type) {
     case 'integer':
       return 'bigint';
@@ -71,34 +52,4 @@ export function pgType(layout: PgStreamLayout, field: { name: string; type: Copy
     default:
       return 'text COLLATE "C"';
   }
-}
-
-/** TRANSITION (until streams declare `fields` and emit named records): the stream's fields. */
-export function streamFields(def: object): readonly { name: string; type: CopyType }[] {
-  const d = def as {
-    fields?: readonly { name: string; type: CopyType }[];
-    columns?: readonly { name: string; type: CopyType }[];
-  };
-  return d.fields ?? d.columns ?? [];
-}
-
-/** TRANSITION: a record by field name with native values, from a positional row of encoded values. */
-export function recordOf(
-  fields: readonly { name: string; type: CopyType }[],
-  row: unknown,
-): Record<string, unknown> {
-  if (!Array.isArray(row)) return row as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  fields.forEach((f, i) => {
-    const v = row[i];
-    out[f.name] =
-      v === null || v === undefined
-        ? null
-        : f.type === 'boolean' && typeof v === 'number'
-          ? v !== 0
-          : f.type === 'json' && typeof v === 'string'
-            ? JSON.parse(v)
-            : v;
-  });
-  return out;
 }

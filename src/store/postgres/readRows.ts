@@ -4,7 +4,7 @@ import {
   type StreamDefinition,
   type StreamRecord,
 } from '../../streams/stream.js';
-import { PG_LAYOUT, streamFields } from './layout.js';
+import { PG_LAYOUT } from './layout.js';
 import type { PgSession } from './session.js';
 
 export interface ReadField {
@@ -14,7 +14,7 @@ export interface ReadField {
 
 /** The fields readers see: the stream's own, then `answered_at` and `status` if the stream is scoped. */
 export function readFields(def: StreamDefinition): readonly ReadField[] {
-  return def.scopeColumns.length > 0 ? [...streamFields(def), ...ANSWER_FIELDS] : streamFields(def);
+  return def.scopeColumns.length > 0 ? [...def.fields, ...ANSWER_FIELDS] : def.fields;
 }
 
 /**

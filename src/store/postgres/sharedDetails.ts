@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
+import type { Field, StreamRecord } from '../../streams/stream.js';
 import type { PgSharedLayout } from './layout.js';
 
 /** Shared value sets remembered per table (a few hundred bytes each), so memory stays bounded. */
@@ -30,20 +31,20 @@ export class SharedDetails {
   #knownCount = 0;
   readonly #insert: string;
   readonly #select: string;
+  /** The descriptive fields' names, in the shared table's order. */
+  readonly #fields: readonly string[];
 
-  constructor(
-    readonly layout: PgSharedLayout,
-    fieldTypes: readonly string[],
-  ) {
-    const arrays = fieldTypes.map((t, i) => `$${i + 2}::${ARRAY_TYPES[t] ?? 'text[]'}`);
-    this.#insert = `INSERT INTO ${layout.table} (key, ${layout.fields.join(', ')})
+  constructor(layout: PgSharedLayout, descriptive: readonly Field[]) {
+    this.#fields = descriptive.map((f) => f.name);
+    const arrays = descriptive.map((f, i) => `$${i + 2}::${ARRAY_TYPES[f.type] ?? 'text[]'}`);
+    this.#insert = `INSERT INTO ${layout.table} (key, ${this.#fields.join(', ')})
       SELECT * FROM unnest($1::text[], ${arrays.join(', ')}) ORDER BY 1 ON CONFLICT (key) DO NOTHING`;
     this.#select = `SELECT id, key FROM ${layout.table} WHERE key = ANY($1::text[])`;
   }
 
   /** The shared-table id of every record's values, adding the sets not stored yet. */
-  async refs(client: PoolClient, records: readonly Record<string, unknown>[]): Promise<number[]> {
-    const fields = this.layout.fields;
+  async refs(client: PoolClient, records: readonly StreamRecord[]): Promise<number[]> {
+    const fields = this.#fields;
     const refs = new Array<number>(records.length);
     const missing = new Map<string, { values: unknown[]; rows: number[] }>();
     for (let r = 0; r < records.length; r++) {
@@ -80,8 +81,8 @@ export class SharedDetails {
     return value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
   }
 
-  #find(record: Record<string, unknown>): number | undefined {
-    const fields = this.layout.fields;
+  #find(record: StreamRecord): number | undefined {
+    const fields = this.#fields;
     const bucket = this.#known.get(record[fields[0]!] ?? null);
     if (!bucket) return undefined;
     for (const entry of bucket) {

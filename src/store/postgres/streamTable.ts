@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { ScopeAnswer, StreamBatch, StreamDefinition } from '../../streams/stream.js';
 import type { StreamCounts } from '../sync.js';
-import { PG_LAYOUT, type PgStreamLayout, pgType, recordOf, streamFields } from './layout.js';
+import { PG_LAYOUT, type PgStreamLayout, pgType } from './layout.js';
 import { inRounds, occurrences } from './rounds.js';
 import { SharedDetails } from './sharedDetails.js';
 import { StageTable } from './stagePage.js';
@@ -33,8 +33,9 @@ export class PgStreamTable {
     const layout = PG_LAYOUT[def.name];
     this.layout = layout;
     const shared = layout.shared;
-    const fields = streamFields(def);
-    const sharedSet = new Set(shared?.fields ?? []);
+    const fields = def.fields;
+    const descriptive = shared ? (def.descriptiveFields ?? []) : [];
+    const sharedSet = new Set(descriptive);
     const ownFields = fields.filter((f) => !sharedSet.has(f.name) || def.primaryKey.includes(f.name));
     const own = ownFields.map((f) => f.name);
     this.#stage = new StageTable(
@@ -46,7 +47,7 @@ export class PgStreamTable {
       shared &&
       new SharedDetails(
         shared,
-        shared.fields.map((n) => fields.find((f) => f.name === n)!.type),
+        descriptive.map((n) => fields.find((f) => f.name === n)!),
       );
     const targets = [...own, ...(shared ? [shared.ref] : [])];
     // Assets also say which rows this run changed: their addresses are written next.
@@ -125,8 +126,7 @@ export class PgStreamTable {
     const def = this.#def;
     if (batch.rows.length > 0) {
       const key = def.primaryKey;
-      const fields = streamFields(def);
-      const records = (batch.rows as unknown[]).map((row) => recordOf(fields, row));
+      const records = batch.rows;
       const { round, rounds } = occurrences(records, (row) =>
         key.length === 1 ? String(row[key[0]!]) : key.map((k) => String(row[k])).join('\u0000'),
       );
