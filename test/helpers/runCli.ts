@@ -29,6 +29,14 @@ export const CLI_SUITE_TIMEOUT_MS = 180_000;
 /** Everything any CLI run printed, for the secret search. */
 export const transcript: string[] = [];
 
+/** The environment each home's CLI runs get (its dialect's store: test/helpers/dialectHomes.ts). */
+const homeEnv = new Map<string, Record<string, string>>();
+
+/** Every later CLI run with `home` gets `env` too (the call's own `env` wins). */
+export function bindHome(home: string, env: Record<string, string>): void {
+  homeEnv.set(home, env);
+}
+
 /** Runs the built CLI to completion as a real child process with `--home`, feeding `input` on stdin. */
 export function runCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
   return startCli(args, options).done;
@@ -42,7 +50,7 @@ export function startCli(
   args: readonly string[],
   options: CliOptions,
 ): { child: ChildProcess; done: Promise<CliResult> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...homeEnv.get(options.home), ...options.env };
   if (!options.env?.['TANIUM_BRIDGE_MASTER_KEY']) delete env['TANIUM_BRIDGE_MASTER_KEY'];
   delete env['TANIUM_BRIDGE_HOME'];
   const child = spawn(process.execPath, [BIN, ...args, '--home', options.home], {

@@ -4,13 +4,11 @@
  * user's tokens as Tanium lists them, `rotate --json`, and fault rules. Every token string seen is
  * collected for the final secret search.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import { readToken } from '../../src/connections/connections.js';
-import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { type DialectHomes, forms } from '../helpers/dialectHomes.js';
 import type { Harness, RestToken } from '../helpers/emulatorHarness.js';
-import { type CliResult, runCli, tempHome, transcript } from '../helpers/runCli.js';
+import { type CliResult, runCli, transcript } from '../helpers/runCli.js';
 
 export interface Report {
   outcome: string;
@@ -30,6 +28,8 @@ export interface Fixture {
   h: Harness;
   seen: Set<string>;
   homes: string[];
+  /** Where the homes' stores live: SQLite files, or PostgreSQL schemas (one per home). */
+  stores: DialectHomes;
 }
 
 export async function mintPersona(f: Fixture, user: string, permissions: string[]): Promise<string> {
@@ -49,7 +49,7 @@ export async function personaConnection(
   permissions: string[],
 ): Promise<{ home: string; token: string }> {
   const token = await mintPersona(f, user, permissions);
-  const home = tempHome();
+  const home = await f.stores.home();
   f.homes.push(home);
   const saved = await runCli(['connect', '--server', f.h.url], { home, input: `${token}\n` });
   expect(saved.code, saved.stderr).toBe(0);
@@ -57,7 +57,7 @@ export async function personaConnection(
 }
 
 export async function storedToken(f: Fixture, home: string): Promise<string> {
-  const store = SqliteStore.open(join(home, 'bridge.db'));
+  const store = await f.stores.open(home);
   try {
     const token = await readToken({ store, home, env: {} }, 'default');
     f.seen.add(token);
@@ -115,15 +115,12 @@ export async function auditOf(
   return JSON.parse(audit.stdout).rotations;
 }
 
-/** No token string in any database file of the homes, nor in anything any CLI process printed. */
-export function expectNoTokenLeaked(f: Fixture): void {
+/** No token string in any home's store (SQLite files, PostgreSQL rows), nor in anything any CLI process printed. */
+export async function expectNoTokenLeaked(f: Fixture): Promise<void> {
   for (const home of f.homes) {
-    for (const file of ['bridge.db', 'bridge.db-wal', 'bridge.db-shm']) {
-      const path = join(home, file);
-      if (!existsSync(path)) continue;
-      const bytes = readFileSync(path).toString('latin1');
-      for (const token of f.seen) expect(bytes.includes(token)).toBe(false);
-    }
+    const stored = await f.stores.contents(home);
+    expect(stored.length).toBeGreaterThan(0);
+    for (const token of f.seen) for (const form of forms(token)) expect(stored.includes(form)).toBe(false);
   }
   const everything = transcript.join('\n');
   for (const token of f.seen) {
