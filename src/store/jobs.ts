@@ -7,7 +7,11 @@ export interface JobRecord {
   connection: string;
   job: JobKind;
   everyMs: number | null;
-  /** Epoch ms; null: due now (never run). */
+  /**
+   * Epoch ms, as the in-process scheduler computed it from its own clock; null: due now (never run).
+   * Stored as given on both dialects (one scheduler process compares it with its own clock);
+   * distributed workers schedule through pg-boss instead, whose cron runs on the database's clock.
+   */
   nextRunAt: number | null;
   lastStartedAt: string | null;
   lastFinishedAt: string | null;

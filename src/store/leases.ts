@@ -10,8 +10,9 @@ export interface Lease {
 export interface LeaseClaim {
   key: string;
   owner: string;
-  /** How long the renewal lasts from `nowMs`. */
+  /** How long the renewal lasts from `nowMs` (PostgreSQL: from the database's clock). */
   ttlMs: number;
+  /** The caller's clock, epoch ms: SQLite's expiry is `nowMs + ttlMs`; PostgreSQL ignores it. */
   nowMs: number;
 }
 
@@ -36,6 +37,11 @@ export class LeaseLostError extends Error {
  * process rotates a connection's token at a time, `sync:<connection>` so only one syncs it. A lease
  * expires, so a process that dies holding one blocks others only until `ttlMs` has passed; a holder
  * renews by acquiring again, or with `renew`, which never takes a lease that is not already its own.
+ *
+ * Clocks: on SQLite (one machine) `nowMs` is the caller's clock and expiry is `nowMs + ttlMs`. On
+ * PostgreSQL, where processes on several machines share the leases, expiry is set and compared on the
+ * database's clock (`clock_timestamp() + ttlMs`) and `nowMs` is ignored, so a machine whose clock is off
+ * can neither keep a lease alive nor take one early; `Lease.expiresAt` is then the database's time.
  */
 export interface LeaseRepository {
   /** Takes the lease when free, expired or already ours (renewing it); true when we now hold it. */

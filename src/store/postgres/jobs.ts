@@ -7,8 +7,8 @@ const COLUMNS = `connection, job, every_ms AS "everyMs", next_run_at AS "nextRun
 
 /**
  * The in-process scheduler's job table, stored as the scheduler writes it: `nextRunAt` is the epoch
- * ms the scheduler computed. Processes sharing a PostgreSQL store run their schedules through pg-boss
- * (its cron and retries are kept on the database's clock); this table is the single-process view.
+ * ms the scheduler computed from its own clock (see JobRecord.nextRunAt). Distributed workers schedule
+ * through pg-boss instead, whose cron runs on the database's clock.
  */
 export class PgJobs implements JobRepository {
   constructor(private readonly db: PgSession) {}
