@@ -119,7 +119,7 @@ for (const dialect of DIALECTS)
       'grant-then-revoke over %s: no kill locks out, no orphan survives',
       async (label, args, match, count) => {
         await resetEmulator(f);
-        const user = `kill-grant-${label}`;
+        const user = `kill-grant-${label}-${dialect.name}`;
         const { home } = await personaConnection(f, user, ['Token - Create']);
         const userId = (await userTokens(f, user))[0]?.user.id as number;
         const trials: Trial[] = [];
@@ -155,7 +155,7 @@ for (const dialect of DIALECTS)
       'the exchange over %s: a kill before the answer locks out, and the next run says lost',
       async (label, args, match) => {
         await resetEmulator(f);
-        const user = `kill-exchange-${label}`;
+        const user = `kill-exchange-${label}-${dialect.name}`;
         const { home } = await personaConnection(f, user, []);
         const userId = (await userTokens(f, user))[0]?.user.id as number;
         const trials: Trial[] = [];
