@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { redactUrl } from '../../src/store/postgres/redactUrl.js';
 
 /** The test server: TANIUM_BRIDGE_TEST_PG, else the local one CI and the dev machine run. */
 const BASE = process.env['TANIUM_BRIDGE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The base URL as printed: its password masked. */
+const SHOWN = redactUrl(BASE);
 
 export interface PostgresTarget {
   /** The base URL with `?schema=NAME`. */
@@ -29,10 +32,10 @@ export async function postgresTarget(): Promise<PostgresTarget | undefined> {
     const reason = error instanceof Error ? error.message : String(error);
     if (process.env['TANIUM_BRIDGE_REQUIRE_PG'] === '1')
       throw new Error(
-        `PostgreSQL is required (TANIUM_BRIDGE_REQUIRE_PG=1) but ${BASE} is unreachable: ${reason}`,
+        `PostgreSQL is required (TANIUM_BRIDGE_REQUIRE_PG=1) but ${SHOWN} is unreachable: ${reason}`,
       );
     console.log(
-      `PostgreSQL at ${BASE} is unreachable (${reason}): the postgres dialect is left out of this run.`,
+      `PostgreSQL at ${SHOWN} is unreachable (${reason}): the postgres dialect is left out of this run.`,
     );
     return undefined;
   }

@@ -1,8 +1,10 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { isProblem } from '../../src/common/problem.js';
+import { parseDatabaseUrl } from '../../src/store/postgres/databaseUrl.js';
 import { postgresMigrations } from '../../src/store/postgres/migrations/index.js';
 import { PostgresStore } from '../../src/store/postgres/postgresStore.js';
+import { redactUrl, scrubError } from '../../src/store/postgres/redactUrl.js';
 import { postgresTarget } from '../helpers/postgres.js';
 import { POSTGRES_DIALECTS } from './dialects.js';
 
@@ -18,6 +20,55 @@ function withPassword(url: string): string {
   parsed.password = PASSWORD;
   return parsed.toString();
 }
+
+describe('PostgreSQL URLs (no server needed)', () => {
+  it('keeps everything but ?schema= for pg, names host:port/database, never the password', () => {
+    const target = parseDatabaseUrl(
+      'postgresql://tb:p%40ss@db.internal:6543/bridge?sslmode=require&schema=team_a',
+    );
+    expect(target).toEqual({
+      connectionString: 'postgresql://tb:p%40ss@db.internal:6543/bridge?sslmode=require',
+      schema: 'team_a',
+      where: 'db.internal:6543/bridge',
+      user: 'tb',
+      redacted: 'postgresql://tb:***@db.internal:6543/bridge?sslmode=require&schema=team_a',
+      password: 'p@ss',
+    });
+    expect(parseDatabaseUrl('postgres://localhost/test')).toMatchObject({
+      where: 'localhost:5432/test',
+      schema: undefined,
+      password: undefined,
+      user: undefined,
+    });
+  });
+
+  it.each([
+    ['mysql://u:secret@h/db', /its scheme mysql: is not postgres: or postgresql:/],
+    ['secret', /it is not a URL/],
+    ['postgres://u:secret@h/db?schema=a;drop', /the schema "a;drop" is not a plain name/],
+    ['postgres://u:secret@h/db?schema=1abc', /the schema "1abc" is not a plain name/],
+  ])('refuses %s as database_url_invalid, its password masked', (url, reason) => {
+    const error = (() => {
+      try {
+        parseDatabaseUrl(url);
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+    expect(isProblem(error) && error.code).toBe('database_url_invalid');
+    expect((error as Error).message).toMatch(reason);
+    if (url.includes('@')) expect((error as Error).message).not.toContain(':secret@');
+  });
+
+  it('masks the password in URLs and in any error text that echoes it', () => {
+    expect(redactUrl('postgres://u:hunter22@h:5432/d')).toBe('postgres://u:***@h:5432/d');
+    expect(redactUrl('postgres://u@h/d')).toBe('postgres://u@h/d');
+    const error = scrubError(new Error('could not connect with hunter22 to h'), 'hunter22') as Error;
+    expect(error.message).toBe('could not connect with *** to h');
+    expect(error.stack).not.toContain('hunter22');
+  });
+});
 
 describe.each(POSTGRES_DIALECTS)('PostgreSQL store ($name)', () => {
   const pgTarget = target as NonNullable<typeof target>;
