@@ -5,7 +5,10 @@
  */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { dialectHomes } from '../helpers/dialectHomes.js';
+import { startHarness } from '../helpers/emulatorHarness.js';
 import { CLI_SUITE_TIMEOUT_MS, type CliResult, runCli, tempHome } from '../helpers/runCli.js';
+import { type Served, serve } from '../helpers/serveHarness.js';
 import { POSTGRES_DIALECTS } from '../store/dialects.js';
 
 const PASSWORD = 'pw-db-test-7f3a9c';
@@ -135,3 +138,35 @@ describe.each(POSTGRES_DIALECTS)(
     });
   },
 );
+
+describe.each(POSTGRES_DIALECTS)('serve --db ($name)', { timeout: CLI_SUITE_TIMEOUT_MS }, (dialect) => {
+  it('serves the PostgreSQL store: its connections and its keys, not the SQLite file in the home', async () => {
+    const h = await startHarness({ endpoints: 30 });
+    const stores = dialectHomes(dialect);
+    let served: Served | undefined;
+    try {
+      const home = await stores.home();
+      const saved = await runCli(['connect', '--server', h.url], { home, input: `${h.token}\n` });
+      expect(saved.code, saved.stderr).toBe(0);
+      const created = await runCli(['apikey', 'create', '--name', 'admin', '--json'], { home });
+      const key = (JSON.parse(created.stdout) as { key: string }).key;
+      const url = stores.env(home)['TANIUM_BRIDGE_DB'] as string;
+      served = await serve(home, key, ['--db', url, '--no-scheduler']);
+      const list = await served.call('GET', '/v1/connections');
+      expect(list.status, list.text).toBe(200);
+      expect(list.json.connections.map((c: { name: string }) => c.name)).toEqual(['default']);
+      // The same home without --db is SQLite, where this key does not exist.
+      const sqlite = await serve(home, key, ['--no-scheduler']);
+      try {
+        expect((await sqlite.call('GET', '/v1/connections')).status).toBe(401);
+      } finally {
+        await sqlite.stop();
+      }
+      expect(served.logs() + saved.stdout).not.toContain(h.token);
+    } finally {
+      await served?.stop();
+      await stores.dropAll();
+      await h.close();
+    }
+  });
+});

@@ -13,6 +13,8 @@ export interface DialectHomes {
   readonly dialect: DialectUnderTest['name'];
   /** A new home whose CLI runs use a new store of this dialect. */
   home(): Promise<string>;
+  /** The environment the home's CLI runs get (TANIUM_BRIDGE_DB). */
+  env(home: string): Record<string, string>;
   /** Opens the store the home's CLI runs use; close it when done. */
   open(home: string): Promise<Store>;
   /** Everything the home's store holds, as text (PostgreSQL: every row of its schema; bytea in hex). */
@@ -36,6 +38,7 @@ export function dialectHomes(dialect: DialectUnderTest): DialectHomes {
       bindHome(home, store.env);
       return home;
     },
+    env: (home) => storeOf(home).env,
     open: (home) => storeOf(home).open(home),
     async contents(home) {
       if (dialect.name === 'sqlite')
