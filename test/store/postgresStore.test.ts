@@ -47,6 +47,7 @@ describe('PostgreSQL URLs (no server needed)', () => {
     ['secret', /it is not a URL/],
     ['postgres://u:secret@h/db?schema=a;drop', /the schema "a;drop" is not a plain name/],
     ['postgres://u:secret@h/db?schema=1abc', /the schema "1abc" is not a plain name/],
+    ['postgres://u:secret@h/db?schema=TeamA', /the schema "TeamA" is not a plain name \(lower-case/],
   ])('refuses %s as database_url_invalid, its password masked', (url, reason) => {
     const error = (() => {
       try {

@@ -4,8 +4,11 @@ import { redactUrl } from './redactUrl.js';
 /** The URL schemes that name a PostgreSQL database (libpq accepts both). */
 export const POSTGRES_SCHEMES = ['postgres:', 'postgresql:'] as const;
 
-/** A schema name used unquoted-safe: letters, digits and underscores, not starting with a digit. */
-const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/**
+ * A schema name that means the same quoted and unquoted (search_path folds unquoted names to lower
+ * case): lower-case letters, digits and underscores, not starting with a digit, at most 63 bytes.
+ */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** A PostgreSQL URL taken apart: what pg receives, and what may be shown of it. */
 export interface DatabaseTarget {
@@ -39,7 +42,10 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     throw invalid(url, `its scheme ${parsed.protocol} is not postgres: or postgresql:`);
   const schema = parsed.searchParams.get('schema') ?? undefined;
   if (schema !== undefined && !SCHEMA_NAME.test(schema))
-    throw invalid(url, `the schema "${schema}" is not a plain name (letters, digits, underscores)`);
+    throw invalid(
+      url,
+      `the schema "${schema}" is not a plain name (lower-case letters, digits, underscores)`,
+    );
   parsed.searchParams.delete('schema');
   const password = parsed.password === '' ? undefined : decodeURIComponent(parsed.password);
   const host = parsed.hostname === '' ? 'localhost' : parsed.hostname;

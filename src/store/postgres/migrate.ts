@@ -22,7 +22,10 @@ export async function migrate(
     const lockName = schema ?? '(default)';
     await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK, lockName]);
     try {
-      if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      // Checked first: CREATE … IF NOT EXISTS still needs the CREATE privilege, which a user that only
+      // runs an already migrated store need not have.
+      if (schema !== undefined && !(await exists(client, 'to_regnamespace', schema)))
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       return await applyPending(client, migrations);
     } finally {
       await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK, lockName]);
@@ -32,12 +35,18 @@ export async function migrate(
   }
 }
 
+async function exists(client: PoolClient, lookup: 'to_regnamespace' | 'to_regclass', name: string) {
+  const result = await client.query<{ found: boolean }>(`SELECT ${lookup}($1) IS NOT NULL AS found`, [name]);
+  return result.rows[0]?.found === true;
+}
+
 async function applyPending(client: PoolClient, migrations: readonly Migration[]): Promise<number[]> {
-  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    integer PRIMARY KEY,
-    name       text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
+  if (!(await exists(client, 'to_regclass', 'schema_migrations')))
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    integer PRIMARY KEY,
+      name       text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
   const done = new Set(await appliedVersions(client));
   const newest = Math.max(0, ...done);
   if (newest > migrations.length)
