@@ -1,12 +1,17 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/sqlite/migrate.js';
 import { sqliteMigrations } from '../../src/store/sqlite/migrations/index.js';
-import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { STREAMS } from '../../src/streams/index.js';
-import { emptyBatch, type StreamBatch, type StreamName } from '../../src/streams/stream.js';
+import {
+  emptyBatch,
+  type StreamBatch,
+  type StreamName,
+  type StreamRecord,
+} from '../../src/streams/stream.js';
 import { tempDir } from '../helpers/emulatorHarness.js';
+import { DIALECTS, type DialectUnderTest } from './dialects.js';
 
 /**
  * How each scope was last answered (migration 9): kept rows stay, and say since when they are not
@@ -26,8 +31,8 @@ function read(stream: StreamName, nodes: Record<string, unknown>[], sensors: str
   return batch;
 }
 
-async function setup() {
-  const store = SqliteStore.open(join(tempDir(), 'bridge.db'));
+async function setup(dialect: DialectUnderTest) {
+  const store = await dialect.open();
   open.push(store);
   const streams: StreamName[] = ['assets', 'vulnerabilities', 'sensors'];
   const pass = async (mode: 'full' | 'incremental', pages: Partial<Record<StreamName, StreamBatch>>[]) => {
@@ -63,7 +68,7 @@ async function setup() {
     return counts;
   };
   const rows = async (stream: StreamName) => {
-    const out: Record<string, unknown>[] = [];
+    const out: StreamRecord[] = [];
     for await (const row of store.sync.rows('default', stream)) out.push(row);
     return out;
   };
@@ -75,131 +80,139 @@ const patches = (values: string[]) => ({
   columns: [{ name: 'Title', values, sensor: { name: 'Applicable Patches' } }],
 });
 
-it('null findings and unavailable readings keep the stored rows, marked with their last real answer', async () => {
-  const { pass, rows } = await setup();
-  const t0 = '2026-11-20T10:00:00Z';
-  const t1 = '2026-11-23T10:00:00Z';
-  await pass('full', [
-    {
-      vulnerabilities: read('vulnerabilities', [
-        { id: '1', eidLastSeen: t0, compliance: { cveFindings: [cve('CVE-1'), cve('CVE-2')] } },
-        { id: '2', eidLastSeen: t0, compliance: { cveFindings: [cve('CVE-1')] } },
+describe.each(DIALECTS)('scope answers ($name)', (dialect) => {
+  it('null findings and unavailable readings keep the stored rows, marked with their last real answer', async () => {
+    const { pass, rows } = await setup(dialect);
+    const t0 = '2026-11-20T10:00:00Z';
+    const t1 = '2026-11-23T10:00:00Z';
+    await pass('full', [
+      {
+        vulnerabilities: read('vulnerabilities', [
+          { id: '1', eidLastSeen: t0, compliance: { cveFindings: [cve('CVE-1'), cve('CVE-2')] } },
+          { id: '2', eidLastSeen: t0, compliance: { cveFindings: [cve('CVE-1')] } },
+        ]),
+        sensors: read(
+          'sensors',
+          [{ id: '1', eidLastSeen: t0, sensorReadings: patches(['KB1', 'KB2']) }],
+          ['Applicable Patches'],
+        ),
+      },
+    ]);
+    // The second pass: endpoint 1 answers compliance null and a TSE-Error reading; endpoint 2 answers [].
+    const [counts] = await pass('full', [
+      {
+        vulnerabilities: read('vulnerabilities', [
+          { id: '1', eidLastSeen: t1, compliance: null },
+          { id: '2', eidLastSeen: t1, compliance: { cveFindings: [] } },
+        ]),
+        sensors: read(
+          'sensors',
+          [{ id: '1', eidLastSeen: t1, sensorReadings: patches(['TSE-Error: timed out']) }],
+          ['Applicable Patches'],
+        ),
+      },
+    ]);
+    expect(counts!['vulnerabilities']).toMatchObject({ unknown: 1, removed: 1 });
+    expect(counts!['sensors']).toMatchObject({ unknown: 1, removed: 0 });
+    // Kept through the full pass's sweep, with the time of the last real answer.
+    expect(
+      (await rows('vulnerabilities')).map((r) => [
+        r['endpoint_id'],
+        r['cve_id'],
+        r['answered_at'],
+        r['status'],
       ]),
-      sensors: read(
-        'sensors',
-        [{ id: '1', eidLastSeen: t0, sensorReadings: patches(['KB1', 'KB2']) }],
-        ['Applicable Patches'],
-      ),
-    },
-  ]);
-  // The second pass: endpoint 1 answers compliance null and a TSE-Error reading; endpoint 2 answers [].
-  const [counts] = await pass('full', [
-    {
-      vulnerabilities: read('vulnerabilities', [
-        { id: '1', eidLastSeen: t1, compliance: null },
-        { id: '2', eidLastSeen: t1, compliance: { cveFindings: [] } },
-      ]),
-      sensors: read(
-        'sensors',
-        [{ id: '1', eidLastSeen: t1, sensorReadings: patches(['TSE-Error: timed out']) }],
-        ['Applicable Patches'],
-      ),
-    },
-  ]);
-  expect(counts!['vulnerabilities']).toMatchObject({ unknown: 1, removed: 1 });
-  expect(counts!['sensors']).toMatchObject({ unknown: 1, removed: 0 });
-  // Kept through the full pass's sweep, with the time of the last real answer.
-  expect(
-    (await rows('vulnerabilities')).map((r) => [
-      r['endpoint_id'],
-      r['cve_id'],
-      r['answered_at'],
-      r['status'],
-    ]),
-  ).toEqual([
-    ['1', 'CVE-1', t0, 'unknown'],
-    ['1', 'CVE-2', t0, 'unknown'],
-  ]);
-  expect(
-    (await rows('sensors')).map((r) => [r['row_index'], r['columns'], r['answered_at'], r['status']]),
-  ).toEqual([
-    [0, { title: 'KB1' }, t0, 'error'],
-    [1, { title: 'KB2' }, t0, 'error'],
-  ]);
-  // Answered again: the rows are replaced and the status is answered.
-  await pass('incremental', [
-    {
-      vulnerabilities: read('vulnerabilities', [
-        { id: '1', eidLastSeen: NOW, compliance: { cveFindings: [cve('CVE-2')] } },
-      ]),
-    },
-  ]);
-  expect((await rows('vulnerabilities')).map((r) => [r['cve_id'], r['answered_at'], r['status']])).toEqual([
-    ['CVE-2', NOW, 'answered'],
-  ]);
-});
-
-it('a quarantined finding keeps its stored row; a null experimental field keeps its stored value', async () => {
-  const { pass, rows } = await setup();
-  await pass('full', [
-    {
-      vulnerabilities: read('vulnerabilities', [
-        { id: '1', eidLastSeen: NOW, compliance: { cveFindings: [cve('CVE-1'), cve('CVE-2', 0.5)] } },
-      ]),
-    },
-  ]);
-  const [counts] = await pass('full', [
-    {
-      vulnerabilities: read('vulnerabilities', [
-        {
-          id: '1',
-          eidLastSeen: NOW,
-          compliance: { cveFindings: [{ ...cve('CVE-1'), lastFound: 'never' }, cve('CVE-2', null)] },
-        },
-      ]),
-    },
-  ]);
-  expect(counts!['vulnerabilities']).toMatchObject({ quarantined: 1, removed: 0, updated: 0 });
-  expect((await rows('vulnerabilities')).map((r) => [r['cve_id'], r['epss_score'], r['status']])).toEqual([
-    ['CVE-1', 0.1, 'answered'],
-    ['CVE-2', 0.5, 'answered'],
-  ]);
-});
-
-it('an asset field answered null keeps its stored value and its addresses, and is named', async () => {
-  const { store, pass, rows } = await setup();
-  const asset = {
-    id: '1',
-    name: 'ws-1',
-    ipAddress: '10.0.0.1',
-    ipAddresses: ['10.0.0.1', '100.64.0.1'],
-    macAddresses: ['aa:bb'],
-    isEncrypted: true,
-    eidLastSeen: NOW,
-  };
-  await pass('full', [{ assets: read('assets', [asset]) }]);
-  const [counts] = await pass('full', [
-    { assets: read('assets', [{ ...asset, ipAddresses: null, macAddresses: ['cc:dd'], isEncrypted: null }]) },
-  ]);
-  // The MAC changed (an update); the nulls are not.
-  expect(counts!['assets']).toMatchObject({ unknown: 1, updated: 1 });
-  const [row] = await rows('assets');
-  expect(row).toMatchObject({
-    is_encrypted: true,
-    ip_addresses: ['10.0.0.1', '100.64.0.1'],
-    mac_addresses: ['cc:dd'],
+    ).toEqual([
+      ['1', 'CVE-1', t0, 'unknown'],
+      ['1', 'CVE-2', t0, 'unknown'],
+    ]);
+    expect(
+      (await rows('sensors')).map((r) => [r['row_index'], r['columns'], r['answered_at'], r['status']]),
+    ).toEqual([
+      [0, { title: 'KB1' }, t0, 'error'],
+      [1, { title: 'KB2' }, t0, 'error'],
+    ]);
+    // Answered again: the rows are replaced and the status is answered.
+    await pass('incremental', [
+      {
+        vulnerabilities: read('vulnerabilities', [
+          { id: '1', eidLastSeen: NOW, compliance: { cveFindings: [cve('CVE-2')] } },
+        ]),
+      },
+    ]);
+    expect((await rows('vulnerabilities')).map((r) => [r['cve_id'], r['answered_at'], r['status']])).toEqual([
+      ['CVE-2', NOW, 'answered'],
+    ]);
   });
-  expect(row!['unknown_fields']).toContain('ip_addresses');
-  expect(store.db.prepare('SELECT address, kind FROM asset_addresses ORDER BY address').all()).toEqual([
-    { address: '10.0.0.1', kind: 'ip' },
-    { address: '100.64.0.1', kind: 'ip' },
-    { address: 'cc:dd', kind: 'mac' },
-  ]);
-  // Only nulls this time: nothing counts as updated.
-  const [again] = await pass('full', [
-    { assets: read('assets', [{ ...asset, ipAddresses: null, macAddresses: ['cc:dd'], isEncrypted: null }]) },
-  ]);
-  expect(again!['assets']).toMatchObject({ unknown: 1, updated: 0, added: 0 });
+
+  it('a quarantined finding keeps its stored row; a null experimental field keeps its stored value', async () => {
+    const { pass, rows } = await setup(dialect);
+    await pass('full', [
+      {
+        vulnerabilities: read('vulnerabilities', [
+          { id: '1', eidLastSeen: NOW, compliance: { cveFindings: [cve('CVE-1'), cve('CVE-2', 0.5)] } },
+        ]),
+      },
+    ]);
+    const [counts] = await pass('full', [
+      {
+        vulnerabilities: read('vulnerabilities', [
+          {
+            id: '1',
+            eidLastSeen: NOW,
+            compliance: { cveFindings: [{ ...cve('CVE-1'), lastFound: 'never' }, cve('CVE-2', null)] },
+          },
+        ]),
+      },
+    ]);
+    expect(counts!['vulnerabilities']).toMatchObject({ quarantined: 1, removed: 0, updated: 0 });
+    expect((await rows('vulnerabilities')).map((r) => [r['cve_id'], r['epss_score'], r['status']])).toEqual([
+      ['CVE-1', 0.1, 'answered'],
+      ['CVE-2', 0.5, 'answered'],
+    ]);
+  });
+
+  it('an asset field answered null keeps its stored value and its addresses, and is named', async () => {
+    const { store, pass, rows } = await setup(dialect);
+    const asset = {
+      id: '1',
+      name: 'ws-1',
+      ipAddress: '10.0.0.1',
+      ipAddresses: ['10.0.0.1', '100.64.0.1'],
+      macAddresses: ['aa:bb'],
+      isEncrypted: true,
+      eidLastSeen: NOW,
+    };
+    await pass('full', [{ assets: read('assets', [asset]) }]);
+    const [counts] = await pass('full', [
+      {
+        assets: read('assets', [{ ...asset, ipAddresses: null, macAddresses: ['cc:dd'], isEncrypted: null }]),
+      },
+    ]);
+    // The MAC changed (an update); the nulls are not.
+    expect(counts!['assets']).toMatchObject({ unknown: 1, updated: 1 });
+    const [row] = await rows('assets');
+    expect(row).toMatchObject({
+      is_encrypted: true,
+      ip_addresses: ['10.0.0.1', '100.64.0.1'],
+      mac_addresses: ['cc:dd'],
+    });
+    expect(row!['unknown_fields']).toContain('ip_addresses');
+    // Posture finds it by every address it kept, and by the new MAC only.
+    const ids = async (key: 'ip' | 'mac', value: string) =>
+      (await store.posture.find('default', key, [value], 10)).map((e) => e.endpointId);
+    expect(await ids('ip', '10.0.0.1')).toEqual(['1']);
+    expect(await ids('ip', '100.64.0.1')).toEqual(['1']);
+    expect(await ids('mac', 'cc:dd')).toEqual(['1']);
+    expect(await ids('mac', 'aa:bb')).toEqual([]);
+    // Only nulls this time: nothing counts as updated.
+    const [again] = await pass('full', [
+      {
+        assets: read('assets', [{ ...asset, ipAddresses: null, macAddresses: ['cc:dd'], isEncrypted: null }]),
+      },
+    ]);
+    expect(again!['assets']).toMatchObject({ unknown: 1, updated: 0, added: 0 });
+  });
 });
 
 it('migration 9 carries an earlier store over: rows answered, time not recorded', () => {
