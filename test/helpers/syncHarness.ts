@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { EmulatorClock } from '../../src/emulator/clock.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { createTaniumClient, type TaniumClient } from '../../src/sdk/index.js';
-import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import type { Store } from '../../src/store/store.js';
 import type { SyncSettings } from '../../src/store/sync.js';
 import { STREAM_NAMES, type StreamName } from '../../src/streams/index.js';
 import { type RunSyncOptions, runSync } from '../../src/sync/runner.js';
+import { DIALECTS, type DialectUnderTest } from '../store/dialects.js';
 import { tempDir } from './emulatorHarness.js';
 
 export const ALL: StreamName[] = [...STREAM_NAMES];
@@ -27,35 +27,50 @@ export function freezeClock(emulator: RunningEmulator): void {
 }
 
 export interface SyncTarget {
-  /** The folder holding `bridge.db`: a home the CLI can use with `--home`. */
+  /** A home the CLI can use with `--home` (with `env`: SQLite keeps `bridge.db` there). */
   home: string;
-  store: SqliteStore;
+  /** The environment a CLI run against this target's store needs (`TANIUM_BRIDGE_DB`). */
+  env: Record<string, string>;
+  store: Store;
+  /** A second handle on the same store, as another process would open it (close it yourself). */
+  reopen(): Promise<Store>;
   client: TaniumClient;
   sync(options?: Partial<RunSyncOptions>): ReturnType<typeof runSync>;
   close(): Promise<void>;
 }
 
-/** A fresh SQLite file with a connection `default` to the emulator (or another URL, e.g. a proxy). */
-export async function syncTarget(emulator: RunningEmulator, url = emulator.url): Promise<SyncTarget> {
+/**
+ * A fresh store of `dialect` (SQLite by default: a file in a new home) with a connection `default` to
+ * the emulator (or another URL, e.g. a proxy).
+ */
+export async function syncTarget(
+  emulator: RunningEmulator,
+  url = emulator.url,
+  dialect: DialectUnderTest = DIALECTS[0]!,
+): Promise<SyncTarget> {
   const home = tempDir('tb-sync-');
-  const store = SqliteStore.open(join(home, 'bridge.db'));
+  const cli = await dialect.cliEnv();
+  const store = await cli.open(home);
   await store.connections.upsert({ name: 'default', kind: 'server', address: url }, new Date().toISOString());
   const client = createTaniumClient({ baseUrl: url, token: emulator.token, retry: { baseDelayMs: 20 } });
   return {
     home,
+    env: cli.env,
     store,
+    reopen: () => cli.open(home),
     client,
     sync: (options = {}) =>
       runSync({ store, client, connection: 'default', streams: ALL, settings: SETTINGS, ...options }),
     async close() {
       await client.close();
       await store.close();
+      await cli.drop();
     },
   };
 }
 
 /** A digest of every stream's rows (stream columns only, key order), to compare two stores. */
-export async function digest(store: SqliteStore, connection = 'default'): Promise<Record<string, string>> {
+export async function digest(store: Store, connection = 'default'): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const stream of ALL) {
     const hash = createHash('sha256');
@@ -92,7 +107,7 @@ export async function truth(url: string, at?: string): Promise<Truth> {
   return (await reply.json()) as Truth;
 }
 
-export async function counts(store: SqliteStore, connection = 'default') {
+export async function counts(store: Store, connection = 'default') {
   return {
     endpoints: await store.sync.count(connection, 'assets'),
     cveFindings: await store.sync.count(connection, 'vulnerabilities'),

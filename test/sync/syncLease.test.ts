@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseLostError } from '../../src/store/leases.js';
-import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import type { SyncEvent } from '../../src/sync/events.js';
 import { runSync } from '../../src/sync/runner.js';
 import { SyncRunningError, syncStatus } from '../../src/sync/syncStatus.js';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
 import { ALL, counts, freezeClock, SETTINGS, syncTarget, truth } from '../helpers/syncHarness.js';
+import { DIALECTS } from '../store/dialects.js';
 
 const PAGE = { min: 50, max: 50 };
 
@@ -23,7 +23,7 @@ function deadPid(): number {
   return Number(child.stdout.toString());
 }
 
-describe('one sync per connection (lease sync:<name>)', () => {
+describe.each(DIALECTS)('one sync per connection (lease sync:<name>, $name)', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
     // Complete answers: the store is compared with the fleet's whole truth (gaps: realism.test.ts).
@@ -33,8 +33,8 @@ describe('one sync per connection (lease sync:<name>)', () => {
   afterAll(() => h.close());
 
   it('a second sync while one runs reports the holder (run, page, pid, host) and writes nothing', async () => {
-    const t = await syncTarget(h.emulator);
-    const other = SqliteStore.open(t.store.db.name);
+    const t = await syncTarget(h.emulator, h.url, dialect);
+    const other = await t.reopen();
     try {
       let second: Promise<unknown> | undefined;
       const first = await t.sync({
@@ -75,8 +75,8 @@ describe('one sync per connection (lease sync:<name>)', () => {
   }, 60_000);
 
   it('with waitMs the second sync waits for the first, then runs', async () => {
-    const t = await syncTarget(h.emulator);
-    const other = SqliteStore.open(t.store.db.name);
+    const t = await syncTarget(h.emulator, h.url, dialect);
+    const other = await t.reopen();
     try {
       const events: SyncEvent[] = [];
       let second: Promise<unknown> | undefined;
@@ -108,22 +108,33 @@ describe('one sync per connection (lease sync:<name>)', () => {
   }, 60_000);
 
   it('a run whose lease was taken over writes no further page and ends interrupted', async () => {
-    const t = await syncTarget(h.emulator);
+    const t = await syncTarget(h.emulator, h.url, dialect);
+    const other = await t.reopen();
+    // Each Gateway answer takes 500 ms, so the takeover below is stored before page 3 arrives.
+    await h.call('POST', '/__emulator/faults', {
+      token: null,
+      body: { rules: [{ path: '/plugin/products/gateway/graphql', fault: 'latency:500', rate: 1 }] },
+    });
     try {
       let runId = 0;
+      let takeover: Promise<unknown> | undefined;
       const error = await t
         .sync({
           pageSize: PAGE,
           onEvent: (e) => {
             if (e.event === 'start') runId = e.runId;
-            // Another process found the lease expired and took it.
+            // Another process found the lease expired and took it (released here: the same on either
+            // store's clock).
             if (e.event === 'page' && e.page === 2)
-              t.store.db
-                .prepare(`UPDATE leases SET owner = 'elsewhere:1:x' WHERE key = 'sync:default'`)
-                .run();
+              takeover = (async () => {
+                const held = await other.leases.get('sync:default');
+                await other.leases.release('sync:default', held!.owner);
+                await other.leases.acquire('sync:default', 'elsewhere:1:x', 60_000, Date.now());
+              })();
           },
         })
         .catch((e: unknown) => e);
+      await takeover;
       expect(error).toBeInstanceOf(LeaseLostError);
       expect((error as LeaseLostError).message).toMatch(/^The lease sync:default is no longer ours/);
       const [checkpoint] = await t.store.sync.checkpoints('default');
@@ -134,12 +145,14 @@ describe('one sync per connection (lease sync:<name>)', () => {
       // Its end did not release the new holder's lease.
       expect(await t.store.leases.get('sync:default')).toMatchObject({ owner: 'elsewhere:1:x' });
     } finally {
+      h.emulator.faults.clear();
+      await other.close();
       await t.close();
     }
   }, 60_000);
 
   it('a holder on another host blocks until its lease expires; its run is then marked interrupted', async () => {
-    const t = await syncTarget(h.emulator);
+    const t = await syncTarget(h.emulator, h.url, dialect);
     try {
       const owner = 'elsewhere:4242:0f0e';
       const stale = await t.store.sync.startRun('default', 'full', ALL, new Date().toISOString(), owner);
@@ -163,7 +176,7 @@ describe('one sync per connection (lease sync:<name>)', () => {
   }, 60_000);
 
   it('a holder on this host whose process is gone is taken over at once', async () => {
-    const t = await syncTarget(h.emulator);
+    const t = await syncTarget(h.emulator, h.url, dialect);
     try {
       const owner = `${hostname()}:${deadPid()}:dead`;
       const stale = await t.store.sync.startRun('default', 'full', ALL, new Date().toISOString(), owner);
