@@ -5,6 +5,7 @@ import { readGroups } from '../../src/posture/readGroups.js';
 import { PostureService } from '../../src/posture/service.js';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
 import { freezeClock, type SyncTarget, syncTarget } from '../helpers/syncHarness.js';
+import { DIALECTS } from '../store/dialects.js';
 
 const policy = (groups: string) =>
   parsePolicy(
@@ -18,29 +19,34 @@ rules:
     'yaml',
   );
 
-/** Computer group membership read from the emulator's Gateway over HTTP into a real SQLite store. */
-describe('the computerGroup check on a synced store', () => {
+/** Computer group membership read from the emulator's Gateway over HTTP into a real store of each dialect. */
+describe.each(DIALECTS)('the computerGroup check on a synced store ($name)', (dialect) => {
   let h: Harness;
   let t: SyncTarget;
-  const platformOf = (platform: string) =>
-    (
-      t.store.db
-        .prepare('SELECT endpoint_id FROM assets WHERE connection = ? AND os_platform = ? LIMIT 1')
-        .get('default', platform) as { endpoint_id: string }
-    ).endpoint_id;
-  const members = (group: string) =>
-    (
-      t.store.db
-        .prepare(
-          'SELECT endpoint_id FROM posture_group_members WHERE connection = ? AND group_name = ? ORDER BY 1',
-        )
-        .all('default', group) as { endpoint_id: string }[]
-    ).map((r) => r.endpoint_id);
+  /** The ids of the connection's assets on `platform` (every asset without one), in key order. */
+  const assetIds = async (platform?: string) => {
+    const filters = platform ? [{ columns: ['os_platform'], op: 'eq' as const, value: platform }] : [];
+    const page = await t.store.rowQuery.page({
+      connection: 'default',
+      stream: 'assets',
+      filters,
+      limit: 1000,
+    });
+    return page.rows.map((r) => r['endpoint_id'] as string);
+  };
+  const platformOf = async (platform: string) => (await assetIds(platform))[0]!;
+  /** A group's members, as decisions read membership: endpoint by endpoint. */
+  const members = async (group: string) => {
+    const ids: string[] = [];
+    for (const id of await assetIds())
+      if ((await t.store.posture.endpointGroups('default', id))?.memberOf.includes(group)) ids.push(id);
+    return ids;
+  };
 
   beforeAll(async () => {
     h = await startHarness({ endpoints: 120, seed: 15, realism: 0 });
     freezeClock(h.emulator);
-    t = await syncTarget(h.emulator);
+    t = await syncTarget(h.emulator, h.url, dialect);
     await t.sync({ full: true });
   }, 120_000);
   afterAll(async () => {
@@ -49,27 +55,20 @@ describe('the computerGroup check on a synced store', () => {
   });
 
   it('stores each group with the ids of its member endpoints, as the Gateway answers them', async () => {
-    const windows = (
-      t.store.db
-        .prepare("SELECT endpoint_id FROM assets WHERE connection = 'default' AND os_platform = 'Windows'")
-        .all() as { endpoint_id: string }[]
-    ).map((r) => r.endpoint_id);
+    const windows = await assetIds('Windows');
     expect(windows.length).toBeGreaterThan(0);
-    expect(members('All Windows')).toEqual([...windows].sort());
-    expect(members('All Computers')).toHaveLength(120);
-    const refresh = t.store.db.prepare('SELECT groups, capped FROM posture_group_refreshes').get() as {
-      groups: string;
-      capped: number;
-    };
-    expect(JSON.parse(refresh.groups)).toContain('Virtual Machines');
-    expect(refresh.capped).toBe(0);
+    expect(await members('All Windows')).toEqual(windows);
+    expect(await members('All Computers')).toHaveLength(120);
+    const refresh = await t.store.posture.endpointGroups('default', windows[0]!);
+    expect(refresh?.groups).toContain('Virtual Machines');
+    expect(refresh?.capped).toBe(false);
   });
 
   it('allows an endpoint in the group and denies one outside it, saying why', async () => {
     const service = new PostureService(t.store);
     const inside = await service.decide({
       connection: 'default',
-      device: platformOf('Windows'),
+      device: await platformOf('Windows'),
       by: 'eid',
       policy: policy('All Windows'),
     });
@@ -79,7 +78,7 @@ describe('the computerGroup check on a synced store', () => {
     ]);
     const outside = await service.decide({
       connection: 'default',
-      device: platformOf('Mac'),
+      device: await platformOf('Mac'),
       by: 'eid',
       policy: policy('All Windows, All Linux'),
     });
@@ -91,16 +90,16 @@ describe('the computerGroup check on a synced store', () => {
   });
 
   it('replaces membership on the next sync when a group was deleted in Tanium', async () => {
-    const eid = platformOf('Windows');
-    expect(members('All Windows')).toContain(eid);
+    const eid = await platformOf('Windows');
+    expect(await members('All Windows')).toContain(eid);
     const deleted = await t.client.graphql<{ computerGroupDelete: { id: string | null } }>(
       'mutation { computerGroupDelete(ref: {name: "All Windows"}) { id error { message } } }',
     );
     expect(deleted.computerGroupDelete.id).not.toBeNull();
     const run = await t.sync();
     expect(run.mode).toBe('incremental');
-    expect(members('All Windows')).toEqual([]);
-    expect(members('All Computers')).toHaveLength(120);
+    expect(await members('All Windows')).toEqual([]);
+    expect(await members('All Computers')).toHaveLength(120);
     const decision = await new PostureService(t.store).decide({
       connection: 'default',
       device: eid,
@@ -112,7 +111,7 @@ describe('the computerGroup check on a synced store', () => {
   });
 
   it('keeps the previous membership when the Gateway refuses the group read, and reads it on the next run', async () => {
-    const macs = members('All Mac');
+    const macs = await members('All Mac');
     expect(macs.length).toBeGreaterThan(0);
     await t.client.graphql('mutation { computerGroupDelete(ref: {name: "All Mac"}) { id } }');
     const faults = await fetch(`${h.emulator.url}/__emulator/faults`, {
@@ -133,13 +132,13 @@ describe('the computerGroup check on a synced store', () => {
     const refused = await t.sync();
     expect(refused.mode).toBe('incremental');
     expect(await t.store.posture.lastCompleteSync('default')).not.toBeNull();
-    expect(members('All Mac')).toEqual(macs);
+    expect(await members('All Mac')).toEqual(macs);
     const fired = (await (await fetch(`${h.emulator.url}/__emulator/faults`)).json()) as {
       rules: { applied: number }[];
     };
     expect(fired.rules[0]?.applied).toBe(1);
     await t.sync();
-    expect(members('All Mac')).toEqual([]);
+    expect(await members('All Mac')).toEqual([]);
   });
 
   it('reads at most the cap of groups, and a group beyond it is unknown: it fails closed', async () => {
@@ -149,12 +148,12 @@ describe('the computerGroup check on a synced store', () => {
     const all = await readGroups(t.client);
     const beyond = all.groups.find((g) => !capped.groups.includes(g))!;
     await t.store.posture.replaceGroups('default', capped, new Date().toISOString());
-    const found = await t.store.posture.endpointGroups('default', platformOf('Mac'));
+    const found = await t.store.posture.endpointGroups('default', await platformOf('Mac'));
     expect(found).toMatchObject({ capped: true, groups: capped.groups });
     const service = new PostureService(t.store);
     const decision = await service.decide({
       connection: 'default',
-      device: platformOf('Mac'),
+      device: await platformOf('Mac'),
       by: 'eid',
       policy: parsePolicy(
         `rules: [{name: not-beyond, action: allow, include: [{managed: true}], exclude: [{computerGroup: "${beyond}"}]}]`,
@@ -169,9 +168,11 @@ describe('the computerGroup check on a synced store', () => {
   });
 
   it('goes with its connection', async () => {
+    const member = await platformOf('Windows');
+    expect(await t.store.posture.endpointGroups('default', member)).toBeDefined();
     await t.store.connections.remove('default');
-    for (const table of ['posture_group_members', 'posture_group_refreshes'])
-      expect(t.store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
+    // Membership never read for the connection (its refresh and member rows went with it).
+    expect(await t.store.posture.endpointGroups('default', member)).toBeUndefined();
   });
 });
 

@@ -1,28 +1,40 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostureService } from '../../src/posture/service.js';
 import type { PostureEndpoint } from '../../src/store/posture.js';
+import type { RowFilter } from '../../src/store/rowQuery.js';
+import type { Store } from '../../src/store/store.js';
+import type { StreamName, StreamRecord } from '../../src/streams/stream.js';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
+import { storeNodes } from '../helpers/storeNodes.js';
 import { freezeClock, type SyncTarget, syncTarget } from '../helpers/syncHarness.js';
+import { DIALECTS } from '../store/dialects.js';
 
 const DAY = 86_400_000;
 
+/** Every record of a stream the filters select, in key order, through the store's row reader. */
+async function records(store: Store, stream: StreamName, filters: RowFilter[] = []): Promise<StreamRecord[]> {
+  return (await store.rowQuery.page({ connection: 'default', stream, filters, limit: 100_000 })).rows;
+}
+
+const ofEndpoint = (id: string): RowFilter[] => [{ columns: ['endpoint_id'], op: 'eq', value: id }];
+
 /** A synced store of a 300-endpoint emulated fleet: lookups by every key, and `Managed` at its edges. */
-describe('posture lookup and Managed on a synced store', () => {
+describe.each(DIALECTS)('posture lookup and Managed on a synced store ($name)', (dialect) => {
   let h: Harness;
   let t: SyncTarget;
   let sample: PostureEndpoint;
+  let sampleAsset: StreamRecord;
 
   beforeAll(async () => {
     h = await startHarness({ endpoints: 300, seed: 15, realism: 0 });
     freezeClock(h.emulator);
-    t = await syncTarget(h.emulator);
+    t = await syncTarget(h.emulator, h.url, dialect);
     await t.sync();
-    const row = t.store.db
-      .prepare(
-        `SELECT endpoint_id FROM assets WHERE mac_addresses <> '[]' AND ip_address IS NOT NULL LIMIT 1 OFFSET 7`,
-      )
-      .get() as { endpoint_id: string };
-    sample = (await t.store.posture.endpoint('default', row.endpoint_id))!;
+    const addressed = (await records(t.store, 'assets')).filter(
+      (a) => (a['mac_addresses'] as string[] | null)?.length && a['ip_address'] !== null,
+    );
+    sampleAsset = addressed[7]!;
+    sample = (await t.store.posture.endpoint('default', sampleAsset['endpoint_id'] as string))!;
   }, 120_000);
   afterAll(async () => {
     await t.close();
@@ -45,15 +57,7 @@ describe('posture lookup and Managed on a synced store', () => {
   });
 
   it('finds it by MAC address in every common spelling, and by IP address', async () => {
-    const [mac] = JSON.parse(
-      (
-        t.store.db
-          .prepare('SELECT mac_addresses FROM assets WHERE endpoint_id = ?')
-          .get(sample.endpointId) as {
-          mac_addresses: string;
-        }
-      ).mac_addresses,
-    ) as string[];
+    const [mac] = sampleAsset['mac_addresses'] as string[];
     const digits = mac!.replace(/[:-]/g, '').toLowerCase();
     const pairs = digits.match(/../g)!;
     for (const spelling of [
@@ -63,48 +67,11 @@ describe('posture lookup and Managed on a synced store', () => {
       `${digits.slice(0, 4)}.${digits.slice(4, 8)}.${digits.slice(8)}`,
     ])
       expect(await ids(spelling, 'mac')).toContain(sample.endpointId);
-    const ip = (
-      t.store.db.prepare('SELECT ip_address FROM assets WHERE endpoint_id = ?').get(sample.endpointId) as {
-        ip_address: string;
-      }
-    ).ip_address;
+    const ip = sampleAsset['ip_address'] as string;
     expect(await ids(ip, 'ip')).toContain(sample.endpointId);
     await expect(ids('not-a-mac', 'mac')).rejects.toMatchObject({ code: 'invalid_device' });
     await expect(ids('300.1.1.1', 'ip')).rejects.toMatchObject({ code: 'invalid_device' });
     await expect(ids('   ')).rejects.toMatchObject({ code: 'invalid_device' });
-  });
-
-  it('an identifier shared by several endpoints is ambiguous and lists them, never a guess', async () => {
-    // Cloudflare warns that duplicate serial numbers break matching: Tanium can hold them (re-imaged
-    // or cloned machines), so the store is given one here.
-    const other = t.store.db
-      .prepare('SELECT endpoint_id FROM assets WHERE endpoint_id <> ? LIMIT 1')
-      .get(sample.endpointId) as { endpoint_id: string };
-    const original = t.store.db
-      .prepare('SELECT serial_number FROM assets WHERE endpoint_id = ?')
-      .get(other.endpoint_id) as {
-      serial_number: string;
-    };
-    t.store.db
-      .prepare('UPDATE assets SET serial_number = ? WHERE endpoint_id = ?')
-      .run(sample.serialNumber, other.endpoint_id);
-    try {
-      const decision = await new PostureService(t.store).decide({
-        connection: 'default',
-        device: sample.serialNumber!,
-        by: 'serial',
-      });
-      expect(decision.verdict).toBe('ambiguous');
-      expect(decision.endpoint).toBeNull();
-      expect(decision.matches!.map((m) => m.endpointId).sort()).toEqual(
-        [sample.endpointId, other.endpoint_id].sort(),
-      );
-      expect(decision.reason).toMatch(/matches 2 endpoints/);
-    } finally {
-      t.store.db
-        .prepare('UPDATE assets SET serial_number = ? WHERE endpoint_id = ?')
-        .run(original.serial_number, other.endpoint_id);
-    }
   });
 
   describe('Managed: in the synced assets and checked in within 7 days', () => {
@@ -143,69 +110,41 @@ describe('posture lookup and Managed on a synced store', () => {
       });
       expect(d.checks[0]!.sentence).toBe('managed: last seen 9 days ago: within 30 days');
     });
-
-    it('an endpoint with no last-seen value is not managed', async () => {
-      t.store.db.prepare('UPDATE assets SET last_seen = NULL WHERE endpoint_id = ?').run(sample.endpointId);
-      try {
-        const d = await decide(at(Date.now()));
-        expect(d.checks[0]).toMatchObject({
-          passed: false,
-          sentence: 'not managed: no last-seen time is known',
-        });
-        expect(d.verdict).toBe('deny');
-      } finally {
-        t.store.db
-          .prepare('UPDATE assets SET last_seen = ? WHERE endpoint_id = ?')
-          .run(sample.lastSeen, sample.endpointId);
-      }
-    });
   });
 
   it("the sync computes each endpoint's posture facts from its findings", async () => {
-    const rows = t.store.db.prepare('SELECT endpoint_id FROM assets ORDER BY endpoint_id LIMIT 40').all() as {
-      endpoint_id: string;
-    }[];
+    const assets = (await records(t.store, 'assets')).slice(0, 40);
     let withKev = 0;
-    for (const { endpoint_id } of rows) {
-      const e = (await t.store.posture.endpoint('default', endpoint_id))!;
+    for (const asset of assets) {
+      const id = asset['endpoint_id'] as string;
+      const e = (await t.store.posture.endpoint('default', id))!;
       expect(e.factsKnown).toBe(true);
-      const open = `FROM vulnerabilities WHERE connection = 'default' AND endpoint_id = ? AND coalesce(excepted, 0) = 0`;
-      const max = t.store.db
-        .prepare(`SELECT max(coalesce(cvss_score_v3, cvss_score)) AS m ${open}`)
-        .get(endpoint_id) as {
-        m: number | null;
-      };
-      expect(e.maxCvss).toBe(max.m);
-      const kev = (
-        t.store.db.prepare(`SELECT cve_id ${open} AND is_cisa_kev = 1`).all(endpoint_id) as {
-          cve_id: string;
-        }[]
-      )
-        .map((r) => r.cve_id)
+      // Open findings: not excepted (a Tanium exception granted for them).
+      const open = (await records(t.store, 'vulnerabilities', ofEndpoint(id))).filter((v) => !v['excepted']);
+      const scores = open
+        .map((v) => (v['cvss_score_v3'] ?? v['cvss_score']) as number | null)
+        .filter((n): n is number => n !== null);
+      expect(e.maxCvss).toBe(scores.length ? Math.max(...scores) : null);
+      const kev = open
+        .filter((v) => v['is_cisa_kev'] === true)
+        .map((v) => v['cve_id'] as string)
         .sort();
       expect([...e.kevCves].sort()).toEqual(kev);
       if (kev.length > 0) withKev++;
-      const failed = t.store.db
-        .prepare(
-          `SELECT count(*) AS n FROM compliance WHERE connection = 'default' AND endpoint_id = ? AND state = 'fail' AND coalesce(excepted, 0) = 0`,
-        )
-        .get(endpoint_id) as { n: number };
-      expect(e.failedCompliance.reduce((sum, f) => sum + f.count, 0)).toBe(failed.n);
+      const failed = (await records(t.store, 'compliance', ofEndpoint(id))).filter(
+        (c) => c['state'] === 'fail' && !c['excepted'],
+      );
+      expect(e.failedCompliance.reduce((sum, f) => sum + f.count, 0)).toBe(failed.length);
     }
     expect(withKev).toBeGreaterThan(0);
   });
 
   it('an endpoint retired by the last full sync is not managed: it is no longer found', async () => {
-    const before = (
-      t.store.db.prepare('SELECT endpoint_id FROM assets').all() as { endpoint_id: string }[]
-    ).map((r) => r.endpoint_id);
+    const ids = async () => (await records(t.store, 'assets')).map((a) => a['endpoint_id'] as string);
+    const before = await ids();
     await h.advance('6d');
     await t.sync({ full: true });
-    const after = new Set(
-      (t.store.db.prepare('SELECT endpoint_id FROM assets').all() as { endpoint_id: string }[]).map(
-        (r) => r.endpoint_id,
-      ),
-    );
+    const after = new Set(await ids());
     const retired = before.find((id) => !after.has(id));
     expect(retired).toBeDefined();
     const d = await new PostureService(t.store, () => Date.now()).decide({
@@ -216,6 +155,62 @@ describe('posture lookup and Managed on a synced store', () => {
     });
     expect(d).toMatchObject({ verdict: 'deny', rule: null, endpoint: null, checks: [] });
     expect(d.reason).toBe(`no synced endpoint has the endpoint id "${retired}"`);
+  });
+});
+
+/** A Gateway node of an endpoint, with the fields these tests look at. */
+function node(id: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    name: `ws-${id}.example.com`,
+    serialNumber: `SN-${id}`,
+    computerID: `c-${id}`,
+    eidLastSeen: '2026-11-23T09:00:00Z',
+    ...fields,
+  };
+}
+
+/** Stores given exactly the endpoints a case needs (one full sync of assets), per dialect. */
+describe.each(DIALECTS)('posture on endpoints stored as given ($name)', (dialect) => {
+  const open: Store[] = [];
+  afterAll(async () => {
+    for (const store of open.splice(0)) await store.close();
+  });
+  const storeOf = async (nodes: Record<string, unknown>[]) => {
+    const store = await dialect.open();
+    open.push(store);
+    await storeNodes(store, 'assets', nodes);
+    return store;
+  };
+
+  it('an identifier shared by several endpoints is ambiguous and lists them, never a guess', async () => {
+    // Cloudflare warns that duplicate serial numbers break matching: Tanium can hold them (re-imaged
+    // or cloned machines).
+    const store = await storeOf([node('1'), node('2', { serialNumber: 'SN-1' }), node('3')]);
+    const decision = await new PostureService(store).decide({
+      connection: 'default',
+      device: 'SN-1',
+      by: 'serial',
+    });
+    expect(decision.verdict).toBe('ambiguous');
+    expect(decision.endpoint).toBeNull();
+    expect(decision.matches!.map((m) => m.endpointId).sort()).toEqual(['1', '2']);
+    expect(decision.reason).toMatch(/matches 2 endpoints/);
+  });
+
+  it('an endpoint with no last-seen value is not managed', async () => {
+    const store = await storeOf([node('1', { eidLastSeen: null })]);
+    const d = await new PostureService(store, () => Date.now()).decide({
+      connection: 'default',
+      device: '1',
+      by: 'eid',
+      policy: defaultFresh(),
+    });
+    expect(d.checks[0]).toMatchObject({
+      passed: false,
+      sentence: 'not managed: no last-seen time is known',
+    });
+    expect(d.verdict).toBe('deny');
   });
 });
 
