@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
+import { type Harness, startHarness, tempDir } from '../helpers/emulatorHarness.js';
 import { runCli } from '../helpers/runCli.js';
 import { homeWithKeys, type Served, serve } from '../helpers/serveHarness.js';
+import { storeNodes } from '../helpers/storeNodes.js';
+import { DIALECTS } from '../store/dialects.js';
 
 let h: Harness;
 let home: string;
@@ -146,29 +146,28 @@ describe('posture CLI', () => {
     expect(deny.stdout).toMatch(
       /^deny: no single endpoint — no synced endpoint has the identifier "nothing-like-it"/,
     );
-    // Two endpoints with one serial number (a cloned machine): the answer lists both, exit 4.
-    const db = new Database(join(home, 'bridge.db'));
-    const other = db
-      .prepare('SELECT endpoint_id, serial_number FROM assets WHERE endpoint_id <> ? LIMIT 1')
-      .get(device.endpoint_id) as { endpoint_id: string; serial_number: string };
-    db.prepare('UPDATE assets SET serial_number = ? WHERE endpoint_id = ?').run(
-      device.serial_number,
-      other.endpoint_id,
-    );
+    // Two endpoints with one serial number (a cloned machine): the answer lists both, exit 4. A store
+    // of its own holds exactly those two.
+    const cloned = await DIALECTS[0]!.cliEnv();
+    const clonedHome = tempDir('tb-posture-');
+    const store = await cloned.open(clonedHome);
+    const seen = new Date().toISOString();
+    await storeNodes(store, 'assets', [
+      { id: '1', serialNumber: 'SN-CLONED', eidLastSeen: seen },
+      { id: '2', serialNumber: 'SN-CLONED', eidLastSeen: seen },
+    ]);
+    await store.close();
     try {
-      const ambiguous = await runCli(['posture', device.serial_number, '--json'], { home });
+      const ambiguous = await runCli(['posture', 'SN-CLONED', '--json'], {
+        home: clonedHome,
+        env: cloned.env,
+      });
       expect(ambiguous.code).toBe(4);
       const answer = JSON.parse(ambiguous.stdout);
       expect(answer).toMatchObject({ verdict: 'ambiguous', endpoint: null, rule: null });
-      expect(answer.matches.map((m: { endpointId: string }) => m.endpointId).sort()).toEqual(
-        [device.endpoint_id, other.endpoint_id].sort(),
-      );
+      expect(answer.matches.map((m: { endpointId: string }) => m.endpointId).sort()).toEqual(['1', '2']);
     } finally {
-      db.prepare('UPDATE assets SET serial_number = ? WHERE endpoint_id = ?').run(
-        other.serial_number,
-        other.endpoint_id,
-      );
-      db.close();
+      await cloned.drop();
     }
     const policy = await runCli(['posture', 'policy', 'check', 'docs/examples/posture/windows-build.yaml'], {
       home,
