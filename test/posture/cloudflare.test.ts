@@ -57,7 +57,7 @@ afterAll(async () => {
 
 describe('Cloudflare posture provider', () => {
   it('scores devices matched by serial number, then MAC address, then host name; unknown devices score 0', async () => {
-    const rows = syncedAssets(home);
+    const rows = await syncedAssets(home);
     device = rows[2]!;
     const mac = rows[3]!;
     const host = rows[4]!;

@@ -54,7 +54,7 @@ beforeAll(async () => {
   ({ home, admin, viewer } = await homeWithKeys(h));
   const synced = await runCli(['sync', '--streams', 'assets'], { home });
   if (synced.code !== 0) throw new Error(synced.stderr);
-  const device = syncedAssets(home)[0]!;
+  const device = (await syncedAssets(home))[0]!;
   serial = device.serial_number;
   endpointId = device.endpoint_id;
   api = await serve(home, admin, ['--no-scheduler']);

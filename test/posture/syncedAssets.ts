@@ -1,19 +1,25 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openStore } from '../../src/store/open.js';
 
-/** Synced assets of a home, to pick devices from (read-only). */
-export function syncedAssets(home: string) {
-  const db = new Database(join(home, 'bridge.db'), { readonly: true });
+/** Synced assets of a home with at least one MAC address, to pick devices from, read through its store. */
+export async function syncedAssets(home: string, db?: string) {
+  const store = await openStore(home, { db });
   try {
-    return (
-      db
-        .prepare(
-          `SELECT endpoint_id, serial_number, name, mac_addresses FROM assets
-           WHERE mac_addresses <> '[]' ORDER BY endpoint_id LIMIT 10`,
-        )
-        .all() as { endpoint_id: string; serial_number: string; name: string; mac_addresses: string }[]
-    ).map((r) => ({ ...r, mac_addresses: JSON.parse(r.mac_addresses) as string[] }));
+    const { rows } = await store.rowQuery.page({
+      connection: 'default',
+      stream: 'assets',
+      filters: [],
+      limit: 100,
+    });
+    return rows
+      .filter((r) => (r['mac_addresses'] as string[] | null)?.length)
+      .slice(0, 10)
+      .map((r) => ({
+        endpoint_id: r['endpoint_id'] as string,
+        serial_number: r['serial_number'] as string,
+        name: r['name'] as string,
+        mac_addresses: r['mac_addresses'] as string[],
+      }));
   } finally {
-    db.close();
+    await store.close();
   }
 }
