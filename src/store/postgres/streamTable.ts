@@ -93,7 +93,11 @@ export class PgStreamTable {
         : undefined;
   }
 
-  /** Statements this table's pages run, named so that each pooled client prepares them once. */
+  /**
+   * The upsert, named so that each pooled client prepares it once (its plan does not depend on table
+   * sizes). Statements that find rows by key are planned each time: a plan cached while the tables
+   * were small would scan them once they are not.
+   */
   #named(what: string, text: string, values: unknown[]) {
     return { name: `tb.${this.#def.name}.${what}`, text, values };
   }
@@ -149,13 +153,11 @@ export class PgStreamTable {
     }
     if (this.#scopes) counts.removed += await this.#writeScopes(client, connection, batch, generation);
     else if (batch.kept.length > 0)
-      await client.query(
-        this.#named('keep', this.#keepScope, [
-          connection,
-          generation,
-          ...scopeArrays(batch.kept, def.primaryKey.length),
-        ]),
-      );
+      await client.query(this.#keepScope, [
+        connection,
+        generation,
+        ...scopeArrays(batch.kept, def.primaryKey.length),
+      ]);
     return counts;
   }
 
@@ -174,15 +176,16 @@ export class PgStreamTable {
     const answers = [...batch.replaced, ...batch.kept];
     const rounds = inRounds(answers, ({ scope }) => `${scope[0]}\u0000${scope[1] ?? ''}`);
     if (rounds.length <= 1) {
-      const { rows } = await client.query<{ removed: number }>(
-        this.#named('scopes', this.#scopes!, [
+      const { rows } = await client.query<{ removed: number }>({
+        text: this.#scopes!,
+        values: [
           connection,
           generation,
           ...scopeArrays(batch.replaced, w),
           ...scopeArrays(batch.kept, w),
           ...answerArrays(answers),
-        ]),
-      );
+        ],
+      });
       return rows[0]!.removed;
     }
     let removed = 0;
@@ -242,16 +245,13 @@ export class PgStreamTable {
     }
     const added = 'unnest($4::text[], $5::text[], $6::text[]) AS n(endpoint_id, address, kind)';
     await client.query(
-      this.#named(
-        'addresses',
-        `WITH gone AS (
+      `WITH gone AS (
            DELETE FROM asset_addresses x USING unnest($2::text[], $3::text[]) AS c(endpoint_id, kind)
            WHERE x.connection = $1 AND x.endpoint_id = c.endpoint_id AND x.kind = c.kind
              AND NOT EXISTS (SELECT 1 FROM ${added} WHERE n.endpoint_id = x.endpoint_id AND n.address = x.address))
          INSERT INTO asset_addresses (connection, endpoint_id, address, kind)
          SELECT $1, n.endpoint_id, n.address, n.kind FROM ${added} ON CONFLICT DO NOTHING`,
-        [connection, clear.ids, clear.kinds, add.ids, add.addresses, add.kinds],
-      ),
+      [connection, clear.ids, clear.kinds, add.ids, add.addresses, add.kinds],
     );
   }
 

@@ -344,7 +344,34 @@ export class PgSync implements SyncRepository {
   /** Nothing to do between pages: PostgreSQL's own background processes checkpoint and vacuum. */
   async idle(): Promise<void> {}
 
-  completePass(
+  async completePass(
+    connection: string,
+    streams: readonly StreamName[],
+    pass: { mode: PassMode; generation: number; passMaxSeen: string | null; lease?: LeaseClaim },
+    now: string,
+  ): Promise<Record<string, number>> {
+    const removed = await this.#completePass(connection, streams, pass, now);
+    await this.#analyze(streams);
+    return removed;
+  }
+
+  /**
+   * Statistics for the tables a pass wrote, after its commit: the planner otherwise plans reads and
+   * posture's fact refresh for the empty tables it last saw (autovacuum's analyse comes later, and later
+   * still on a busy server). Sampling keeps it short on large tables.
+   */
+  async #analyze(streams: readonly StreamName[]): Promise<void> {
+    const tables = new Set<string>(['scope_answers']);
+    for (const stream of streams) {
+      const { layout } = this.#tables.get(stream)!;
+      tables.add(layout.rowsTable);
+      if (layout.shared) tables.add(layout.shared.table);
+      if (stream === 'assets') tables.add('asset_addresses');
+    }
+    await this.session.query(`ANALYZE ${[...tables].join(', ')}`);
+  }
+
+  #completePass(
     connection: string,
     streams: readonly StreamName[],
     pass: { mode: PassMode; generation: number; passMaxSeen: string | null; lease?: LeaseClaim },

@@ -19,7 +19,10 @@ const MARKS = `seen_gen    integer NOT NULL,
  * `shared_sweeps` counts the sweeps of those tables, so writers know when ids they remember may be
  * gone (src/store/postgres/sharedDetails.ts). The views
  * `vulnerabilities`, `compliance` and `sensor_readings` show the stream's columns, then `answered_at`
- * and `status` from `scope_answers`. Host names, serial numbers and e-mail addresses compare without
+ * and `status` from `scope_answers`. Their joins are LATERAL with LIMIT 1 (which the planner cannot flatten)
+ * on purpose: each row reaches its details and its answer by key, as SQLite does, whatever the
+ * statistics say (tables filled by a first sync have none until analysed, and the planner then scanned
+ * every answer once per row). Each complete pass analyses the tables it wrote (src/store/postgres/sync.ts). Host names, serial numbers and e-mail addresses compare without
  * regard to ASCII case where SQLite declares them NOCASE: lookups and sorts use `lower()`, indexed.
  */
 export const migration002: Migration = {
@@ -155,24 +158,26 @@ export const migration002: Migration = {
       SELECT f.connection, f.endpoint_id, f.cve_id, d.cve_year, d.cvss_score, d.cvss_score_v3, d.severity,
         d.severity_v3, d.summary, f.first_found, f.last_found, f.absolute_first_found, d.is_cisa_kev,
         f.excepted, f.epss_score, a.answered_at, a.status, f.seen_gen, f.created_run, f.changed_run
-      FROM vulnerability_findings f JOIN cve_details d ON d.id = f.cve_ref
-      LEFT JOIN scope_answers a ON a.connection = f.connection AND a.stream = 'vulnerabilities'
-        AND a.endpoint_id = f.endpoint_id AND a.scope = '';
+      FROM vulnerability_findings f
+      CROSS JOIN LATERAL (SELECT * FROM cve_details d WHERE d.id = f.cve_ref LIMIT 1) d
+      LEFT JOIN LATERAL (SELECT answered_at, status FROM scope_answers a WHERE a.connection = f.connection
+        AND a.stream = 'vulnerabilities' AND a.endpoint_id = f.endpoint_id AND a.scope = '' LIMIT 1) a ON true;
 
     CREATE VIEW compliance AS
       SELECT f.connection, f.endpoint_id, f.finding_id, r.rule_id, r.rule, r.category, f.state, r.standard,
         r.standard_version, r.profile, r.profile_version, f.first_found, f.last_scan, f.excepted,
         a.answered_at, a.status, f.seen_gen, f.created_run, f.changed_run
-      FROM compliance_findings f JOIN compliance_rules r ON r.id = f.rule_ref
-      LEFT JOIN scope_answers a ON a.connection = f.connection AND a.stream = 'compliance'
-        AND a.endpoint_id = f.endpoint_id AND a.scope = '';
+      FROM compliance_findings f
+      CROSS JOIN LATERAL (SELECT * FROM compliance_rules r WHERE r.id = f.rule_ref LIMIT 1) r
+      LEFT JOIN LATERAL (SELECT answered_at, status FROM scope_answers a WHERE a.connection = f.connection
+        AND a.stream = 'compliance' AND a.endpoint_id = f.endpoint_id AND a.scope = '' LIMIT 1) a ON true;
 
     CREATE VIEW sensor_readings AS
       SELECT r.connection, r.endpoint_id, r.sensor, r.row_index, r.columns, a.answered_at, a.status,
         r.seen_gen, r.created_run, r.changed_run
       FROM sensor_rows r
-      LEFT JOIN scope_answers a ON a.connection = r.connection AND a.stream = 'sensors'
-        AND a.endpoint_id = r.endpoint_id AND a.scope = r.sensor;
+      LEFT JOIN LATERAL (SELECT answered_at, status FROM scope_answers a WHERE a.connection = r.connection
+        AND a.stream = 'sensors' AND a.endpoint_id = r.endpoint_id AND a.scope = r.sensor LIMIT 1) a ON true;
 
     CREATE TABLE sync_settings (
       connection         ${T} PRIMARY KEY REFERENCES connections (name) ON DELETE CASCADE,
