@@ -85,6 +85,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./serve.js')).registerServe,
   },
   {
+    name: 'worker',
+    summary: 'run the scheduled jobs from PostgreSQL, sharing them with other workers (pg-boss)',
+    load: async () => (await import('./worker.js')).registerWorker,
+  },
+  {
     name: 'apikey',
     summary: 'manage API keys for the HTTP API of serve',
     load: async () => (await import('./apikey.js')).registerApiKey,

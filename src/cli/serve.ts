@@ -4,10 +4,11 @@ import { createLogger } from '../common/logger.js';
 import { UserError } from '../common/userError.js';
 import { cloudflareSettings } from '../posture/cloudflare/settings.js';
 import { startService } from '../server/service.js';
-import { JOB_KINDS, type JobKind } from '../store/jobs.js';
+import { JOB_KINDS } from '../store/jobs.js';
 import { withConnections } from './context.js';
 import { commandLine } from './hints.js';
 import { type GlobalOptions, printJson } from './output.js';
+import { parseJobs } from './parseJobs.js';
 import { parsePort } from './parseNumber.js';
 
 interface ServeOptions {
@@ -29,19 +30,6 @@ interface ServeOptions {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** After a stop signal, a process still running after this long exits anyway. */
 const STOP_DEADLINE_MS = 9_000;
-
-function parseJobs(text: string): JobKind[] {
-  const names = text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const unknown = names.find((n) => !(JOB_KINDS as readonly string[]).includes(n));
-  if (names.length === 0 || unknown !== undefined)
-    throw new UserError(
-      `Unknown job "${unknown ?? text}": use a comma-separated list of ${JOB_KINDS.join(', ')}.`,
-    );
-  return names as JobKind[];
-}
 
 /**
  * `tanium-bridge serve`: the HTTP API (docs/server.md) and the scheduler, until SIGTERM or SIGINT:

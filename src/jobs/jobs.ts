@@ -13,6 +13,11 @@ export interface JobResult {
 export interface JobEnv {
   ctx: ConnectionContext;
   syncs: ActiveSyncs;
+  /**
+   * How long a sync job waits for another holder of the connection's sync lease (default: not at
+   * all). Workers wait out a dead worker's lease on another machine instead of failing the retry.
+   */
+  syncWaitMs?: number;
 }
 
 /** One kind of job: its default interval and what it does for one connection. */
@@ -26,7 +31,8 @@ export interface JobDefinition {
 const HOUR = 3_600_000;
 
 async function sync(env: JobEnv, connection: string, full: boolean): Promise<JobResult> {
-  await env.syncs.start(connection, { full }, 'scheduler');
+  const wait = env.syncWaitMs === undefined ? {} : { waitMs: env.syncWaitMs };
+  await env.syncs.start(connection, { full, ...wait }, 'scheduler');
   const summary = await env.syncs.finished(connection);
   if (summary) await summary;
   return { outcome: 'ok', failed: false, error: null };

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ConnectionContext } from '../connections/connections.js';
 import { InProcessScheduler } from '../jobs/inProcessScheduler.js';
 import type { Scheduler } from '../jobs/scheduler.js';
+import { WorkerSchedule } from '../jobs/workers/workerSchedule.js';
 import type { JobKind } from '../store/jobs.js';
 import { ActiveSyncs } from '../sync/activeSyncs.js';
 import { buildServer } from './app.js';
@@ -13,7 +14,10 @@ export interface ServiceOptions {
   log: Logger;
   host: string;
   port: number;
-  /** Run the scheduler in this process (false: workers run the jobs). */
+  /**
+   * Run the scheduler in this process. False: workers run the jobs; on PostgreSQL the API still lists
+   * them and sets their intervals (the workers read the same stored schedule).
+   */
   scheduler: boolean;
   /** Which jobs the scheduler runs. */
   jobs: readonly JobKind[];
@@ -48,7 +52,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         },
         only: options.jobs,
       })
-    : undefined;
+    : ctx.store.dialect === 'postgres'
+      ? new WorkerSchedule(ctx.store, options.every, options.jobs)
+      : undefined;
   const deps: ServerDeps = {
     ctx,
     log,

@@ -1,0 +1,153 @@
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { parseDuration } from '../common/duration.js';
+import { createLogger } from '../common/logger.js';
+import { Problem } from '../common/problem.js';
+import { redactUrl } from '../common/redactUrl.js';
+import { UserError } from '../common/userError.js';
+import { PgBossScheduler } from '../jobs/workers/pgBossScheduler.js';
+import { JOB_KINDS } from '../store/jobs.js';
+import { ActiveSyncs } from '../sync/activeSyncs.js';
+import { SYNC_LEASE_TTL_MS } from '../sync/lease.js';
+import { withConnections } from './context.js';
+import { type GlobalOptions, printJson } from './output.js';
+import { parseJobs } from './parseJobs.js';
+
+interface WorkerOptions {
+  concurrency: string;
+  jobs: string;
+  syncEvery: string;
+  fullEvery: string;
+  rotateEvery: string;
+  tick: string;
+  jobTimeout: string;
+  logLevel: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** After a stop signal, a worker still running after this long exits anyway (pg-boss retries its job). */
+const STOP_DEADLINE_MS = 9_000;
+export const DB_ENV = 'TANIUM_BRIDGE_DB';
+
+const needsPostgres = () =>
+  new Problem({
+    code: 'worker_needs_postgres',
+    kind: 'invalid',
+    message: 'The worker needs a PostgreSQL store, and no PostgreSQL URL was given.',
+    fix: `Pass --db postgres://USER@HOST:5432/DATABASE (or set ${DB_ENV}); serve and every worker use the same database and master key.`,
+  });
+
+/** The PostgreSQL URL of the command line or the environment; anything else is the one refusal. */
+function postgresUrl(global: GlobalOptions & { db?: string }): string {
+  const url = global.db ?? process.env[DB_ENV];
+  if (url === undefined || !/^postgres(ql)?:\/\//i.test(url.trim())) throw needsPostgres();
+  return url.trim();
+}
+
+function parseConcurrency(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < 1 || n > 32)
+    throw new UserError(`Invalid --concurrency "${text.slice(0, 20)}": use a whole number from 1 to 32.`);
+  return n;
+}
+
+/**
+ * `tanium-bridge worker --db postgres://…`: runs the scheduled jobs (rotate, sync, reconcile) of
+ * every connection in the store, sharing them with any number of other workers through pg-boss
+ * (docs/scale.md), until SIGTERM or SIGINT: then it stops taking jobs, lets the page being stored
+ * commit, records the interrupted sync as due again and exits 0.
+ */
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('run the scheduled jobs from PostgreSQL, sharing them with other workers (pg-boss)')
+    .option('--concurrency <n>', 'sync jobs this worker runs at once (rotations have one slot more)', '2')
+    .option('--jobs <list>', `jobs this worker runs: ${JOB_KINDS.join(',')}`, JOB_KINDS.join(','))
+    .option('--sync-every <duration>', 'default interval of the incremental sync', '1h')
+    .option('--full-every <duration>', 'default interval of the full reconcile', '24h')
+    .option('--rotate-every <duration>', 'how often to rotate the token if it is due', '1h')
+    .option('--tick <duration>', 'how often to look for due jobs', '15s')
+    .option(
+      '--job-timeout <duration>',
+      'a job running longer is taken to be lost with its worker and retried elsewhere (pg-boss expiry)',
+      '30m',
+    )
+    .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}`, 'info')
+    .action(async (options: WorkerOptions, command: Command) => {
+      const global = command.optsWithGlobals<GlobalOptions & { db?: string }>();
+      const url = postgresUrl(global);
+      if (!LOG_LEVELS.includes(options.logLevel))
+        throw new UserError(
+          `Invalid --log-level "${options.logLevel}": use one of ${LOG_LEVELS.join(', ')}.`,
+        );
+      const settings = {
+        concurrency: parseConcurrency(options.concurrency),
+        jobs: parseJobs(options.jobs),
+        defaults: {
+          sync: parseDuration(options.syncEvery),
+          reconcile: parseDuration(options.fullEvery),
+          rotate: parseDuration(options.rotateEvery),
+        },
+        tickMs: parseDuration(options.tick),
+        jobTimeoutMs: parseDuration(options.jobTimeout),
+      };
+      const log = createLogger({ level: options.logLevel });
+      await withConnections({ ...global, db: url } as GlobalOptions, async (ctx) => {
+        if (ctx.store.dialect !== 'postgres') throw needsPostgres();
+        const syncs = new ActiveSyncs(ctx);
+        const scheduler = await PgBossScheduler.open({
+          url,
+          env: { ctx, syncs, syncWaitMs: SYNC_LEASE_TTL_MS },
+          log,
+          defaults: settings.defaults,
+          tickMs: settings.tickMs,
+          concurrency: settings.concurrency,
+          jobTimeoutMs: settings.jobTimeoutMs,
+          only: settings.jobs,
+          applicationName: `tanium-bridge worker ${process.pid}`,
+        });
+        const shown = redactUrl(url);
+        const announced = {
+          pid: process.pid,
+          db: shown,
+          concurrency: settings.concurrency,
+          jobs: settings.jobs,
+        };
+        if (global.json) printJson(announced);
+        else
+          process.stdout.write(
+            `tanium-bridge worker ${process.pid} runs jobs from ${shown} (${settings.concurrency} syncs at a time). Stop with Ctrl+C.\n`,
+          );
+        log.info({ ...announced, queueSchema: scheduler.bossSchema }, 'worker started');
+        const keepRunning = logUnhandled(log);
+        scheduler.start();
+        await untilSignal(log, () => scheduler.stop());
+        process.off('unhandledRejection', keepRunning);
+        log.info('stopped');
+      });
+    });
+}
+
+/**
+ * pg-boss completes and fails jobs without awaiting the call: while PostgreSQL is unreachable such a
+ * call rejects with no one to catch it. A worker logs that as one line and goes on (pg-boss's expiry
+ * settles the job) instead of ending, which would restart it into the same outage.
+ */
+function logUnhandled(log: Logger): (reason: unknown) => void {
+  const listener = (reason: unknown) =>
+    log.warn({ error: reason instanceof Error ? reason.message : String(reason) }, 'database call failed');
+  process.on('unhandledRejection', listener);
+  return listener;
+}
+
+function untilSignal(log: Logger, stop: () => Promise<void>): Promise<void> {
+  return new Promise<void>((done) => {
+    const onSignal = (signal: string) => {
+      log.info({ signal }, 'stopping');
+      setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
+      stop().finally(done);
+    };
+    process.once('SIGINT', () => onSignal('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+  });
+}
