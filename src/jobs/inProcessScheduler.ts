@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { JobKind } from '../store/jobs.js';
 import { newOwner } from '../store/leaseOwner.js';
 import type { JobEnv } from './jobs.js';
+import { jobsLease, withJobsLease } from './jobsLease.js';
 import { type JobRunContext, runJob } from './runJob.js';
 import type { JobView, Scheduler } from './scheduler.js';
 import { StoredSchedule } from './storedSchedule.js';
@@ -19,10 +20,6 @@ export interface InProcessSchedulerOptions {
   /** The jobs this scheduler runs (default: all). */
   only?: readonly JobKind[];
 }
-
-/** While a process runs a connection's jobs it holds `jobs:<connection>`, renewed a third of the way. */
-const LEASE_TTL_MS = 60_000;
-export const jobsLease = (connection: string) => `jobs:${connection}`;
 
 /**
  * The scheduler inside `serve`: every tick, each connection whose job is due gets one task that runs
@@ -102,22 +99,13 @@ export class InProcessScheduler implements Scheduler {
 
   /** Runs the connection's due jobs under its lease; another process holding it means skip this tick. */
   async #runConnection(connection: string): Promise<void> {
-    const { store } = this.options.env.ctx;
-    const key = jobsLease(connection);
-    if (!(await store.leases.acquire(key, this.#owner, LEASE_TTL_MS, Date.now()))) return;
-    const renew = setInterval(() => {
-      store.leases.acquire(key, this.#owner, LEASE_TTL_MS, Date.now()).catch(() => undefined);
-    }, LEASE_TTL_MS / 3);
-    try {
+    await withJobsLease(this.options.env.ctx.store, connection, this.#owner, async () => {
       for (
         let record = await this.#dueJob(connection);
         record && !this.#stopping;
         record = await this.#dueJob(connection)
       )
         await runJob(this.#run, record);
-    } finally {
-      clearInterval(renew);
-      await store.leases.release(key, this.#owner).catch(() => undefined);
-    }
+    });
   }
 }
