@@ -1,15 +1,18 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { parseDuration } from '../common/duration.js';
+import { ensureHome, resolveHome } from '../common/home.js';
 import { createLogger } from '../common/logger.js';
 import { Problem } from '../common/problem.js';
-import { redactUrl } from '../common/redactUrl.js';
 import { UserError } from '../common/userError.js';
+import type { ConnectionContext } from '../connections/connections.js';
 import { PgBossScheduler } from '../jobs/workers/pgBossScheduler.js';
 import { JOB_KINDS } from '../store/jobs.js';
+import { DB_ENV, openStore, resolveDb } from '../store/open.js';
+import { isPostgresUrl } from '../store/postgres/databaseUrl.js';
+import { redactUrl } from '../store/postgres/redactUrl.js';
 import { ActiveSyncs } from '../sync/activeSyncs.js';
 import { SYNC_LEASE_TTL_MS } from '../sync/lease.js';
-import { withConnections } from './context.js';
 import { type GlobalOptions, printJson } from './output.js';
 import { parseJobs } from './parseJobs.js';
 
@@ -27,21 +30,23 @@ interface WorkerOptions {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** After a stop signal, a worker still running after this long exits anyway (pg-boss retries its job). */
 const STOP_DEADLINE_MS = 9_000;
-export const DB_ENV = 'TANIUM_BRIDGE_DB';
 
-const needsPostgres = () =>
+const needsPostgres = (given?: string) =>
   new Problem({
     code: 'worker_needs_postgres',
     kind: 'invalid',
-    message: 'The worker needs a PostgreSQL store, and no PostgreSQL URL was given.',
+    message:
+      given === undefined
+        ? 'The worker needs a PostgreSQL store, and no database URL was given.'
+        : `The worker needs a PostgreSQL store, and ${redactUrl(given).slice(0, 120)} is not a PostgreSQL URL.`,
     fix: `Pass --db postgres://USER@HOST:5432/DATABASE (or set ${DB_ENV}); serve and every worker use the same database and master key.`,
   });
 
 /** The PostgreSQL URL of the command line or the environment; anything else is the one refusal. */
 function postgresUrl(global: GlobalOptions & { db?: string }): string {
-  const url = global.db ?? process.env[DB_ENV];
-  if (url === undefined || !/^postgres(ql)?:\/\//i.test(url.trim())) throw needsPostgres();
-  return url.trim();
+  const url = resolveDb(global.db);
+  if (url === undefined || !isPostgresUrl(url)) throw needsPostgres(url);
+  return url;
 }
 
 function parseConcurrency(text: string): number {
@@ -92,8 +97,7 @@ export function registerWorker(program: Command): void {
         jobTimeoutMs: parseDuration(options.jobTimeout),
       };
       const log = createLogger({ level: options.logLevel });
-      await withConnections({ ...global, db: url } as GlobalOptions, async (ctx) => {
-        if (ctx.store.dialect !== 'postgres') throw needsPostgres();
+      await withStore(global.home, url, async (ctx) => {
         const syncs = new ActiveSyncs(ctx);
         const scheduler = await PgBossScheduler.open({
           url,
@@ -126,6 +130,21 @@ export function registerWorker(program: Command): void {
         log.info('stopped');
       });
     });
+}
+
+/** Opens the PostgreSQL store (the home folder still holds the master key unless the variable does). */
+async function withStore(
+  homeOption: string | undefined,
+  url: string,
+  fn: (ctx: ConnectionContext) => Promise<void>,
+): Promise<void> {
+  const home = ensureHome(resolveHome(homeOption));
+  const store = await openStore(home, { db: url });
+  try {
+    await fn({ store, home });
+  } finally {
+    await store.close();
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Problem } from '../../common/problem.js';
+import { parseDatabaseUrl } from '../../store/postgres/databaseUrl.js';
 
 /** The schema pg-boss keeps its queue tables in when the URL names none of its own. */
 export const DEFAULT_BOSS_SCHEMA = 'pgboss';
@@ -19,10 +20,9 @@ export interface BossConnection {
  * named after this process, so an operator can tell a worker's sessions apart in pg_stat_activity.
  */
 export function bossConnection(url: string, defaultApplicationName: string): BossConnection {
-  const parsed = new URL(url);
-  const storeSchema = parsed.searchParams.get('schema');
-  parsed.searchParams.delete('schema');
-  const schema = storeSchema ? `${storeSchema}_pgboss` : DEFAULT_BOSS_SCHEMA;
+  const target = parseDatabaseUrl(url);
+  const parsed = new URL(target.connectionString);
+  const schema = target.schema ? `${target.schema}_pgboss` : DEFAULT_BOSS_SCHEMA;
   if (!IDENTIFIER.test(schema))
     throw new Problem({
       code: 'invalid_db_schema',

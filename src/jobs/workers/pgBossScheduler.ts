@@ -29,8 +29,8 @@ export interface PgBossSchedulerOptions {
   applicationName: string;
 }
 
-/** Retries after a job's worker died or its handler threw: twice, 30 s apart, then doubling. */
-const RETRY = { retryLimit: 2, retryDelay: 30, retryBackoff: true } as const;
+/** Retries after a job's worker died or its handler threw: three, from 5 s apart, doubling with jitter. */
+const RETRY = { retryLimit: 3, retryDelay: 5, retryBackoff: true } as const;
 /** How often an idle poller asks pg-boss for a job. */
 const POLL_SECONDS = 1;
 /** One pg-boss error repeated (a database down) is logged once per this many ms. */
