@@ -1,18 +1,17 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { parseDuration } from '../common/duration.js';
-import { ensureHome, resolveHome } from '../common/home.js';
 import { createLogger } from '../common/logger.js';
 import { Problem } from '../common/problem.js';
 import { UserError } from '../common/userError.js';
-import type { ConnectionContext } from '../connections/connections.js';
 import { PgBossScheduler } from '../jobs/workers/pgBossScheduler.js';
 import { JOB_KINDS } from '../store/jobs.js';
-import { DB_ENV, openStore, resolveDb } from '../store/open.js';
+import { DB_ENV, resolveDb } from '../store/open.js';
 import { isPostgresUrl } from '../store/postgres/databaseUrl.js';
 import { redactUrl } from '../store/postgres/redactUrl.js';
 import { ActiveSyncs } from '../sync/activeSyncs.js';
 import { SYNC_LEASE_TTL_MS } from '../sync/lease.js';
+import { withConnections } from './context.js';
 import { type GlobalOptions, printJson } from './output.js';
 import { parseJobs } from './parseJobs.js';
 
@@ -43,7 +42,7 @@ const needsPostgres = (given?: string) =>
   });
 
 /** The PostgreSQL URL of the command line or the environment; anything else is the one refusal. */
-function postgresUrl(global: GlobalOptions & { db?: string }): string {
+function postgresUrl(global: GlobalOptions): string {
   const url = resolveDb(global.db);
   if (url === undefined || !isPostgresUrl(url)) throw needsPostgres(url);
   return url;
@@ -79,7 +78,7 @@ export function registerWorker(program: Command): void {
     )
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}`, 'info')
     .action(async (options: WorkerOptions, command: Command) => {
-      const global = command.optsWithGlobals<GlobalOptions & { db?: string }>();
+      const global = command.optsWithGlobals<GlobalOptions>();
       const url = postgresUrl(global);
       if (!LOG_LEVELS.includes(options.logLevel))
         throw new UserError(
@@ -97,7 +96,7 @@ export function registerWorker(program: Command): void {
         jobTimeoutMs: parseDuration(options.jobTimeout),
       };
       const log = createLogger({ level: options.logLevel });
-      await withStore(global.home, url, async (ctx) => {
+      await withConnections({ ...global, db: url }, async (ctx) => {
         const syncs = new ActiveSyncs(ctx);
         const scheduler = await PgBossScheduler.open({
           url,
@@ -130,21 +129,6 @@ export function registerWorker(program: Command): void {
         log.info('stopped');
       });
     });
-}
-
-/** Opens the PostgreSQL store (the home folder still holds the master key unless the variable does). */
-async function withStore(
-  homeOption: string | undefined,
-  url: string,
-  fn: (ctx: ConnectionContext) => Promise<void>,
-): Promise<void> {
-  const home = ensureHome(resolveHome(homeOption));
-  const store = await openStore(home, { db: url });
-  try {
-    await fn({ store, home });
-  } finally {
-    await store.close();
-  }
 }
 
 /**

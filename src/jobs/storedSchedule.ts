@@ -39,9 +39,19 @@ export class StoredSchedule {
     return views;
   }
 
+  /**
+   * Sets a connection's own interval. The next run moves with it, counted from the moment the old
+   * interval was counted from (a shorter interval can make the job due at once); a job never run
+   * stays due, and a job backing off after failures, or due again after an interruption, keeps its time.
+   */
   async setEvery(connection: string, job: JobKind, everyMs: number | null): Promise<void> {
     const record = (await this.store.jobs.get(connection, job)) ?? newJob(connection, job);
-    await this.store.jobs.put({ ...record, everyMs });
+    const changed = { ...record, everyMs };
+    const moves = record.nextRunAt !== null && record.failures === 0 && record.lastOutcome !== 'interrupted';
+    const nextRunAt = moves
+      ? record.nextRunAt! - everyOf(record, this.defaults) + everyOf(changed, this.defaults)
+      : record.nextRunAt;
+    await this.store.jobs.put({ ...changed, nextRunAt });
   }
 
   /** The first job of `kinds` (in DUE_ORDER) that is due at `nowMs`; a job never run is due. */
