@@ -121,7 +121,8 @@ export function registerWorker(program: Command): void {
           process.stdout.write(
             `tanium-bridge worker ${process.pid} runs jobs from ${shown} (${settings.concurrency} syncs at a time). Stop with Ctrl+C.\n`,
           );
-        log.info({ ...announced, queueSchema: scheduler.bossSchema }, 'worker started');
+        const { pid: _pid, ...facts } = announced;
+        log.info({ ...facts, queueSchema: scheduler.bossSchema }, 'worker started');
         const keepRunning = logUnhandled(log);
         scheduler.start();
         await untilSignal(log, () => scheduler.stop());

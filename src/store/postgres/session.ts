@@ -86,6 +86,13 @@ export async function inTransaction<T>(
     throw fail(error);
   });
   let broken: Error | undefined;
+  // A checked-out client has no pool listener: a connection the server ends between two statements
+  // (pg_terminate_backend, a restart) emits 'error', which would end the process. Mark it broken; the
+  // next statement fails and the transaction rolls back as for any other failed statement.
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   const rollback = () =>
     client.query('ROLLBACK').then(
       () => undefined,
@@ -110,6 +117,7 @@ export async function inTransaction<T>(
     });
     return result;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }
