@@ -109,6 +109,10 @@ export function registerWorker(program: Command): void {
           only: settings.jobs,
           applicationName: `tanium-bridge worker ${process.pid}`,
         });
+        // Signals are handled from before the announcement on: a supervisor may stop it at once.
+        const stopped = untilSignal(log, () => scheduler.stop());
+        const keepRunning = logUnhandled(log);
+        scheduler.start();
         const shown = redactUrl(url);
         const announced = {
           pid: process.pid,
@@ -123,9 +127,7 @@ export function registerWorker(program: Command): void {
           );
         const { pid: _pid, ...facts } = announced;
         log.info({ ...facts, queueSchema: scheduler.bossSchema }, 'worker started');
-        const keepRunning = logUnhandled(log);
-        scheduler.start();
-        await untilSignal(log, () => scheduler.stop());
+        await stopped;
         process.off('unhandledRejection', keepRunning);
         log.info('stopped');
       });

@@ -7,8 +7,8 @@ import {
   openScale,
   type Proc,
   type Scale,
+  startFrozenTenants,
   startProc,
-  startTenantsProcess,
   storedAgainstTruth,
   type Tenant,
   waitFor,
@@ -18,17 +18,17 @@ const lines = (text: string, msg: string) => text.split('\n').filter((l) => l.in
 
 describe("a worker's PostgreSQL sessions dropped by the server during a sync", () => {
   let scale: Scale;
-  let emulator: { proc: Proc; tenants: Tenant[] };
+  let emulator: { tenants: Tenant[]; close(): Promise<void> };
   let worker: Proc | undefined;
 
   beforeAll(async () => {
     scale = await openScale();
-    emulator = await startTenantsProcess(1, 400);
+    emulator = await startFrozenTenants(1, 400);
   }, 120_000);
 
   afterAll(async () => {
     await worker?.stop();
-    await emulator?.proc.stop();
+    await emulator?.close();
     await scale?.close();
   }, 60_000);
 

@@ -4,13 +4,14 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { saveConnection } from '../../src/connections/connections.js';
+import { startTenants } from '../../src/emulator/startTenants.js';
 import { PostgresStore } from '../../src/store/postgres/postgresStore.js';
 import type { Store } from '../../src/store/store.js';
 import { STREAM_NAMES, STREAMS } from '../../src/streams/index.js';
 import { tempDir } from '../helpers/emulatorHarness.js';
 import { type PostgresTarget, postgresTarget } from '../helpers/postgres.js';
 import { CLI } from '../helpers/spawnCli.js';
-import { truth } from '../helpers/syncHarness.js';
+import { freezeClock, truth } from '../helpers/syncHarness.js';
 
 /** The admin connection of the test server, for the test's own schemas and its own sessions only. */
 const BASE = process.env['TANIUM_BRIDGE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -75,6 +76,23 @@ export async function startProc(
 export interface Tenant {
   url: string;
   token: string;
+}
+
+/**
+ * N emulated tenants served over HTTP from the test process (tenant k at 127.0.0.k), each tenant's
+ * clock stopped so that its truth read at the end is the fleet the workers synced (it still moves
+ * with `/__emulator/clock`).
+ */
+export async function startFrozenTenants(
+  count: number,
+  endpoints: number,
+): Promise<{ tenants: Tenant[]; close(): Promise<void> }> {
+  const served = await startTenants({ tenants: count, endpoints, seed: 7, realism: 0 });
+  for (const tenant of served.tenants) freezeClock(tenant);
+  return {
+    tenants: served.tenants.map((t) => ({ url: t.url, token: t.token })),
+    close: () => served.close(),
+  };
 }
 
 /** `tanium-bridge emulator --tenants N` as its own process: tenant k at 127.0.0.k. */

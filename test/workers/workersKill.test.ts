@@ -11,8 +11,8 @@ import {
   ownerPid,
   type Proc,
   type Scale,
+  startFrozenTenants,
   startProc,
-  startTenantsProcess,
   storedAgainstTruth,
   type Tenant,
   waitFor,
@@ -23,17 +23,17 @@ const WORKER_ARGS = ['--concurrency', '2', '--tick', '0.5s', '--rotate-every', '
 
 describe('two workers, twenty connections on twenty emulated tenants', () => {
   let scale: Scale;
-  let emulator: { proc: Proc; tenants: Tenant[] };
+  let emulator: { tenants: Tenant[]; close(): Promise<void> };
   const workers: Proc[] = [];
 
   beforeAll(async () => {
     scale = await openScale();
-    emulator = await startTenantsProcess(TENANTS, 400);
+    emulator = await startFrozenTenants(TENANTS, 400);
   }, 120_000);
 
   afterAll(async () => {
     await Promise.allSettled(workers.map((w) => w.stop()));
-    await emulator?.proc.stop();
+    await emulator?.close();
     await scale?.close();
   }, 60_000);
 
