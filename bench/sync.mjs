@@ -5,7 +5,9 @@
 // as Tanium would; the floor and each sync run in their own process too, so each peak RSS is its own.
 // Run with `npm run bench:sync` (SYNC_ENDPOINTS, SYNC_BIG_ENDPOINTS override sizes; SYNC_BIG_ENDPOINTS=0
 // skips the second fleet). It first runs the side-by-side section (bench/sideBySide.mjs: floor,
-// tanium-bridge and a plain reference client at injected latencies); SYNC_SECTIONS=side or =scale runs one.
+// tanium-bridge and a plain reference client at injected latencies) and ends with the incremental section
+// (bench/incremental.mjs: an incremental pass after 1% data churn under frequent check-ins);
+// SYNC_SECTIONS=side, =scale or =incremental (or a comma-separated list) runs those.
 // `--db postgres://…` syncs into PostgreSQL instead (scale section only unless SYNC_SECTIONS says
 // otherwise): each sync gets a schema of its own, dropped after, unless the URL names one (?schema=).
 import { spawn } from 'node:child_process';
@@ -13,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { incremental, incrementalWorker } from './incremental.mjs';
 import { plainSync } from './plainClient.mjs';
 import { sideBySide } from './sideBySide.mjs';
 
@@ -36,13 +39,15 @@ else {
     process.exit(2);
   }
   if (DB) process.env.BENCH_SYNC_DB = DB;
-  const sections = (process.env.SYNC_SECTIONS ?? (DB ? 'scale' : 'side,scale')).split(',');
+  const sections = (process.env.SYNC_SECTIONS ?? (DB ? 'scale' : 'side,scale,incremental')).split(',');
   if (sections.includes('side')) await sideBySide({ run, startEmulator, self });
   if (sections.includes('scale')) await orchestrate();
+  if (sections.includes('incremental')) await incremental({ run, startEmulator, self });
 }
 
 async function worker(kind, url, token) {
   if (kind.startsWith('plain:')) return plainWorker(Number(kind.slice(6)), url, token);
+  if (kind === 'incremental') return incrementalWorker(url, token);
   const { createTaniumClient } = await import('../dist/sdk/index.js');
   const { STREAMS: DEFS } = await import('../dist/streams/index.js');
   const { endpointsQuery } = await import('../dist/sync/query.js');
@@ -183,11 +188,11 @@ function run(args) {
   });
 }
 
-function startEmulator(endpoints) {
+function startEmulator(endpoints, extra = []) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [cli, 'emulator', '--port', '0', '--json', '--endpoints', String(endpoints)],
+      [cli, 'emulator', '--port', '0', '--json', '--endpoints', String(endpoints), ...extra],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },

@@ -5,6 +5,7 @@ import { UserError } from '../common/userError.js';
 import { readFaultFile } from '../emulator/faults/faultFile.js';
 import { FaultRuleError } from '../emulator/faults/faultRules.js';
 import {
+  type CheckInModel,
   type EmulatorOptions,
   GATEWAY_FEATURES,
   type GatewayFeature,
@@ -27,6 +28,7 @@ interface EmulatorCommandOptions extends GlobalOptions {
   faults?: string;
   seed?: string;
   realism?: string;
+  checkIns?: string;
   without?: string;
   identityPort?: string;
   identityComputerId?: string;
@@ -62,6 +64,10 @@ export function registerEmulator(program: Command): void {
     .option(
       '--realism <share>',
       'answer what Tanium may: fields null, TSE-Error and unavailable readings, for this share of endpoints per check-in (default 0; docs/emulator.md)',
+    )
+    .option(
+      '--check-ins <model>',
+      'sparse (default: every 5 min to 4 h) or frequent (every 1-5 min, data changing only at scans and patch cycles, as a real fleet); docs/emulator-fleet.md',
     )
     .option(
       '--without <parts>',
@@ -118,6 +124,7 @@ function emulatorOptions(options: EmulatorCommandOptions, port: number): Emulato
     options.endpoints === undefined ? undefined : parseWhole(options.endpoints, '--endpoints', 1, 500_000);
   const seed = options.seed === undefined ? undefined : parseWhole(options.seed, '--seed', 0, 2 ** 31 - 1);
   const realism = options.realism === undefined ? undefined : parseShare(options.realism, '--realism');
+  const checkIns = options.checkIns === undefined ? undefined : parseCheckIns(options.checkIns);
   const faultRules = options.faults === undefined ? undefined : faultFile(options.faults);
   const without = options.without === undefined ? undefined : parseWithout(options.without);
   const identityPort = options.identityPort === undefined ? undefined : parsePort(options.identityPort);
@@ -129,10 +136,16 @@ function emulatorOptions(options: EmulatorCommandOptions, port: number): Emulato
     ...(endpoints === undefined ? {} : { endpoints }),
     ...(seed === undefined ? {} : { seed }),
     ...(realism === undefined ? {} : { realism }),
+    ...(checkIns === undefined ? {} : { checkIns }),
     ...(options.state ? { statePath: resolve(options.state) } : {}),
     ...(faultRules === undefined ? {} : { faultRules }),
     ...(without === undefined ? {} : { without }),
   };
+}
+
+function parseCheckIns(value: string): CheckInModel {
+  if (value === 'sparse' || value === 'frequent') return value;
+  throw new UserError(`--check-ins must be sparse or frequent, not "${value}".`);
 }
 
 /** Serves until Ctrl+C, SIGTERM or the end of the parent process, then closes. */

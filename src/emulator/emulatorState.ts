@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../common/atomicFile.js';
 import { EmulatorClock } from './clock.js';
 import { ADMIN_PERMISSION, Directory, type User } from './directory.js';
-import { createFleet, type Fleet } from './fleet/index.js';
+import { type CheckInModel, createFleet, type Fleet } from './fleet/index.js';
 import { TenantObjects } from './objects/tenantObjects.js';
 import { type SettingRecord, Settings } from './settings.js';
 import { type TokenRecord, TokenStore } from './tokens.js';
@@ -40,6 +40,8 @@ export interface FleetChoice {
   seed?: number;
   /** see `FleetOptions.realism`; 0 by default */
   realism?: number;
+  /** see `FleetOptions.checkIns`; `sparse` by default; like realism, a behaviour not kept in `--state` */
+  checkIns?: CheckInModel;
 }
 
 export const BOOTSTRAP_NOTES = 'tanium-bridge emulator bootstrap token';
@@ -66,6 +68,7 @@ export class EmulatorState {
     snapshot: Snapshot,
     readonly path: string | undefined,
     realism: number,
+    checkIns: CheckInModel = 'sparse',
   ) {
     this.#nextId = snapshot.nextId;
     this.clock = new EmulatorClock(snapshot.clockOffsetMs);
@@ -73,7 +76,7 @@ export class EmulatorState {
     this.settings = new Settings(snapshot.settings);
     this.tokens = new TokenStore(snapshot.tokens, () => this.#nextId++);
     this.fleetSettings = snapshot.fleet ?? { ...DEFAULT_FLEET, epoch: Math.floor(Date.now() / 1000) * 1000 };
-    this.fleet = createFleet({ ...this.fleetSettings, realism });
+    this.fleet = createFleet({ ...this.fleetSettings, realism, checkIns });
     this.objects = new TenantObjects(this.fleet, this.fleetSettings.epoch);
   }
 
@@ -83,6 +86,7 @@ export class EmulatorState {
    */
   static open(path?: string, fleet: FleetChoice = {}): EmulatorState {
     const realism = fleet.realism ?? 0;
+    const checkIns = fleet.checkIns ?? 'sparse';
     const now = Date.now();
     if (path && existsSync(path)) {
       const snapshot = JSON.parse(readFileSync(path, 'utf8')) as Snapshot;
@@ -93,7 +97,7 @@ export class EmulatorState {
         seed: fleet.seed ?? stored.seed,
         epoch: stored.epoch,
       };
-      const state = new EmulatorState(snapshot, path, realism);
+      const state = new EmulatorState(snapshot, path, realism, checkIns);
       state.save();
       return state;
     }
@@ -121,6 +125,7 @@ export class EmulatorState {
       },
       path,
       realism,
+      checkIns,
     );
     state.save();
     return state;

@@ -1,6 +1,7 @@
 export { buildEmulatorApp } from './app.js';
 export { EmulatorClock, taniumTime } from './clock.js';
 export { EmulatorState } from './emulatorState.js';
+export type { CheckInModel } from './fleet/index.js';
 export {
   buildGatewaySchema,
   GATEWAY_FEATURES,

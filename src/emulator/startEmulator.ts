@@ -1,6 +1,7 @@
 import { buildEmulatorApp } from './app.js';
 import { EmulatorState } from './emulatorState.js';
 import { EmulatorFaults, type FaultRule } from './faults/index.js';
+import type { CheckInModel } from './fleet/index.js';
 import type { GatewayFeature } from './gateway/gatewaySchema.js';
 import type { GatewayLimits } from './gateway/queryLimits.js';
 import { IdentityKey, startIdentityListener } from './identity/identityListener.js';
@@ -21,6 +22,11 @@ export interface EmulatorOptions {
    * endpoint, check-in and kind of gap, drawn from the seed; 0 (the default) answers everything.
    */
   realism?: number;
+  /**
+   * How endpoints check in: `sparse` (default, every 5 min to 4 h) or `frequent` (every 1-5 minutes, data
+   * changing only at scans and patch cycles, as a real fleet; docs/emulator-fleet.md).
+   */
+  checkIns?: CheckInModel;
   /** Fault rules to install at start (validated with `parseFaultRules`); none by default. */
   faultRules?: readonly FaultRule[];
   /** Gateway request limits: document size, depth, aliases, fields (defaults in docs/emulator.md). */
@@ -58,6 +64,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.endpoints === undefined ? {} : { size: options.endpoints }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.realism === undefined ? {} : { realism: options.realism }),
+    ...(options.checkIns === undefined ? {} : { checkIns: options.checkIns }),
   });
   // Fault rates draw from the same seed as the fleet (the stored one under --state).
   const faults = new EmulatorFaults(state.fleetSettings.seed);

@@ -6,8 +6,11 @@ import type { GatewayClient } from '../sync/fetchPages.js';
  * group costs at least one Gateway request, and a sync's completion must stay bounded.
  */
 export const MAX_GROUPS = 200;
-/** Member ids per Gateway page: only the `id` is selected, so pages are small. */
-const MEMBER_PAGE = 500;
+/**
+ * Member ids per Gateway page: only the `id` is selected, so even Tanium's largest page (5,000) is
+ * small (about 100 KiB), and every sync run pays one round trip per 5,000 members instead of ten.
+ */
+const MEMBER_PAGE = 5_000;
 
 const GROUPS = /* GraphQL */ `
   query postureGroups($first: Int) {

@@ -86,8 +86,11 @@ export interface PostureRepository {
   sensorRows(connection: string, endpointId: string, sensor: string): Promise<Record<string, unknown>[]>;
   /** When the connection's last complete sync run finished (ISO), or null. */
   lastCompleteSync(connection: string): Promise<string | null>;
-  /** Recomputes `posture_facts` for every endpoint of the connection; returns the endpoints covered. */
-  refreshFacts(connection: string, now: string): Promise<number>;
+  /**
+   * Recomputes `posture_facts` for every endpoint of the connection, or only for `endpointIds` (those an
+   * incremental sync wrote: no other endpoint's findings changed); returns the endpoints covered.
+   */
+  refreshFacts(connection: string, now: string, endpointIds?: readonly string[]): Promise<number>;
   /** Whether any endpoint of the connection has posture facts. */
   hasFacts(connection: string): Promise<boolean>;
   /** Replaces the connection's computer group membership whole, in one transaction. */

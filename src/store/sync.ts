@@ -5,7 +5,7 @@ import type { LeaseClaim } from './leases.js';
 export interface SyncSettings {
   /** Sensor names for the sensors stream, as the user gave them. */
   sensors: string[];
-  /** Incremental runs read endpoints with eidLastSeen GT (watermark - marginMs). */
+  /** Incremental runs read what changed after (watermark - marginMs). */
   marginMs: number;
   /** Every Nth run after a full pass is a full pass again (reconcile), whatever was asked. */
   reconcileEvery: number;
@@ -34,9 +34,12 @@ export interface Checkpoint {
   resumeKey: string | null;
   /** The eidLastSeen lower bound of an incremental pass (null for full). */
   since: string | null;
-  /** The largest eidLastSeen seen by this pass so far. */
+  /**
+   * The pass's watermark: the largest eidLastSeen of its first page, a Tanium time no later than any read
+   * of the pass (docs/sync.md, "Incremental"). Set by the first page, then kept.
+   */
   passMaxSeen: string | null;
-  /** The largest eidLastSeen of the last completed pass: the next incremental starts there. */
+  /** The watermark of the last completed pass: the next incremental starts there (minus the margin). */
   watermark: string | null;
   /** Incremental passes completed since the last full pass. */
   incrementals: number;
@@ -63,6 +66,24 @@ export interface PageWrite {
   pageSize: number;
   pages: number;
   /** The sync lease the writer holds: checked and renewed in the page's transaction. */
+  lease?: LeaseClaim;
+}
+
+/**
+ * Check-ins recorded without reading the endpoints' data: an incremental pass first reads which endpoints
+ * checked in (ids and eidLastSeen) and records for the ones already stored what a full read of an
+ * unchanged endpoint would change (docs/sync.md, "Incremental").
+ */
+export interface SeenTouch {
+  connection: string;
+  runId: number;
+  /** The pass's streams: `assets` gets `last_seen`; the scoped streams their scopes' times. */
+  streams: readonly StreamName[];
+  /** The chosen sensors: the `sensors` stream's scopes to touch. */
+  sensors: readonly string[];
+  /** eidLastSeen per endpoint, as the Gateway answered it (RFC 3339). */
+  seen: readonly { endpointId: string; lastSeen: string }[];
+  /** The sync lease the writer holds: checked and renewed in the same transaction. */
   lease?: LeaseClaim;
 }
 
@@ -158,6 +179,13 @@ export interface SyncRepository {
    * With `lease`, first checks and renews it: a lease no longer ours throws LeaseLostError, nothing written.
    */
   writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>>;
+  /**
+   * Records check-ins of stored endpoints, in one transaction guarded by `lease` like `writePage`:
+   * `assets.last_seen` and each scope's `checked_at` become the new eidLastSeen, and its `answered_at`
+   * too where the scope's status is `answered` (the answer is the same, given again). Never moves a
+   * time backwards; endpoints not stored are left alone. Returns the assets touched.
+   */
+  touchSeen(touch: SeenTouch, now: string): Promise<number>;
   /**
    * Spare time: the runner is waiting for the next page. Does housekeeping that would otherwise run
    * inside a later page's commit (SQLite: copies the write-ahead log into the database file).

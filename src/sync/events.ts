@@ -25,6 +25,23 @@ export interface SyncSummary {
   skipped: Partial<Record<StreamName, string>>;
   /** Optional fields the tenant's Gateway lacks, and what stays null for it (one line per field). */
   warnings: string[];
+  /**
+   * An incremental pass's check-in pass (ids and eidLastSeen of the endpoints seen since `since`, their
+   * check-ins recorded), and whether the pass then read only the endpoints whose data changed
+   * (`endpoints` counts those; false when the tenant refused the change filter). Absent for full passes.
+   */
+  checkIns?: CheckInSummary;
+}
+
+export interface CheckInSummary {
+  /** endpoints that checked in since `since` */
+  endpoints: number;
+  /** stored assets whose check-in was recorded */
+  touched: number;
+  pages: number;
+  durationMs: number;
+  /** the pass read only what changed (the tenant took the change filter) */
+  changesOnly: boolean;
 }
 
 /** Progress, one object per line with `sync --json`. */
@@ -58,6 +75,7 @@ export type SyncEvent =
       endpointsPerSecond: number;
       etaSeconds: number | null;
     }
+  | { event: 'check-ins'; endpoints: number; touched: number; pages: number; ms: number }
   | { event: 'resume'; reason: string; afterId: string }
   | { event: 'restart'; reason: string }
   | { event: 'retry'; reason: string; pageSize: number }

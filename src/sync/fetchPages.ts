@@ -32,6 +32,13 @@ export interface ReaderOptions {
   active: StreamName[];
   streamOptions: StreamOptions;
   since: string | null;
+  /**
+   * An incremental pass that reads what changed: the filter for the streams' selections (with the
+   * options the schema allows). Dropped, for the eidLastSeen filter, when the tenant refuses it.
+   */
+  changes?: ((options: StreamOptions) => Record<string, unknown>) | undefined;
+  /** A fixed query (the check-in pass's) instead of the streams' selections. */
+  query?: string;
   emit: (event: SyncEvent) => void;
   /**
    * The Gateway refused the query (a field, type or argument it does not have): read the tenant's
@@ -81,13 +88,20 @@ export class PageReader {
   #inflight: Promise<{ data: unknown; ms: number }> | undefined;
   #settled: Promise<unknown> | undefined;
   #sorted = true;
+  #changes: ReaderOptions['changes'];
   #failures = 0;
   #reschemed = false;
   resumes = 0;
   restarts = 0;
 
   constructor(private readonly o: ReaderOptions) {
+    this.#changes = o.changes;
     this.#query = this.#buildQuery();
+  }
+
+  /** Whether the pass reads only what changed (false once the tenant refused the change filter). */
+  get readsChanges(): boolean {
+    return this.#changes !== undefined;
   }
 
   /** Begins reading at a cursor (a resumed pass), after an id, or from the start. */
@@ -145,6 +159,7 @@ export class PageReader {
       this.#request();
       return undefined;
     }
+    if (this.#refusesChanges(error)) return undefined;
     if (await this.#reschema(error)) return undefined;
     if (retryable(error) && this.#failures < this.o.maxPageFailures) {
       this.#failures++;
@@ -178,6 +193,23 @@ export class PageReader {
   }
 
   /**
+   * The tenant refused the change filter (Tanium documents UPDATED_AFTER as valid only for fields from
+   * certain data sources): the pass goes on with the endpoints seen since `since`, which hold every
+   * changed one, so it stays exact and only reads more.
+   */
+  #refusesChanges(error: unknown): boolean {
+    if (this.#changes === undefined || !(error instanceof GraphQLError) || error.retryable) return false;
+    this.#changes = undefined;
+    this.o.emit({
+      event: 'retry',
+      reason: `${message(error)}: reading the endpoints seen since ${this.o.since} instead of those whose data changed`,
+      pageSize: this.o.sizer.size,
+    });
+    this.#request();
+    return true;
+  }
+
+  /**
    * Once per run, a refused query reads the tenant's schema again (its cache is stale: the tenant
    * changed) and goes on with the selections the schema now allows, instead of guessing from the
    * wording of the error which field was refused.
@@ -201,6 +233,7 @@ export class PageReader {
   }
 
   #buildQuery(): string {
+    if (this.o.query !== undefined) return this.o.query;
     return endpointsQuery(
       this.o.active.map((s) => STREAMS[s]),
       this.o.streamOptions,
@@ -214,7 +247,11 @@ export class PageReader {
       first: this.o.sizer.size,
       after: cursor,
       // A new collection (no cursor) starts after the last id committed, when there is one.
-      filter: passFilter(this.o.since, cursor === null && this.#sorted ? this.#afterId : null),
+      filter: passFilter(
+        this.o.since,
+        cursor === null && this.#sorted ? this.#afterId : null,
+        this.#changes ? this.#changes(this.o.streamOptions) : null,
+      ),
       sort: this.#sorted ? ID_ORDER : null,
     };
     const promise = this.o.client

@@ -37,7 +37,7 @@ export function completePass(
 /**
  * Records the run's end and gives the lease up. A run that lost its lease, or was stopped at a page
  * boundary (shutdown, cancel), ends `interrupted`: its pages are kept and the next run resumes.
- * A complete run refreshes posture facts and, with a Gateway client, computer group membership; a
+ * A complete run refreshes posture facts (an incremental one those of the endpoints it `written`) and, with a Gateway client, computer group membership; a
  * failed group read keeps the previous membership (docs/posture.md, "Computer groups").
  */
 export async function finishRun(
@@ -47,11 +47,12 @@ export async function finishRun(
   error: unknown,
   now: string,
   client?: GatewayClient,
+  written?: readonly string[],
 ): Promise<void> {
   try {
     if (error === undefined) {
       await store.sync.finishRun(summary.runId, 'complete', summary, null, now);
-      await refreshPostureFacts(store, summary, now);
+      await refreshPostureFacts(store, summary, now, written);
       if (client) await refreshPostureGroups(store, client, summary.connection, now).catch(() => undefined);
     } else {
       const stopped = error instanceof Error && error.name === 'AbortError';

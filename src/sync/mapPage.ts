@@ -22,15 +22,28 @@ export interface MappedPage {
   lastId: string | null;
 }
 
-/** The largest eidLastSeen of a pass so far (the next incremental pass starts near it). */
-export class PassMaxSeen {
+/**
+ * Where the next incremental pass starts: the largest eidLastSeen of the pass's first page. An endpoint's
+ * eidLastSeen is never after the moment the Gateway answers for it, so this is a Tanium time no later
+ * than the pass's first read, and so no later than any read of the pass: a change after any read is
+ * after it (docs/sync.md, "Incremental"). Once a page has set it, it holds (`settle`), across resumes.
+ */
+export class PassStartSeen {
   #ms = Number.NEGATIVE_INFINITY;
+  #settled: boolean;
 
   constructor(public value: string | null) {
     if (value !== null) this.#ms = Date.parse(value);
+    this.#settled = value !== null;
+  }
+
+  /** After a page: a value set by it holds from now on. */
+  settle(): void {
+    if (this.value !== null) this.#settled = true;
   }
 
   see(node: EndpointNode): void {
+    if (this.#settled) return;
     try {
       const seen = time(node, 'eidLastSeen');
       const ms = seen === null ? Number.NaN : Date.parse(seen);
@@ -57,7 +70,7 @@ export function mapPage(
   page: GatewayPage,
   active: readonly StreamName[],
   options: StreamOptions,
-  maxSeen: PassMaxSeen,
+  maxSeen: PassStartSeen,
 ): MappedPage {
   const batches = active.map((): StreamBatch => emptyBatch());
   const refused: Quarantined[] = [];

@@ -6,9 +6,16 @@ import type { StreamDefinition, StreamOptions } from '../streams/stream.js';
  */
 export const ID_ORDER = [{ path: 'id', order: 'asc' }] as const;
 
-/** The pass's filter: endpoints seen since `since` (incremental), after `afterId` (resumed), or both. */
-export function passFilter(since: string | null, afterId: string | null): Record<string, unknown> | null {
-  const seen = since === null ? null : { path: 'eidLastSeen', op: 'GT', value: since };
+/**
+ * The pass's filter: endpoints seen since `since` (incremental), or those `changes` selects (an
+ * incremental pass reading what changed, src/sync/changeFilter.ts), after `afterId` (resumed), or both.
+ */
+export function passFilter(
+  since: string | null,
+  afterId: string | null,
+  changes: Record<string, unknown> | null = null,
+): Record<string, unknown> | null {
+  const seen = changes ?? (since === null ? null : { path: 'eidLastSeen', op: 'GT', value: since });
   const after = afterId === null ? null : { path: 'id', op: 'GT', value: afterId };
   if (seen && after) return { filters: [seen, after] };
   return seen ?? after;
@@ -37,3 +44,12 @@ export function endpointsQuery(streams: readonly StreamDefinition[], options: St
   }
 }`;
 }
+
+/** The check-in pass's query: ids and check-in times only (src/sync/checkIns.ts). */
+export const CHECK_INS_QUERY = `query SyncCheckIns($first: Int, $after: Cursor, $filter: EndpointFieldFilter, $sort: [EndpointFieldSort!]) {
+  endpoints(first: $first, after: $after, filter: $filter, sort: $sort) {
+    totalRecords
+    pageInfo { hasNextPage endCursor }
+    edges { node { id eidLastSeen } }
+  }
+}`;

@@ -1,12 +1,15 @@
 import type { Store } from '../store/store.js';
 import type { SyncSettings } from '../store/sync.js';
+import { STREAMS } from '../streams/index.js';
 import type { StreamName, StreamOptions } from '../streams/stream.js';
+import { changeFilter } from './changeFilter.js';
+import { type CheckInRequest, readCheckIns, recordCheckIns } from './checkIns.js';
 import { addCounts, commitPage } from './commitPage.js';
 import type { StreamSummary, SyncEvent, SyncSummary } from './events.js';
 import { type GatewayClient, PageReader } from './fetchPages.js';
 import { completePass, finishRun } from './finishRun.js';
 import { SYNC_LEASE_TTL_MS } from './lease.js';
-import { mapPage, PassMaxSeen } from './mapPage.js';
+import { mapPage, PassStartSeen } from './mapPage.js';
 import { DEFAULT_PAGE_SIZE, type PageSizeOptions, PageSizer } from './pageSize.js';
 import { type StartedRun, startRun } from './startRun.js';
 import { readStreamPlan, requireRunnable } from './streamPlan.js';
@@ -140,6 +143,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     const plan = await readPlan(false);
     summary.warnings = plan.warnings.map((w) => w.message);
     for (const warning of plan.warnings) emit({ event: 'warning', ...warning });
+    // The endpoints an incremental pass writes: their posture facts are the ones to recompute.
+    const written: string[] | undefined = run.plan.mode === 'incremental' ? [] : undefined;
+    const checkInRequest = checkInPass(options, run, active, settings, sizeOptions, emit, now);
+    const checkIns = checkInRequest && (await readCheckIns(checkInRequest));
     const pass = await readPass(options, run, {
       active,
       skipped,
@@ -151,7 +158,18 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
       started,
       streamOptions: plan.options,
       refreshPlan: async () => (await readPlan(true)).options,
+      startSeen: checkIns?.firstPageSeen ?? null,
+      changesOnly: checkIns !== undefined,
+      written,
     });
+    if (checkInRequest && checkIns)
+      summary.checkIns = {
+        endpoints: checkIns.endpoints,
+        touched: await recordCheckIns(checkInRequest, checkIns),
+        pages: checkIns.pages,
+        durationMs: checkIns.durationMs,
+        changesOnly: pass.changesOnly,
+      };
     addCounts(
       totals,
       Object.fromEntries(
@@ -161,7 +179,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
       ),
     );
     finish();
-    await finishRun(store, run.lease, summary, undefined, now(), options.client);
+    await finishRun(store, run.lease, summary, undefined, now(), options.client, written);
     emit({ event: 'done', summary });
     return summary;
   } catch (error) {
@@ -169,6 +187,39 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     await finishRun(store, run.lease, summary, error, now()).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * An incremental pass first reads the check-ins since `since` (ids and eidLastSeen only), then reads in
+ * full only the endpoints whose data changed, then records the check-ins of the others (docs/sync.md,
+ * "Incremental"). A pass whose pages were all committed by an earlier run is completed directly.
+ */
+function checkInPass(
+  options: RunSyncOptions,
+  run: StartedRun,
+  active: StreamName[],
+  settings: SyncSettings,
+  sizeOptions: PageSizeOptions,
+  emit: (event: SyncEvent) => void,
+  now: () => string,
+): CheckInRequest | undefined {
+  const { plan } = run;
+  if (plan.mode !== 'incremental' || plan.since === null) return undefined;
+  if (plan.resume !== undefined && plan.resume.pages > 0 && plan.resume.cursor === null) return undefined;
+  return {
+    store: options.store,
+    client: options.client,
+    lease: run.lease,
+    connection: options.connection,
+    runId: run.runId,
+    streams: active,
+    sensors: active.includes('sensors') ? settings.sensors : [],
+    since: plan.since,
+    sizeOptions,
+    maxPageFailures: options.maxPageFailures ?? 5,
+    emit,
+    now,
+  };
 }
 
 interface PassState {
@@ -184,6 +235,12 @@ interface PassState {
   streamOptions: StreamOptions;
   /** Reads the schema again after a refused query. */
   refreshPlan: () => Promise<StreamOptions>;
+  /** The check-in pass's start mark (an incremental pass's), where the pass's own mark starts. */
+  startSeen: string | null;
+  /** Read only the endpoints whose data changed (an incremental pass after its check-in pass). */
+  changesOnly: boolean;
+  /** Collects the ids of the endpoints written (incremental passes). */
+  written: string[] | undefined;
 }
 
 /** Reads and commits every page of the pass; returns what its completion needs. */
@@ -195,10 +252,12 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
   const streamOptions: StreamOptions = { ...s.streamOptions };
   let generation = run.generation;
   let pages = resume?.pages ?? 0;
-  let maxSeen = new PassMaxSeen(resume?.passMaxSeen ?? null);
+  let maxSeen = new PassStartSeen(resume?.passMaxSeen ?? s.startSeen);
   // A pass whose last page was committed but not completed is completed directly.
   if (resume !== undefined && resume.pages > 0 && resume.cursor === null)
-    return { mode: plan.mode, generation, passMaxSeen: maxSeen.value };
+    return { mode: plan.mode, generation, passMaxSeen: maxSeen.value, changesOnly: s.changesOnly };
+  const streams = s.active.map((name) => STREAMS[name]);
+  const since = plan.since;
   const reader = new PageReader({
     client: options.client,
     sizer,
@@ -206,6 +265,7 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
     active: s.active,
     streamOptions,
     since: plan.since,
+    changes: s.changesOnly && since !== null ? (options) => changeFilter(streams, options, since) : undefined,
     emit: s.emit,
     onRefused: async () => {
       const fresh = await s.refreshPlan();
@@ -233,12 +293,18 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
       );
       pages = 0;
       collectionDone = 0;
-      maxSeen = new PassMaxSeen(null);
+      maxSeen = new PassStartSeen(s.startSeen);
       reader.start(null, null);
       continue;
     }
     const { page } = received;
     const mapped = mapPage(page, s.active, streamOptions, maxSeen);
+    maxSeen.settle();
+    if (s.written)
+      for (const edge of page.edges) {
+        const id = (edge?.node as { id?: unknown } | null | undefined)?.id;
+        if (typeof id === 'string') s.written.push(id);
+      }
     sizer.observe(received.ms, page.edges.length, mapped.rows);
     const next = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     reader.follow(page, mapped.lastId);
@@ -289,7 +355,8 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
       endpointsPerSecond: Math.round(rate),
       etaSeconds: total === null ? null : Math.max(0, Math.round((total - collectionDone) / rate)),
     });
-    if (!next) return { mode: plan.mode, generation, passMaxSeen: maxSeen.value };
+    if (!next)
+      return { mode: plan.mode, generation, passMaxSeen: maxSeen.value, changesOnly: reader.readsChanges };
     // The next page may be in flight: its answer is dropped (the reader marks it settled either way).
     if (options.signal?.aborted) throw new SyncInterrupted(pages);
   }

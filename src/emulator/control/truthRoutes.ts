@@ -18,6 +18,31 @@ export function truthRoutes(app: FastifyInstance, state: EmulatorState): void {
     fleet: state.fleetSettings,
   }));
 
+  // What changed since an instant: endpoints that checked in, and those whose data a scan or patch
+  // cycle updated (what Tanium's UPDATED_AFTER answers), with the ids of the latter.
+  app.get('/__emulator/truth/changes', async (request) => {
+    const view = viewAt(state, request.query);
+    const since = sinceOf(request.query);
+    const updatedIds: string[] = [];
+    let checkedIn = 0;
+    let joined = 0;
+    for (const i of view.live()) {
+      if (view.eidLastSeen(i) > since) checkedIn++;
+      if (view.eidFirstSeen(i) > since) joined++;
+      if (view.updatedSince(i, since)) updatedIds.push(view.endpointId(i));
+    }
+    return {
+      at: rfc3339(view.at),
+      since: rfc3339(since),
+      checkIns: state.fleet.checkIns,
+      endpoints: view.count(),
+      checkedIn,
+      joined,
+      updated: updatedIds.length,
+      updatedIds,
+    };
+  });
+
   app.get('/__emulator/truth/endpoints/:id', async (request) => {
     const view = viewAt(state, request.query);
     const { id } = request.params as { id: string };
@@ -75,6 +100,13 @@ function viewAt(state: EmulatorState, query: unknown): FleetView {
   if (t > now)
     throw new HttpError(400, 'BadRequest', `"at" must not be after the emulator's now (${rfc3339(now)})`);
   return state.fleet.view(Math.floor(t / 1000) * 1000);
+}
+
+function sinceOf(query: unknown): number {
+  const since = (query as { since?: unknown } | undefined)?.since;
+  if (typeof since !== 'string' || !RFC3339.test(since) || !Number.isFinite(Date.parse(since)))
+    throw new HttpError(400, 'BadRequest', `"since" must be an RFC 3339 time such as 2026-01-01T00:00:00Z`);
+  return Date.parse(since);
 }
 
 function sensorNames(query: unknown): string[] {

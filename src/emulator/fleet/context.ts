@@ -18,7 +18,16 @@ export interface FleetOptions {
    * unavailable]` (docs/emulator.md). 0 (the default) answers every field.
    */
   realism?: number;
+  /**
+   * How endpoints check in. `sparse` (the default): every 5 min to 4 h, and what an endpoint reports may
+   * change at any check-in. `frequent`: as a real fleet, online endpoints check in every 1-5 minutes and
+   * what they report changes only at data events (scans, patch cycles with their reboot and application
+   * updates); a check-in in between moves eidLastSeen alone (docs/emulator-fleet.md, "Check-ins").
+   */
+  checkIns?: CheckInModel;
 }
+
+export type CheckInModel = 'sparse' | 'frequent';
 
 /** Rates of the churn model (see docs/emulator-fleet.md). */
 export const CHURN = {
@@ -93,6 +102,8 @@ export interface FleetContext {
   readonly enrolEveryMs: number;
   /** see `FleetOptions.realism` */
   readonly realism: number;
+  /** see `FleetOptions.checkIns` */
+  readonly checkIns: CheckInModel;
   readonly k: Keys;
 }
 
@@ -106,6 +117,9 @@ export function makeContext(options: FleetOptions): FleetContext {
   const realism = options.realism ?? 0;
   if (!(realism >= 0 && realism <= 1))
     throw new RangeError(`realism must be a share from 0 to 1, got ${realism}`);
+  const checkIns = options.checkIns ?? 'sparse';
+  if (checkIns !== 'sparse' && checkIns !== 'frequent')
+    throw new RangeError(`checkIns must be "sparse" or "frequent", got ${String(checkIns)}`);
   const seed = seedToInt(options.seed);
   const k = Object.fromEntries(Object.entries(SALT).map(([name, salt]) => [name, key(seed, salt)])) as Keys;
   const epoch = Math.floor((options.epoch ?? DEFAULT_EPOCH) / 1000) * 1000;
@@ -116,6 +130,7 @@ export function makeContext(options: FleetOptions): FleetContext {
     capacity: size + Math.ceil(size * CHURN.enrolHeadroom),
     enrolEveryMs: Math.max(1000, Math.round(DAY / (size * CHURN.enrolPerDay))),
     realism,
+    checkIns,
     k,
   };
 }

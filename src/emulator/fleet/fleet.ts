@@ -5,7 +5,7 @@
  */
 
 import { complianceFindings, countComplianceFindings } from './complianceFindings.js';
-import { type FleetContext, type FleetOptions, makeContext } from './context.js';
+import { type CheckInModel, type FleetContext, type FleetOptions, makeContext } from './context.js';
 import { countCveFindings, cveFindings, forEachCveFinding } from './cveFindings.js';
 import { computerGroups, groupsOf, isMember } from './groups.js';
 import {
@@ -20,6 +20,7 @@ import {
 import { enrolledAt, isOnline, lastScan, lastSeen, retiredAt } from './lifecycle.js';
 import { profileOf } from './profile.js';
 import { type AnswerGaps, answerGaps } from './realism.js';
+import { onlineChangedSince, patchCycle, reportKey, updatedSince } from './reports.js';
 import { findingWeight, riskLevel, totalScore } from './risk.js';
 import { answerSensor, readSensor, SENSORS, type SensorDefinition } from './sensors.js';
 import { DAY, rfc3339 } from './time.js';
@@ -45,6 +46,8 @@ export interface Fleet {
   readonly seed: number;
   /** see `FleetOptions.realism` */
   readonly realism: number;
+  /** see `FleetOptions.checkIns` */
+  readonly checkIns: CheckInModel;
   /** a view of the fleet at time t (ms); views are cached for the few most recent instants */
   view(t: number): FleetView;
   /** the index of an endpoint id, or -1 (whether or not the endpoint is live at a given time) */
@@ -66,6 +69,15 @@ export interface FleetView {
   eidLastSeen(i: number): number;
   /** the Gateway id of endpoint i (without building the endpoint) */
   endpointId(i: number): string;
+  /** eidFirstSeen of endpoint i (its enrolment), in ms */
+  eidFirstSeen(i: number): number;
+  /**
+   * Whether anything endpoint i reports, other than eidLastSeen and the Online sensor, was updated after
+   * `ms` (Tanium's `UPDATED_AFTER`; with `checkIns: 'sparse'` every check-in counts as an update)
+   */
+  updatedSince(i: number, ms: number): boolean;
+  /** whether the Online sensor of endpoint i changed after `ms` */
+  onlineChangedSince(i: number, ms: number): boolean;
   /** live indices whose eidLastSeen is after `ms` (GT) or at/after it (GTE), in id order */
   seenSince(ms: number, op?: 'GT' | 'GTE'): Int32Array;
   endpoint(i: number): Endpoint;
@@ -94,6 +106,7 @@ export function createFleet(options: FleetOptions): Fleet {
     epoch: c.epoch,
     seed: c.seed,
     realism: c.realism,
+    checkIns: c.checkIns,
     view(t: number): FleetView {
       let v = views.get(t);
       if (v === undefined) {
@@ -112,6 +125,7 @@ export function createFleet(options: FleetOptions): Fleet {
 function makeView(c: FleetContext, t: number): FleetView {
   let liveCache: Int32Array | null = null;
   let truthCache: FleetTruth | null = null;
+  const updated = new Map<number, Int8Array>();
   const live = (): Int32Array => {
     if (liveCache === null) {
       const out = new Int32Array(c.capacity);
@@ -143,6 +157,26 @@ function makeView(c: FleetContext, t: number): FleetView {
     endpointId(i) {
       requireLive(i);
       return endpointId(c, i);
+    },
+    eidFirstSeen(i) {
+      requireLive(i);
+      return enrolledAt(c, i);
+    },
+    updatedSince(i, ms) {
+      requireLive(i);
+      // Memoised per instant: a change filter asks it once per field for the same endpoints.
+      let memo = updated.get(ms);
+      if (memo === undefined) {
+        memo = new Int8Array(c.capacity);
+        updated.set(ms, memo);
+        if (updated.size > 4) updated.delete(updated.keys().next().value as number);
+      }
+      if (memo[i] === 0) memo[i] = updatedSince(c, i, t, ms) ? 2 : 1;
+      return memo[i] === 2;
+    },
+    onlineChangedSince(i, ms) {
+      requireLive(i);
+      return onlineChangedSince(c, i, t, ms);
     },
     seenSince(ms, op = 'GT') {
       const all = live();
@@ -176,7 +210,7 @@ function makeView(c: FleetContext, t: number): FleetView {
     },
     gaps(i) {
       requireLive(i);
-      return answerGaps(c, i, lastSeen(c, i, t));
+      return answerGaps(c, i, reportKey(c, i, lastSeen(c, i, t)));
     },
     groups: computerGroups,
     isMember: (i, group) => isLive(i) && isMember(c, i, group),
@@ -195,6 +229,9 @@ function buildEndpoint(c: FleetContext, i: number, t: number): Endpoint {
   const p = profileOf(c, i);
   const seen = lastSeen(c, i, t);
   const scan = lastScan(c, i, seen);
+  // What moves with the report: the check-in (sparse) or the last data event (frequent check-ins).
+  const key = reportKey(c, i, seen);
+  const cycle = c.checkIns === 'frequent' ? patchCycle(c, i, seen) : undefined;
   let weight = 0;
   forEachCveFinding(c, i, scan, (cve) => {
     weight += findingWeight(cve);
@@ -225,15 +262,15 @@ function buildEndpoint(c: FleetContext, i: number, t: number): Endpoint {
     os: id.os,
     memory: id.memory,
     processor: id.processor,
-    disks: disksOf(c, i, Math.floor((scan ?? seen) / DAY), p),
+    disks: disksOf(c, i, Math.floor((scan ?? key) / DAY), p),
     networking: networkingOf(id, p),
     services: servicesOf(c, i, p),
-    installedApplications: installedApplicationsOf(c, i, p),
+    installedApplications: installedApplicationsOf(c, i, p, cycle),
     risk: {
       totalScore: score,
       riskLevel: riskLevel(score),
       assetCriticality: p.criticality,
-      lastUpdated: rfc3339(scan ?? seen),
+      lastUpdated: rfc3339(scan ?? key),
     },
   };
 }
@@ -273,7 +310,7 @@ function computeTruth(c: FleetContext, t: number): FleetTruth {
     const checks = countComplianceFindings(c, i, scan, byState);
     cve += cves;
     compliance += checks;
-    countAnswers(answers, answerGaps(c, i, seen), cves, checks);
+    countAnswers(answers, answerGaps(c, i, reportKey(c, i, seen)), cves, checks);
   }
   return {
     at: rfc3339(t),

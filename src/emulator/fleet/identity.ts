@@ -228,17 +228,23 @@ export function servicesOf(c: FleetContext, i: number, p: Profile): EndpointServ
   }));
 }
 
+/**
+ * The applications installed on endpoint i. With a patch `cycle` (`checkIns: 'frequent'`), each
+ * application is upgraded every 2 to 8 patch cycles (its own period), so installs happen at patch cycles.
+ */
 export function installedApplicationsOf(
   c: FleetContext,
   i: number,
   p: Profile = profileOf(c, i),
+  cycle?: number,
 ): InstalledApplication[] {
   const out: InstalledApplication[] = [];
   APPLICATIONS[p.kind.platform].forEach((app, n) => {
     if (app.share < 1 && unit(h2(c.k.apps, i, n)) >= app.share) return;
+    const release = cycle === undefined ? 1 : 2 + Math.floor(cycle / (2 + below(h3(c.k.apps, i, n, 2), 7)));
     out.push({
       name: app.name,
-      version: pick(h3(c.k.apps, i, n, 1), app.versions),
+      version: pick(h3(c.k.apps, i, n, release), app.versions),
       silentUninstallString: app.uninstall,
       uninstallable: app.uninstallable,
     });

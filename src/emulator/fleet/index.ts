@@ -1,7 +1,7 @@
 /** The emulator's seeded fleet: endpoints, findings, sensors and groups as pure functions of (seed, index, time). */
 export { CVE_CATALOGUE_SIZE, CVES, type CveRecord, cveById } from './catalogue/cves.js';
 export { BENCHMARKS, type Benchmark, type Rule } from './catalogue/rules.js';
-export { CHURN, DEFAULT_EPOCH, type FleetOptions } from './context.js';
+export { CHURN, type CheckInModel, DEFAULT_EPOCH, type FleetOptions } from './context.js';
 export { createFleet, type Fleet, type FleetView, type SensorInfo } from './fleet.js';
 export {
   type AnswerGaps,

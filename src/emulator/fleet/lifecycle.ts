@@ -10,6 +10,9 @@ import { DAY, HOUR, MINUTE, SECOND, toSecond } from './time.js';
 
 const INTERVALS = [5 * MINUTE, 15 * MINUTE, HOUR, 4 * HOUR];
 const INTERVAL_CUMULATIVE = [0.35, 0.6, 0.85, 1];
+/** `checkIns: 'frequent'`: Tanium Clients register every minute or so; a few take longer. */
+const FREQUENT_INTERVALS = [MINUTE, 2 * MINUTE, 5 * MINUTE];
+const FREQUENT_CUMULATIVE = [0.4, 0.8, 1];
 const WINDOW = CHURN.outageWindowDays * DAY;
 
 export function enrolledAt(c: FleetContext, i: number): number {
@@ -30,9 +33,11 @@ export function isLive(c: FleetContext, i: number, t: number): boolean {
 
 export function checkInInterval(c: FleetContext, i: number): number {
   const u = unit(h1(c.k.interval, i));
+  const [intervals, cumulative] =
+    c.checkIns === 'frequent' ? [FREQUENT_INTERVALS, FREQUENT_CUMULATIVE] : [INTERVALS, INTERVAL_CUMULATIVE];
   let n = 0;
-  while (u >= (INTERVAL_CUMULATIVE[n] as number)) n++;
-  return INTERVALS[n] as number;
+  while (u >= (cumulative[n] as number)) n++;
+  return intervals[n] as number;
 }
 
 /** The long silence [start, end) of an endpoint; `end` is Infinity when it never comes back. */

@@ -7,13 +7,14 @@
 import { complianceFindings } from './complianceFindings.js';
 import type { FleetContext } from './context.js';
 import { cveFindings } from './cveFindings.js';
-import { below, h1, h2, h3, unit } from './hash.js';
+import { below, h2, h3, unit } from './hash.js';
 import { disksOf, type Identity, identityOf, installedApplicationsOf } from './identity.js';
-import { enrolledAt, isOnline, lastScan, lastSeen } from './lifecycle.js';
+import { isOnline, lastScan, lastSeen } from './lifecycle.js';
 import { type Profile, profileOf } from './profile.js';
 import { sensorGap, tseError } from './realism.js';
+import { lastRebootAt, patchCycle, reportKey } from './reports.js';
 import { CRITICALITY_MULTIPLIER } from './risk.js';
-import { DAY, gridFloor, HOUR } from './time.js';
+import { DAY, HOUR } from './time.js';
 import type { SensorParam, SensorReading } from './types.js';
 
 export const NO_RESULTS = '[no results]';
@@ -40,6 +41,10 @@ interface Reader {
   i: number;
   t: number;
   seen: number;
+  /** what keys the report: the check-in, or its last data event (reports.ts) */
+  key: number;
+  /** the last patch cycle reported (`checkIns: 'frequent'` only: applications are upgraded then) */
+  cycle: number | undefined;
   scan: number | null;
   p: Profile;
   id: Identity;
@@ -62,12 +67,7 @@ export interface SensorDefinition {
 const one = (value: string): string[][] => [[value === '' ? NO_RESULTS : value]];
 
 function lastReboot(r: Reader): string {
-  const period = r.p.kind.role === 'server' ? 30 * DAY : 7 * DAY;
-  const phase = unit(h1(r.c.k.sensor, r.i)) * period;
-  const at = Math.max(
-    enrolledAt(r.c, r.i),
-    gridFloor(r.seen, phase, period) - below(h2(r.c.k.sensor, r.i, 9), 3 * HOUR),
-  );
+  const at = lastRebootAt(r.c, r.i, r.seen);
   return new Date(Math.floor(at / 1000) * 1000).toUTCString().replace('GMT', '+0000');
 }
 
@@ -162,7 +162,7 @@ export const SENSORS: readonly SensorDefinition[] = [
     'Hardware',
     'Used space of each fixed disk.',
     (r) =>
-      disksOf(r.c, r.i, Math.floor((r.scan ?? r.seen) / DAY), r.p).map((d) => [
+      disksOf(r.c, r.i, Math.floor((r.scan ?? r.key) / DAY), r.p).map((d) => [
         `${d.name} ${d.usedPercentage}`,
       ]),
     { volatile: true },
@@ -172,7 +172,7 @@ export const SENSORS: readonly SensorDefinition[] = [
     'Applications',
     'Applications installed on the machine.',
     (r) =>
-      installedApplicationsOf(r.c, r.i, r.p).map((a) => [
+      installedApplicationsOf(r.c, r.i, r.p, r.cycle).map((a) => [
         a.name,
         a.version,
         a.silentUninstallString,
@@ -283,10 +283,10 @@ export function answerSensor(
   params: readonly SensorParam[] = [],
 ): SensorReading {
   const { s, n } = sensorFor(name, params);
-  const seen = lastSeen(c, i, t);
-  const gap = s.virtual ? null : sensorGap(c, i, seen, n);
+  const key = reportKey(c, i, lastSeen(c, i, t));
+  const gap = s.virtual ? null : sensorGap(c, i, key, n);
   if (gap === null) return readSensor(c, i, t, name, params);
-  const first = gap === 'error' ? tseError(c, i, seen, n) : UNAVAILABLE;
+  const first = gap === 'error' ? tseError(c, i, key, n) : UNAVAILABLE;
   return { columns: s.columns.map((column, k) => ({ name: column, values: [k === 0 ? first : ''] })) };
 }
 
@@ -300,13 +300,16 @@ export function readSensor(
 ): SensorReading {
   const { s, n, map } = sensorFor(name, params);
   const seen = lastSeen(c, i, t);
-  const hourBucket = Math.floor(seen / HOUR);
+  const key = reportKey(c, i, seen);
+  const hourBucket = Math.floor(key / HOUR);
   let rows: string[][];
   if (s.volatile && unit(h3(c.k.placeholder, i, n, hourBucket)) < 0.01) {
     rows = [s.columns.map(() => UNAVAILABLE)];
   } else {
     const p = profileOf(c, i);
-    rows = s.read({ c, i, t, seen, scan: lastScan(c, i, seen), p, id: identityOf(c, i, p), params: map });
+    const cycle = c.checkIns === 'frequent' ? patchCycle(c, i, seen) : undefined;
+    const scan = lastScan(c, i, seen);
+    rows = s.read({ c, i, t, seen, key, cycle, scan, p, id: identityOf(c, i, p), params: map });
   }
   return {
     columns: s.columns.map((column, k) => ({ name: column, values: rows.map((row) => row[k] ?? '') })),

@@ -91,9 +91,16 @@ export class GroupCatalogue {
 
   /** Whether endpoint i belongs to the group; a group that does not exist (or no longer) holds nobody. */
   isMember(view: FleetView, i: number, ref: GroupRef, membership: GroupMembership): boolean {
+    return this.memberTest(view, ref, membership)(i);
+  }
+
+  /** A membership test for one group, with the group looked up once (a filter asks it per endpoint). */
+  memberTest(view: FleetView, ref: GroupRef, membership: GroupMembership): (i: number) => boolean {
     const group = this.find(ref);
-    if (!group) return false;
+    if (!group) return () => false;
     const created = this.#created.find((g) => g.id === group.id);
-    return created ? membership(created.filter, view, i) : view.isMember(i, { id: group.id });
+    if (created) return (i) => membership(created.filter, view, i);
+    const id = { id: group.id };
+    return (i) => view.isMember(i, id);
   }
 }

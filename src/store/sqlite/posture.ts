@@ -143,8 +143,8 @@ export class SqlitePosture implements PostureRepository {
     );
   }
 
-  refreshFacts(connection: string, now: string): Promise<number> {
-    return this.run(() => refreshFacts(this.db, connection, now));
+  refreshFacts(connection: string, now: string, endpointIds?: readonly string[]): Promise<number> {
+    return this.run(() => refreshFacts(this.db, connection, now, endpointIds));
   }
 
   hasFacts(connection: string): Promise<boolean> {
@@ -235,9 +235,20 @@ function failed(text: string): FailedCompliance[] {
  * The facts of every endpoint of the connection, replaced in one transaction. Excepted findings (a
  * Tanium exception granted for them) do not count; compliance counts findings in state `fail`.
  */
-function refreshFacts(db: Database, connection: string, now: string): number {
+function refreshFacts(
+  db: Database,
+  connection: string,
+  now: string,
+  endpointIds?: readonly string[],
+): number {
+  // Only some endpoints: the same statements, restricted to the ids (an IN list over json_each).
+  const only = endpointIds === undefined ? '' : 'AND endpoint_id IN (SELECT value FROM json_each(@ids))';
+  const ids = JSON.stringify(endpointIds ?? []);
   const replace = db.transaction(() => {
-    prepared(db, 'DELETE FROM posture_facts WHERE connection = ?').run(connection);
+    prepared(db, `DELETE FROM posture_facts WHERE connection = @connection ${only}`).run({
+      connection,
+      ...(only ? { ids } : {}),
+    });
     return prepared(
       db,
       `INSERT INTO posture_facts (connection, endpoint_id, max_cvss, kev_cves, failed_compliance, refreshed_at)
@@ -256,8 +267,8 @@ function refreshFacts(db: Database, connection: string, now: string): number {
                  AND coalesce(c.excepted, 0) = 0
                GROUP BY r.category, r.standard)),
          @now
-       FROM assets a WHERE a.connection = @connection`,
-    ).run({ connection, now }).changes;
+       FROM assets a WHERE a.connection = @connection ${only.replace('endpoint_id', 'a.endpoint_id')}`,
+    ).run({ connection, now, ...(only ? { ids } : {}) }).changes;
   });
   return replace.immediate();
 }

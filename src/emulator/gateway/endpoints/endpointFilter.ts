@@ -87,13 +87,13 @@ function leafPredicate(
     const group = ref.id ? { id: ref.id } : ref.name ? { name: ref.name } : undefined;
     if (!group) throw new GraphQLError('Invalid filter: memberOf needs an id or a name.');
     if (!groups) return (i) => view.isMember(i, group);
-    const membership = groupMember(groups);
-    return (i) => groups.isMember(view, i, group, membership);
+    return groups.memberTest(view, group, groupMember(groups));
   }
   if (filter.sensor) {
     const { column, params } = filter.sensor;
     const name = filter.sensor.name;
     if (!name) throw new GraphQLError('Invalid filter: a sensor filter needs the sensor name.');
+    if (isChangeOp(filter.op)) return sensorChangePredicate(filter, name, view);
     const test = valueTest(filter.op, filter.value, `sensor "${name}"`);
     return (i) => {
       const reading = view.sensorReading(i, name, params ?? []);
@@ -113,7 +113,8 @@ function pathPredicate(
 ): (i: number) => boolean {
   if (path === 'eidLastSeen' && filter.op !== 'EQ') {
     // The incremental-sync filter: answered from the fleet's check-in times without building endpoints.
-    const op = filter.op === 'READ_AFTER' || filter.op === 'UPDATED_AFTER' ? 'GT' : filter.op;
+    // eidLastSeen is read and updated at every check-in, so both change operators are GT.
+    const op = isChangeOp(filter.op) ? 'GT' : filter.op;
     if (!['GT', 'GTE', 'LT', 'LTE'].includes(op)) {
       throw new GraphQLError(`Invalid filter on eidLastSeen: operator ${filter.op} does not apply to times.`);
     }
@@ -125,10 +126,70 @@ function pathPredicate(
     return (i) => seen(i) <= at;
   }
   if (path === 'id' && ['EQ', 'GT', 'GTE', 'LT', 'LTE'].includes(filter.op)) return idPredicate(filter, view);
+  if (isChangeOp(filter.op)) return pathChangePredicate(filter, path, view);
+  if (path === 'eidFirstSeen' && ['GT', 'GTE', 'LT', 'LTE'].includes(filter.op))
+    return timePredicate(filter, 'eidFirstSeen', (i) => view.eidFirstSeen(i));
   const steps = path.split('.');
   validatePath(view, path, steps);
   const test = valueTest(filter.op, filter.value, `path "${path}"`);
   return (i) => test(readPath(view.endpoint(i), steps));
+}
+
+const isChangeOp = (op: FilterOp): op is 'READ_AFTER' | 'UPDATED_AFTER' =>
+  op === 'READ_AFTER' || op === 'UPDATED_AFTER';
+
+/** A time field compared in whole seconds (as clients see it), without building endpoints. */
+function timePredicate(
+  filter: EndpointFieldFilterInput,
+  label: string,
+  ms: (i: number) => number,
+): (i: number) => boolean {
+  const at = timeValue(filter.value, label);
+  const value = (i: number) => Math.floor(ms(i) / 1000) * 1000;
+  if (filter.op === 'GT') return (i) => value(i) > at;
+  if (filter.op === 'GTE') return (i) => value(i) >= at;
+  if (filter.op === 'LT') return (i) => value(i) < at;
+  return (i) => value(i) <= at;
+}
+
+/**
+ * `READ_AFTER` and `UPDATED_AFTER` on an endpoint field (Tanium: "the field value must have been read /
+ * updated after the given date and time"). The Data Service reads every field at each check-in; a field
+ * is updated when a data event the endpoint reported changed it. The emulator answers for the endpoint
+ * as a whole (fleet/reports.ts): a field of an endpoint with a data event since is counted as updated
+ * even if that event left it as it was, so an answer may hold more endpoints than changed, never fewer.
+ */
+function pathChangePredicate(
+  filter: EndpointFieldFilterInput,
+  path: string,
+  view: FleetView,
+): (i: number) => boolean {
+  const at = timeValue(filter.value, `path "${path}"`);
+  const steps = path.split('.');
+  const sample: Endpoint | undefined = view.count() > 0 ? view.endpoint(view.live()[0] ?? 0) : undefined;
+  const known =
+    steps[0] === 'compliance'
+      ? steps.length === 1 ||
+        (steps.length === 2 && ['cveFindings', 'complianceFindings'].includes(steps[1]!))
+      : sample === undefined || readPath(sample, steps) !== undefined;
+  if (!known) throw new GraphQLError(`Invalid filter path "${path}": it does not name a field of Endpoint.`);
+  if (filter.op === 'READ_AFTER') return (i) => view.eidLastSeen(i) > at;
+  if (path === 'id' || path === 'eidFirstSeen') return (i) => view.eidFirstSeen(i) > at;
+  return (i) => view.updatedSince(i, at);
+}
+
+/** `READ_AFTER` and `UPDATED_AFTER` on a sensor; Online changes with the connection, not with data. */
+function sensorChangePredicate(
+  filter: EndpointFieldFilterInput,
+  name: string,
+  view: FleetView,
+): (i: number) => boolean {
+  const at = timeValue(filter.value, `sensor "${name}"`);
+  const sample = view.live()[0];
+  if (sample !== undefined) view.sensorReading(sample, name, filter.sensor?.params ?? []);
+  if (filter.op === 'READ_AFTER') return (i) => view.eidLastSeen(i) > at;
+  if (name.toLowerCase() === 'online') return (i) => view.onlineChangedSince(i, at);
+  return (i) => view.updatedSince(i, at);
 }
 
 /**

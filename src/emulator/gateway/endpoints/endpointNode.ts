@@ -6,6 +6,7 @@ import {
   NO_RESULTS,
   NULLABLE_COMPLIANCE_FINDING_FIELDS,
   NULLABLE_CVE_FINDING_FIELDS,
+  rfc3339,
   type SensorParam,
   UnknownSensorError,
 } from '../../fleet/index.js';
@@ -79,13 +80,32 @@ type EndpointNode = Endpoint & { [ORIGIN]: Origin };
 
 /**
  * The object behind one `Endpoint` node: the fleet's endpoint as the Gateway answers it (its gaps null),
- * tagged with where it came from. Filters and sorts read the fleet's values, not these.
+ * tagged with where it came from. Filters and sorts read the fleet's values, not these. Built on first
+ * use of a field other than `id` and `eidLastSeen`, so that a query of ids and check-ins only (a sync's
+ * check-in pass, group members) does not build every endpoint.
  */
 export function endpointNode(view: FleetView, i: number): EndpointNode {
-  const gaps = view.gaps(i);
-  const node = Object.assign(view.endpoint(i), { [ORIGIN]: { view, i, gaps } });
-  for (const field of gaps.endpointFields) (node as unknown as Record<string, unknown>)[field] = null;
-  return node;
+  let built: EndpointNode | undefined;
+  const build = (): EndpointNode => {
+    if (built) return built;
+    const gaps = view.gaps(i);
+    built = Object.assign(view.endpoint(i), { [ORIGIN]: { view, i, gaps } });
+    for (const field of gaps.endpointFields) (built as unknown as Record<string, unknown>)[field] = null;
+    return built;
+  };
+  return new Proxy({} as EndpointNode, {
+    get(_target, prop) {
+      if (built === undefined && prop === 'id') return view.endpointId(i);
+      if (built === undefined && prop === 'eidLastSeen') return rfc3339(view.eidLastSeen(i));
+      return Reflect.get(build(), prop);
+    },
+    has: (_target, prop) => Reflect.has(build(), prop),
+    ownKeys: () => Reflect.ownKeys(build()),
+    getOwnPropertyDescriptor: (_target, prop) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(build(), prop);
+      return descriptor && { ...descriptor, configurable: true };
+    },
+  });
 }
 
 /** The findings as answered: null when their list is a gap, experimental fields null when those are. */
