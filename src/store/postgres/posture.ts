@@ -127,29 +127,37 @@ export class PgPosture implements PostureRepository {
    * The facts of every endpoint of the connection, replaced in one transaction. Excepted findings (a
    * Tanium exception granted for them) do not count; compliance counts findings in state `fail`.
    * Each finding table is read once, grouped by endpoint.
+   * With `endpointIds`, only those endpoints' facts (an incremental sync changed no others).
    */
-  refreshFacts(connection: string, now: string): Promise<number> {
+  refreshFacts(connection: string, now: string, endpointIds?: readonly string[]): Promise<number> {
+    // $3: the endpoints to recompute, or null for all of the connection's.
+    const only = endpointIds === undefined ? null : [...endpointIds];
     return this.session.atomic(async (client) => {
-      await client.query('DELETE FROM posture_facts WHERE connection = $1', [connection]);
+      await client.query(
+        'DELETE FROM posture_facts WHERE connection = $1 AND ($2::text[] IS NULL OR endpoint_id = ANY($2::text[]))',
+        [connection, only],
+      );
       const result = await client.query(
         `WITH v AS (
            SELECT f.endpoint_id, max(coalesce(d.cvss_score_v3, d.cvss_score)) AS max_cvss,
              jsonb_agg(f.cve_id ORDER BY f.cve_id) FILTER (WHERE d.is_cisa_kev) AS kev
            FROM vulnerability_findings f JOIN cve_details d ON d.id = f.cve_ref
-           WHERE f.connection = $1 AND NOT coalesce(f.excepted, false) GROUP BY f.endpoint_id),
+           WHERE f.connection = $1 AND NOT coalesce(f.excepted, false)
+             AND ($3::text[] IS NULL OR f.endpoint_id = ANY($3::text[])) GROUP BY f.endpoint_id),
          c AS (
            SELECT endpoint_id, jsonb_agg(jsonb_build_array(category, standard, n)
              ORDER BY category NULLS FIRST, standard NULLS FIRST) AS failed
            FROM (SELECT f.endpoint_id, r.category, r.standard, count(*)::int AS n
                  FROM compliance_findings f JOIN compliance_rules r ON r.id = f.rule_ref
                  WHERE f.connection = $1 AND f.state = 'fail' AND NOT coalesce(f.excepted, false)
+                   AND ($3::text[] IS NULL OR f.endpoint_id = ANY($3::text[]))
                  GROUP BY f.endpoint_id, r.category, r.standard) g
            GROUP BY endpoint_id)
          INSERT INTO posture_facts (connection, endpoint_id, max_cvss, kev_cves, failed_compliance, refreshed_at)
          SELECT a.connection, a.endpoint_id, v.max_cvss, coalesce(v.kev, '[]'), coalesce(c.failed, '[]'), $2
          FROM assets a LEFT JOIN v ON v.endpoint_id = a.endpoint_id LEFT JOIN c ON c.endpoint_id = a.endpoint_id
-         WHERE a.connection = $1`,
-        [connection, now],
+         WHERE a.connection = $1 AND ($3::text[] IS NULL OR a.endpoint_id = ANY($3::text[]))`,
+        [connection, now, only],
       );
       return result.rowCount ?? 0;
     });
