@@ -66,7 +66,7 @@ describe('tanium-bridge emulator', () => {
     });
     expect(bad.status).not.toBe(0);
     expect(bad.stderr.trim()).toBe(
-      'Unknown --without part "compliance": use a comma-separated list of risk.',
+      'Unknown --without part "compliance": use a comma-separated list of risk, updated-after.',
     );
   });
 

@@ -157,3 +157,42 @@ describe('incremental sync under frequent check-ins (the realistic model)', () =
     expectSameTables(t.store, full.store);
   }, 180_000);
 });
+
+describe('incremental sync on a tenant that refuses UPDATED_AFTER', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      endpoints: 600,
+      seed: 15,
+      realism: 0,
+      checkIns: 'frequent',
+      without: ['updated-after'],
+    });
+    freezeClock(h.emulator);
+  });
+  afterAll(() => h.close());
+
+  it('goes on with the endpoints seen since the watermark, and the store still equals a full pass', async () => {
+    const t = await syncTarget(h.emulator);
+    const full = await syncTarget(h.emulator);
+    try {
+      await t.sync({ settings: SETTINGS });
+      await full.sync({ settings: SETTINGS, full: true });
+      const t0 = await clockNow(h);
+      await h.advance('17m');
+      const churn = await changesSince(h, t0);
+      const events: SyncEvent[] = [];
+      const incremental = await t.sync({ settings: SETTINGS, onEvent: (e) => events.push(e) });
+      expect(incremental.mode).toBe('incremental');
+      expect(incremental.checkIns?.changesOnly).toBe(false);
+      expect(events.some((e) => e.event === 'retry' && /UPDATED_AFTER/.test(e.reason))).toBe(true);
+      // Every endpoint seen since the watermark, not only the changed ones: slower, still exact.
+      expect(incremental.endpoints).toBeGreaterThanOrEqual(churn.checkedIn);
+      await full.sync({ settings: SETTINGS, full: true });
+      expectSameTables(t.store, full.store);
+    } finally {
+      await t.close();
+      await full.close();
+    }
+  }, 180_000);
+});

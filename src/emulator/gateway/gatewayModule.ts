@@ -10,7 +10,12 @@ export interface GatewayContext {
   state: EmulatorState;
   principal: Principal;
   /** the fleet behind `endpoints` and the result collections behind its cursors */
-  gateway: { fleet: Fleet; collections: CollectionStore };
+  gateway: {
+    fleet: Fleet;
+    collections: CollectionStore;
+    /** the tenant refuses `UPDATED_AFTER` filters (`--without updated-after`) */
+    refusesUpdatedAfter?: boolean;
+  };
   /** set by the `expire-cursor` fault: the presented cursor is treated as expired */
   expireCursor?: boolean;
 }

@@ -15,8 +15,10 @@ import { tokensModule } from './tokensModule.js';
 /**
  * Parts of Tanium's schema a tenant may lack, which the emulator can leave out to model such a
  * tenant (`tanium-bridge emulator --without risk`, `startEmulator({ without: ['risk'] })`).
+ * `updated-after`: the operator stays in the schema, but filters using `UPDATED_AFTER` on anything but
+ * eidLastSeen are refused (Tanium: "only valid for fields from certain data sources").
  */
-export const GATEWAY_FEATURES = ['risk'] as const;
+export const GATEWAY_FEATURES = ['risk', 'updated-after'] as const;
 export type GatewayFeature = (typeof GATEWAY_FEATURES)[number];
 
 export function isGatewayFeature(name: string): name is GatewayFeature {
@@ -40,7 +42,11 @@ export const GATEWAY_MODULES: readonly GatewayModule[] = [
   playbooksModule,
 ];
 
-const OPTIONAL: Readonly<Record<GatewayFeature, GatewayModule>> = { risk: riskModule };
+const OPTIONAL: Readonly<Record<GatewayFeature, GatewayModule>> = {
+  risk: riskModule,
+  // Behaviour, not schema: the endpoints resolver refuses the filters (endpointsModule.ts).
+  'updated-after': { typeDefs: '' },
+};
 
 export interface GatewaySchema {
   schema: GraphQLSchema;

@@ -50,7 +50,11 @@ export function graphqlRoute(app: FastifyInstance, state: EmulatorState, options
     const context = {
       state,
       principal: request.principal!,
-      gateway: { fleet: state.fleet, collections },
+      gateway: {
+        fleet: state.fleet,
+        collections,
+        refusesUpdatedAfter: options.without.includes('updated-after'),
+      },
       expireCursor: cursorExpiryInjected(request),
     };
     if (!('compiled' in prepared)) {

@@ -88,6 +88,7 @@ function select(
   listFilters: { field: string; filter: unknown }[],
   context: GatewayContext,
 ): Int32Array {
+  if (filter && context.gateway.refusesUpdatedAfter) refuseUpdatedAfter(filter);
   const shortcut = seenSinceShortcut(filter);
   const candidates = shortcut ? view.seenSince(shortcut.ms, shortcut.op) : view.live();
   const predicates: ((i: number) => boolean)[] = [];
@@ -100,6 +101,15 @@ function select(
   const kept: number[] = [];
   for (const i of candidates) if (predicates.every((p) => p(i))) kept.push(i);
   return Int32Array.from(kept);
+}
+
+/** A tenant whose data sources do not answer `UPDATED_AFTER` (beyond eidLastSeen) refuses the filter. */
+function refuseUpdatedAfter(filter: EndpointFieldFilterInput): void {
+  if (filter.op === 'UPDATED_AFTER' && filter.path !== 'eidLastSeen' && !filter.filters?.length) {
+    const field = filter.path ? `path "${filter.path}"` : `sensor "${filter.sensor?.name ?? ''}"`;
+    throw new GraphQLError(`Invalid filter on ${field}: operator UPDATED_AFTER is not valid for this field.`);
+  }
+  for (const child of filter.filters ?? []) refuseUpdatedAfter(child);
 }
 
 function checkSensors(context: GatewayContext, names: readonly string[]): void {
