@@ -58,7 +58,7 @@ export class PgStreamTable {
     this.#upsert = `WITH up AS (
         INSERT INTO ${layout.rowsTable} AS t (connection, ${targets.join(', ')}, seen_gen, created_run, changed_run)
         SELECT $1, ${targets.map((c) => `s.${c}`).join(', ')}, $2, $3, $3 FROM ${this.#stage.name} s WHERE s.round = $4
-        ON CONFLICT (connection, ${def.primaryKey.join(', ')}) DO UPDATE SET ${this.#updateClause(own)}
+        ON CONFLICT (connection, ${def.primaryKey.join(', ')}) DO UPDATE SET ${this.#updateClause(targets)}
         RETURNING t.${def.primaryKey[0]}, t.created_run, t.changed_run)
       SELECT count(*) FILTER (WHERE created_run = $3)::int AS added,
              count(*) FILTER (WHERE changed_run = $3 AND created_run <> $3)::int AS updated${changedIds}
