@@ -80,6 +80,7 @@ function sampleSessions(admin, application) {
         [application],
       );
       for (const r of rows) {
+        if (r.state === 'idle') continue;
         const key =
           r.state === 'active'
             ? r.wait_event_type
