@@ -1,12 +1,11 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_MAX_AGE_MS } from '../../src/connections/gatewaySchema.js';
-import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import type { SyncEvent } from '../../src/sync/events.js';
 import { GatewaySchemaError } from '../../src/sync/streamPlan.js';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
 import { runCli, tempHome } from '../helpers/runCli.js';
 import { syncTarget, truth } from '../helpers/syncHarness.js';
+import { DIALECTS } from '../store/dialects.js';
 
 const RISK_WARNING =
   /no Endpoint\.risk.*risk_score, risk_level and asset_criticality stay null.*posture risk checks/;
@@ -18,22 +17,24 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-describe('a client that adapts to the tenant schema', () => {
+describe.each(DIALECTS)('a client that adapts to the tenant schema ($name)', (dialect) => {
   it('check reports the absent risk field once, naming what depends on it, and still succeeds', async () => {
     const home = tempHome();
-    expect((await runCli(['connect', '--server', h.url], { home, input: h.token })).code).toBe(0);
-    const human = await runCli(['check'], { home });
+    const cli = await dialect.cliEnv();
+    const { env } = cli;
+    expect((await runCli(['connect', '--server', h.url], { home, env, input: h.token })).code).toBe(0);
+    const human = await runCli(['check'], { home, env });
     expect(human.code).toBe(0);
     expect(human.stdout).toBe('Successfully authenticated with Tanium Cloud\n');
     expect(human.stderr.match(/Warning: /g)).toHaveLength(1);
     expect(human.stderr).toMatch(RISK_WARNING);
-    const json = JSON.parse((await runCli(['check', '--json'], { home })).stdout);
+    const json = JSON.parse((await runCli(['check', '--json'], { home, env })).stdout);
     expect(json.ok).toBe(true);
     expect(json.gateway.warnings).toHaveLength(1);
     expect(json.gateway.warnings[0]).toMatch(RISK_WARNING);
     expect(json.gateway.missing).toBeNull();
     // The schema was cached for the connection: the types the streams read, without Endpoint.risk.
-    const store = SqliteStore.open(join(home, 'bridge.db'));
+    const store = await cli.open(home);
     try {
       const cached = await store.gatewaySchemas.get('default');
       expect(cached?.types['Endpoint']).toContain('compliance');
@@ -41,11 +42,12 @@ describe('a client that adapts to the tenant schema', () => {
       expect(cached?.types['EndpointRisk']).toBeUndefined();
     } finally {
       await store.close();
+      await cli.drop();
     }
   });
 
   it('a sync then completes with every asset and its risk columns null, warning once', async () => {
-    const target = await syncTarget(h.emulator);
+    const target = await syncTarget(h.emulator, h.url, dialect);
     try {
       const events: SyncEvent[] = [];
       const summary = await target.sync({
@@ -73,7 +75,7 @@ describe('a client that adapts to the tenant schema', () => {
   });
 
   it('uses the cached schema within a day and reads it again after a day', async () => {
-    const target = await syncTarget(h.emulator);
+    const target = await syncTarget(h.emulator, h.url, dialect);
     try {
       const start = Date.now();
       await target.sync({ streams: ['assets'], now: () => new Date(start) });
@@ -89,7 +91,7 @@ describe('a client that adapts to the tenant schema', () => {
   });
 
   it('reads the schema again when the tenant refuses a query the cached schema allowed, and goes on', async () => {
-    const target = await syncTarget(h.emulator);
+    const target = await syncTarget(h.emulator, h.url, dialect);
     try {
       // A cache from before an upgrade that removed risk: the first page is refused (HTTP 400).
       const now = new Date();
@@ -105,7 +107,7 @@ describe('a client that adapts to the tenant schema', () => {
   });
 
   it('a required field missing fails the run before any page, naming the field, the solution and the fix', async () => {
-    const target = await syncTarget(h.emulator);
+    const target = await syncTarget(h.emulator, h.url, dialect);
     try {
       const types = withRisk();
       types['Endpoint'] = types['Endpoint']!.filter((f) => f !== 'compliance');

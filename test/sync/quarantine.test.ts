@@ -4,12 +4,15 @@ import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
 import { counts, freezeClock, syncTarget, truth } from '../helpers/syncHarness.js';
+import { DIALECTS } from '../store/dialects.js';
 
 let h: Harness;
 let proxy: Server;
 let proxyUrl: string;
 /** CVE findings of the endpoint whose id the proxy removed (they cannot be attributed). */
 let orphanFindings = 0;
+/** Whether the proxy has damaged a page since the last sync began (one page per sync). */
+let damaged = false;
 
 /**
  * A pass-through proxy in front of the emulator that damages three records of the first Gateway page,
@@ -18,7 +21,6 @@ let orphanFindings = 0;
 beforeAll(async () => {
   h = await startHarness({ endpoints: 600, seed: 9 });
   freezeClock(h.emulator);
-  let damaged = false;
   proxy = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -60,26 +62,32 @@ afterAll(async () => {
   await h.close();
 });
 
-it('malformed records land in quarantine and do not stop the page', async () => {
-  const t = await syncTarget(h.emulator, proxyUrl);
-  try {
-    const summary = await t.sync({ streams: ['assets', 'vulnerabilities', 'compliance'] });
-    const records = await t.store.sync.quarantined('default');
-    expect(records.map((r) => [r.stream, r.reason])).toEqual([
-      ['assets', 'id is missing'],
-      ['assets', 'eidFirstSeen is not an RFC 3339 time: "yesterday"'],
-      ['vulnerabilities', 'cveId is missing'],
-    ]);
-    expect(records[0]!.key).toMatch(/^#[0-9a-f]{16}$/);
-    expect((records[1]!.raw as { eidFirstSeen: string }).eidFirstSeen).toBe('yesterday');
-    expect(summary.streams.assets!.quarantined).toBe(2);
-    expect(summary.streams.vulnerabilities!.quarantined).toBe(1);
-    const now = await truth(h.url);
-    const stored = await counts(t.store);
-    expect(stored.endpoints).toBe(now.endpoints - 2);
-    // A fresh store holds the findings of the lists Tanium answered (`answers`), less the damaged ones.
-    expect(stored.cveFindings).toBe(now.answers.cveFindings - orphanFindings - 1);
-  } finally {
-    await t.close();
-  }
-}, 60_000);
+it.each(DIALECTS)(
+  'malformed records land in quarantine and do not stop the page ($name)',
+  async (dialect) => {
+    damaged = false;
+    orphanFindings = 0;
+    const t = await syncTarget(h.emulator, proxyUrl, dialect);
+    try {
+      const summary = await t.sync({ streams: ['assets', 'vulnerabilities', 'compliance'] });
+      const records = await t.store.sync.quarantined('default');
+      expect(records.map((r) => [r.stream, r.reason])).toEqual([
+        ['assets', 'id is missing'],
+        ['assets', 'eidFirstSeen is not an RFC 3339 time: "yesterday"'],
+        ['vulnerabilities', 'cveId is missing'],
+      ]);
+      expect(records[0]!.key).toMatch(/^#[0-9a-f]{16}$/);
+      expect((records[1]!.raw as { eidFirstSeen: string }).eidFirstSeen).toBe('yesterday');
+      expect(summary.streams.assets!.quarantined).toBe(2);
+      expect(summary.streams.vulnerabilities!.quarantined).toBe(1);
+      const now = await truth(h.url);
+      const stored = await counts(t.store);
+      expect(stored.endpoints).toBe(now.endpoints - 2);
+      // A fresh store holds the findings of the lists Tanium answered (`answers`), less the damaged ones.
+      expect(stored.cveFindings).toBe(now.answers.cveFindings - orphanFindings - 1);
+    } finally {
+      await t.close();
+    }
+  },
+  60_000,
+);
