@@ -26,6 +26,14 @@ export function freezeClock(emulator: RunningEmulator): void {
   Object.defineProperty(emulator.state, 'clock', { value: frozen, configurable: true });
 }
 
+/**
+ * A sync test's time limit on a dialect: a PostgreSQL page is several network round trips (COPY, upsert,
+ * checkpoint), and on the shared 2-core box its syncs took 4 to 20 times as long as into SQLite.
+ */
+export function timeLimit(dialect: DialectUnderTest, ms: number): number {
+  return dialect.name === 'postgres' ? 5 * ms : ms;
+}
+
 export interface SyncTarget {
   /** A home the CLI can use with `--home` (with `env`: SQLite keeps `bridge.db` there). */
   home: string;

@@ -3,6 +3,7 @@ import type { SyncEvent } from '../../src/sync/events.js';
 import { DEFAULT_PAGE_SIZE } from '../../src/sync/pageSize.js';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
 import { counts, freezeClock, syncTarget, truth } from '../helpers/syncHarness.js';
+import { DIALECTS } from '../store/dialects.js';
 
 const GATEWAY = '/plugin/products/gateway/graphql';
 /** The row cap before the sizer aimed at rows per second: pages of about 140 endpoints. */
@@ -16,14 +17,14 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => h.close());
 
-describe('page sizing against a distant Gateway', () => {
+describe.each(DIALECTS)('page sizing against a distant Gateway ($name)', (dialect) => {
   it('round trips of 400 ms: pages grow past the old row cap, stay under the new one, and the store equals the truth', async () => {
     const reply = await h.call('POST', '/__emulator/faults', {
       token: null,
       body: { rules: [{ path: GATEWAY, fault: 'latency:400', rate: 1 }] },
     });
     expect(reply.status, reply.text).toBe(200);
-    const t = await syncTarget(h.emulator);
+    const t = await syncTarget(h.emulator, h.url, dialect);
     try {
       const pages: Extract<SyncEvent, { event: 'page' }>[] = [];
       // A generous time budget: the test is about the row caps, not about how slow this machine is.

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamName, StreamRecord } from '../../src/streams/stream.js';
 import type { Harness } from '../helpers/emulatorHarness.js';
 import { startHarness } from '../helpers/emulatorHarness.js';
-import { counts, digest, freezeClock, type SyncTarget, syncTarget, truth } from '../helpers/syncHarness.js';
+import {
+  counts,
+  digest,
+  freezeClock,
+  type SyncTarget,
+  syncTarget,
+  timeLimit,
+  truth,
+} from '../helpers/syncHarness.js';
 import { DIALECTS } from '../store/dialects.js';
 
 const ENDPOINTS = 1500;
@@ -97,9 +105,7 @@ async function expectMatches(t: SyncTarget, node: GatewayNode) {
 }
 
 describe.each(DIALECTS)('sync against the emulator ($name)', (dialect) => {
-  // A PostgreSQL page is a few network round trips (COPY, upsert, checkpoint): on the shared 2-core
-  // box these syncs took about four times as long as into SQLite.
-  const timeout = (ms: number) => (dialect.name === 'postgres' ? 4 * ms : ms);
+  const timeout = (ms: number) => timeLimit(dialect, ms);
   let h: Harness;
   beforeAll(async () => {
     // Complete answers: these tests compare the store with the truth's counts across passes. Syncs

@@ -4,7 +4,16 @@ import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import type { SyncEvent } from '../../src/sync/events.js';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
 import { runCli, tempHome } from '../helpers/runCli.js';
-import { counts, digest, freezeClock, type SyncTarget, syncTarget, truth } from '../helpers/syncHarness.js';
+import {
+  counts,
+  digest,
+  freezeClock,
+  type SyncTarget,
+  syncTarget,
+  timeLimit,
+  truth,
+} from '../helpers/syncHarness.js';
+import { DIALECTS } from '../store/dialects.js';
 
 const ENDPOINTS = 1500;
 const GATEWAY = '/plugin/products/gateway/graphql';
@@ -52,12 +61,13 @@ async function expectTruth(t: SyncTarget) {
   expect(runs.map((r) => r.status)).toEqual(['complete']);
 }
 
-describe('a sync against a Gateway that misbehaves', () => {
+// The undisturbed digest comes from SQLite: each dialect's disturbed sync must give the same records.
+describe.each(DIALECTS)('a sync against a Gateway that misbehaves ($name)', (dialect) => {
   it.each([0.05, 0.2])(
     'cursors expiring on %s of pages: one run, continued after the last committed id, equal to the truth',
     async (rate) => {
       await install([{ path: GATEWAY, fault: 'expire-cursor', rate }]);
-      const t = await syncTarget(h.emulator);
+      const t = await syncTarget(h.emulator, h.url, dialect);
       try {
         const events: SyncEvent[] = [];
         const summary = await t.sync({ pageSize: PAGE, onEvent: (e) => events.push(e) });
@@ -74,42 +84,50 @@ describe('a sync against a Gateway that misbehaves', () => {
         await t.close();
       }
     },
-    120_000,
+    timeLimit(dialect, 120_000),
   );
 
-  it('Gateway errors[] ("Internal server error", HTTP 200) on 5% of requests: one run, equal to the truth', async () => {
-    await install([{ path: GATEWAY, fault: 'graphql-error', rate: 0.05 }]);
-    const t = await syncTarget(h.emulator);
-    try {
-      const summary = await t.sync({ pageSize: PAGE });
-      expect((await faultStats()).byKind['graphql-error']).toBeGreaterThan(0);
-      expect(summary.pages).toBe(ENDPOINTS / PAGE.max);
-      await expectTruth(t);
-    } finally {
-      await t.close();
-    }
-  }, 120_000);
+  it(
+    'Gateway errors[] ("Internal server error", HTTP 200) on 5% of requests: one run, equal to the truth',
+    async () => {
+      await install([{ path: GATEWAY, fault: 'graphql-error', rate: 0.05 }]);
+      const t = await syncTarget(h.emulator, h.url, dialect);
+      try {
+        const summary = await t.sync({ pageSize: PAGE });
+        expect((await faultStats()).byKind['graphql-error']).toBeGreaterThan(0);
+        expect(summary.pages).toBe(ENDPOINTS / PAGE.max);
+        await expectTruth(t);
+      } finally {
+        await t.close();
+      }
+    },
+    timeLimit(dialect, 120_000),
+  );
 
-  it('a Gateway error that is not transient fails the run with its message, asked once', async () => {
-    await install([{ path: GATEWAY, fault: 'status:400', count: 1 }]);
-    const t = await syncTarget(h.emulator);
-    try {
-      const before = (
-        await h.call<{ requests: { total: number } }>('GET', '/__emulator/stats', { token: null })
-      ).json;
-      const error = await t.sync({ pageSize: PAGE }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(GraphQLError);
-      expect((error as Error).message).toMatch(/^Tanium Gateway answered with errors: InjectedFault: 400/);
-      const after = (
-        await h.call<{ requests: { total: number } }>('GET', '/__emulator/stats', { token: null })
-      ).json;
-      expect(after.requests.total - before.requests.total).toBe(1);
-      const [run] = await t.store.sync.runs('default', 1);
-      expect(run).toMatchObject({ status: 'failed', error: (error as Error).message });
-    } finally {
-      await t.close();
-    }
-  }, 60_000);
+  it(
+    'a Gateway error that is not transient fails the run with its message, asked once',
+    async () => {
+      await install([{ path: GATEWAY, fault: 'status:400', count: 1 }]);
+      const t = await syncTarget(h.emulator, h.url, dialect);
+      try {
+        const before = (
+          await h.call<{ requests: { total: number } }>('GET', '/__emulator/stats', { token: null })
+        ).json;
+        const error = await t.sync({ pageSize: PAGE }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(GraphQLError);
+        expect((error as Error).message).toMatch(/^Tanium Gateway answered with errors: InjectedFault: 400/);
+        const after = (
+          await h.call<{ requests: { total: number } }>('GET', '/__emulator/stats', { token: null })
+        ).json;
+        expect(after.requests.total - before.requests.total).toBe(1);
+        const [run] = await t.store.sync.runs('default', 1);
+        expect(run).toMatchObject({ status: 'failed', error: (error as Error).message });
+      } finally {
+        await t.close();
+      }
+    },
+    timeLimit(dialect, 60_000),
+  );
 });
 
 describe('request timeouts', () => {
