@@ -73,7 +73,7 @@ export function planPass(
   return {
     mode: 'incremental',
     since,
-    reason: `endpoints seen since ${since} (watermark minus ${Math.round(settings.marginMs / 1000)} s)`,
+    reason: `what changed since ${since} (watermark minus ${Math.round(settings.marginMs / 1000)} s)`,
     pageSize,
   };
 }
