@@ -18,7 +18,6 @@ export interface DispatcherOptions {
   owner: string;
   /** The dispatch lease lasts this long past the last tick (a few ticks). */
   leaseTtlMs: number;
-  sendOptions: PgBoss.SendOptions;
   log: Logger;
 }
 
@@ -42,7 +41,6 @@ export async function dispatch(options: DispatcherOptions): Promise<number> {
       const record = await options.schedule.dueJob(connection.name, nowMs, lane.kinds);
       if (!record) continue;
       const id = await boss.send(lane.queue, jobData(record.job, connection.name), {
-        ...options.sendOptions,
         singletonKey: connection.name,
       });
       if (id !== null) {

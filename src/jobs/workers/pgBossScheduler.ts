@@ -149,7 +149,6 @@ export class PgBossScheduler implements Scheduler {
         clock: this.#clock,
         owner: this.#owner,
         leaseTtlMs: Math.max(30_000, 3 * this.options.tickMs),
-        sendOptions: {},
         log: this.options.log,
       });
     } catch (error) {
