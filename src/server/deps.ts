@@ -14,7 +14,7 @@ export interface ServerDeps {
   settings: ServerSettings;
   /** The syncs this process runs (API and scheduler alike). */
   syncs: ActiveSyncs;
-  /** The scheduler, or undefined with `--no-scheduler` (workers run the jobs then). */
+  /** The scheduler; with `--no-scheduler`, on PostgreSQL the schedule the workers run (WorkerSchedule), on SQLite undefined. */
   scheduler: Scheduler | undefined;
 }
 
