@@ -66,16 +66,27 @@ export class PgStreamTable {
     if (def.scopeColumns.length > 2) throw new Error(`${def.name}: at most two scope columns`);
     // Streams without scopes keep a record by its key (an asset whose answer was refused).
     const kept = def.scopeColumns.length > 0 ? def.scopeColumns : def.primaryKey;
-    const unnest = (columns: readonly string[], first: number) =>
-      `unnest(${columns.map((_, i) => `$${first + i}::text[]`).join(', ')}) AS s(${columns.join(', ')})`;
-    const match = (columns: readonly string[]) => columns.map((c) => `t.${c} = s.${c}`).join(' AND ');
+    // Rows of the given scopes, by the key: the first scope column `= ANY` of an array is an index
+    // condition whatever the statistics say (a join with `unnest` was planned as a scan of the
+    // connection's rows while a first sync's tables had none); a second column narrows by pairs.
+    const inScopes = (columns: readonly string[], first: number) =>
+      [
+        `t.${columns[0]} = ANY($${first}::text[])`,
+        ...(columns.length > 1
+          ? [
+              `(${columns.map((c) => `t.${c}`).join(', ')}) IN (SELECT * FROM unnest(${columns
+                .map((_, i) => `$${first + i}::text[]`)
+                .join(', ')}))`,
+            ]
+          : []),
+      ].join(' AND ');
     this.#removeScope =
       def.scopeColumns.length > 0
-        ? `DELETE FROM ${layout.rowsTable} t USING ${unnest(def.scopeColumns, 3)}
-           WHERE t.connection = $1 AND ${match(def.scopeColumns)} AND t.seen_gen < $2`
+        ? `DELETE FROM ${layout.rowsTable} t
+           WHERE t.connection = $1 AND ${inScopes(def.scopeColumns, 3)} AND t.seen_gen < $2`
         : undefined;
-    this.#keepScope = `UPDATE ${layout.rowsTable} t SET seen_gen = $2 FROM ${unnest(kept, 3)}
-      WHERE t.connection = $1 AND ${match(kept)} AND t.seen_gen < $2`;
+    this.#keepScope = `UPDATE ${layout.rowsTable} t SET seen_gen = $2
+      WHERE t.connection = $1 AND ${inScopes(kept, 3)} AND t.seen_gen < $2`;
     this.#answer = def.scopeColumns.length > 0 ? answerSql(def.name, 3) : undefined;
     // Three data-modifying parts of one statement, on rows that never overlap: replaced and kept scopes
     // are disjoint when no scope repeats (checked before it is used).
@@ -83,11 +94,11 @@ export class PgStreamTable {
     this.#scopes =
       w > 0
         ? `WITH removed AS (
-             DELETE FROM ${layout.rowsTable} t USING ${unnest(def.scopeColumns, 3)}
-             WHERE t.connection = $1 AND ${match(def.scopeColumns)} AND t.seen_gen < $2 RETURNING 1),
+             DELETE FROM ${layout.rowsTable} t
+             WHERE t.connection = $1 AND ${inScopes(def.scopeColumns, 3)} AND t.seen_gen < $2 RETURNING 1),
            kept AS (
-             UPDATE ${layout.rowsTable} t SET seen_gen = $2 FROM ${unnest(def.scopeColumns, 3 + w)}
-             WHERE t.connection = $1 AND ${match(def.scopeColumns)} AND t.seen_gen < $2),
+             UPDATE ${layout.rowsTable} t SET seen_gen = $2
+             WHERE t.connection = $1 AND ${inScopes(def.scopeColumns, 3 + w)} AND t.seen_gen < $2),
            answered AS (${answerSql(def.name, 3 + 2 * w)})
            SELECT count(*)::int AS removed FROM removed`
         : undefined;
@@ -246,8 +257,9 @@ export class PgStreamTable {
     const added = 'unnest($4::text[], $5::text[], $6::text[]) AS n(endpoint_id, address, kind)';
     await client.query(
       `WITH gone AS (
-           DELETE FROM asset_addresses x USING unnest($2::text[], $3::text[]) AS c(endpoint_id, kind)
-           WHERE x.connection = $1 AND x.endpoint_id = c.endpoint_id AND x.kind = c.kind
+           DELETE FROM asset_addresses x
+           WHERE x.connection = $1 AND x.endpoint_id = ANY($2::text[])
+             AND (x.endpoint_id, x.kind) IN (SELECT * FROM unnest($2::text[], $3::text[]))
              AND NOT EXISTS (SELECT 1 FROM ${added} WHERE n.endpoint_id = x.endpoint_id AND n.address = x.address))
          INSERT INTO asset_addresses (connection, endpoint_id, address, kind)
          SELECT $1, n.endpoint_id, n.address, n.kind FROM ${added} ON CONFLICT DO NOTHING`,
