@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { type DialectHomes, dialectHomes } from '../helpers/dialectHomes.js';
 import { type Harness, startHarness, tempDir } from '../helpers/emulatorHarness.js';
-import { BIN, runCli, tempHome } from '../helpers/runCli.js';
+import { BIN, runCli } from '../helpers/runCli.js';
 import { digest, freezeClock, truth } from '../helpers/syncHarness.js';
+import { DIALECTS } from '../store/dialects.js';
 
 const SENSORS = ['--sensors', 'Online,Applicable Patches'];
 let h: Harness;
@@ -16,15 +17,15 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function connectedHome(): Promise<string> {
-  const home = tempHome();
+async function connectedHome(homes: DialectHomes): Promise<string> {
+  const home = await homes.home();
   const saved = await runCli(['connect', '--server', h.url], { home, input: h.token });
   expect(saved.code, saved.stderr).toBe(0);
   return home;
 }
 
-async function storeDigest(home: string) {
-  const store = SqliteStore.open(join(home, 'bridge.db'));
+async function storeDigest(homes: DialectHomes, home: string) {
+  const store = await homes.open(home);
   try {
     return await digest(store);
   } finally {
@@ -33,10 +34,15 @@ async function storeDigest(home: string) {
 }
 
 /** Starts `sync --json` and SIGKILLs it after `pages` page events; resolves with the events seen. */
-function syncKilledAfter(home: string, pages: number): Promise<Record<string, unknown>[]> {
+function syncKilledAfter(
+  homes: DialectHomes,
+  home: string,
+  pages: number,
+): Promise<Record<string, unknown>[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'sync', '--json', ...SENSORS, '--home', home], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...homes.env(home) },
     });
     const events: Record<string, unknown>[] = [];
     let buffer = '';
@@ -53,11 +59,13 @@ function syncKilledAfter(home: string, pages: number): Promise<Record<string, un
   });
 }
 
-describe('sync, export and demo from the command line', () => {
+describe.each(DIALECTS)('sync, export and demo from the command line ($name)', (dialect) => {
+  const homes = dialectHomes(dialect);
+  afterAll(() => homes.dropAll());
   let undisturbed: string;
 
   it('sync --json prints one JSON event per line and ends with a summary per stream', async () => {
-    undisturbed = await connectedHome();
+    undisturbed = await connectedHome(homes);
     const result = await runCli(['sync', '--json', ...SENSORS], { home: undisturbed });
     expect(result.code, result.stderr).toBe(0);
     const events = result.stdout
@@ -93,21 +101,21 @@ describe('sync, export and demo from the command line', () => {
   }, 120_000);
 
   it('a sync killed mid-run and run again gives the same result as an undisturbed run', async () => {
-    const home = await connectedHome();
-    const events = await syncKilledAfter(home, 2);
+    const home = await connectedHome(homes);
+    const events = await syncKilledAfter(homes, home, 2);
     expect(events.filter((e) => e['event'] === 'page')).toHaveLength(2);
     expect(events.some((e) => e['event'] === 'done')).toBe(false);
     const again = await runCli(['sync', '--json', ...SENSORS], { home });
     expect(again.code, again.stderr).toBe(0);
     const start = JSON.parse(again.stdout.split('\n')[0]!) as { resumed: boolean; mode: string };
     expect(start).toMatchObject({ resumed: true, mode: 'full' });
-    const ours = await storeDigest(home);
+    const ours = await storeDigest(homes, home);
     // The undisturbed home has since run an incremental pass too, which changes nothing at frozen time.
-    expect(ours).toEqual(await storeDigest(undisturbed));
+    expect(ours).toEqual(await storeDigest(homes, undisturbed));
   }, 120_000);
 
   it('export: NDJSON and CSV row counts equal the store; CSV has a header row', async () => {
-    const store = SqliteStore.open(join(undisturbed, 'bridge.db'));
+    const store = await homes.open(undisturbed);
     const expected = {
       assets: await store.sync.count('default', 'assets'),
       compliance: await store.sync.count('default', 'compliance'),
@@ -144,7 +152,9 @@ describe('sync, export and demo from the command line', () => {
 
   it('demo works from a clean home: a full sync of every stream, then status', async () => {
     const home = join(tempDir(), 'demo-home');
-    const demo = await runCli(['demo', '--once', '--json'], { home });
+    // A home demo makes itself, with a fresh store of the dialect (PostgreSQL: by its environment).
+    const env = homes.env(await homes.home());
+    const demo = await runCli(['demo', '--once', '--json'], { home, env });
     expect(demo.code, demo.stderr).toBe(0);
     const result = JSON.parse(demo.stdout) as {
       user: string;
@@ -157,7 +167,7 @@ describe('sync, export and demo from the command line', () => {
     expect(result.totals['vulnerabilities']).toBeGreaterThan(3000);
     expect(result.totals['compliance']).toBeGreaterThan(3000 * 10);
     expect(result.totals['sensors']).toBeGreaterThan(3000);
-    const status = await runCli(['status', '--name', 'demo'], { home });
+    const status = await runCli(['status', '--name', 'demo'], { home, env });
     expect(status.code, status.stderr).toBe(0);
   }, 150_000);
 });

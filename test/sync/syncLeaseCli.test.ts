@@ -2,35 +2,33 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { parseDatabaseUrl } from '../../src/store/postgres/databaseUrl.js';
+import { type DialectHomes, dialectHomes } from '../helpers/dialectHomes.js';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
-import { BIN, type CliResult, runCli, tempHome } from '../helpers/runCli.js';
+import { BIN, type CliResult, runCli } from '../helpers/runCli.js';
 import { counts, freezeClock, truth } from '../helpers/syncHarness.js';
+import { DIALECTS } from '../store/dialects.js';
 
-const TRIALS = 30;
+/** Trials per dialect (PostgreSQL's store opens take longer: fewer trials, the same contention). */
+const TRIALS: Record<string, number> = { sqlite: 30, postgres: 10 };
 const SYNC = ['sync', '--full', '--json', '--sensors', 'Online'];
 const HELD =
   /^A sync of "default" is running \(run \d+, (page \d+, )?pid \d+ on host [^)]+\): wait for it with `node bin\/tanium-bridge\.js sync --wait( --home \S+)?`, or try again later\.$/;
 const GATEWAY = '/plugin/products/gateway/graphql';
 
 let h: Harness;
-let home: string;
-let file: string;
 
 beforeAll(async () => {
   // Complete answers: the store is compared with the fleet's whole truth (gaps: realism.test.ts).
   h = await startHarness({ endpoints: 300, seed: 21, realism: 0 });
   freezeClock(h.emulator);
-  home = tempHome();
-  const saved = await runCli(['connect', '--server', h.url], { home, input: h.token });
-  expect(saved.code, saved.stderr).toBe(0);
-  file = join(home, 'bridge.db');
 });
 afterAll(() => h.close());
 
-async function storeState() {
-  const store = SqliteStore.open(file);
+async function storeState(homes: DialectHomes, home: string) {
+  const store = await homes.open(home);
   try {
     return { counts: await counts(store), runs: await store.sync.runs('default', 1000) };
   } finally {
@@ -39,9 +37,14 @@ async function storeState() {
 }
 
 /** Starts the CLI; `done` resolves when it exits. */
-function startCli(args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
+function startCli(
+  homes: DialectHomes,
+  home: string,
+  args: string[],
+): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [BIN, ...args, '--home', home], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...homes.env(home) },
   });
   let stdout = '';
   let stderr = '';
@@ -56,6 +59,73 @@ function startCli(args: string[]): { child: ChildProcess; done: Promise<CliResul
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
   return { child, done };
+}
+
+/**
+ * Makes two syncs plan at the same moment: a third connection holds what the sync lease needs while
+ * both start (SQLite: the write lock; PostgreSQL: the leases table, locked EXCLUSIVE), and lets go once
+ * both wait for it.
+ */
+interface Contention {
+  hold(): Promise<void>;
+  untilBothWaiting(children: ChildProcess[]): Promise<void>;
+  release(): Promise<void>;
+}
+
+function contention(homes: DialectHomes, home: string): Contention {
+  return homes.dialect === 'sqlite' ? sqliteContention(home) : postgresContention(homes.env(home));
+}
+
+function sqliteContention(home: string): Contention {
+  const file = join(home, 'bridge.db');
+  let lock: Database.Database | undefined;
+  return {
+    async hold() {
+      lock = new Database(file, { timeout: 15_000 });
+      lock.exec('BEGIN IMMEDIATE');
+    },
+    async untilBothWaiting(children) {
+      const path = realpathSync(file);
+      await until(() => children.every((c) => hasOpen(c.pid!, path)), 'the syncs never opened the database');
+      // From opening the file to asking for the write lock (migrations) is a few statements.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    },
+    async release() {
+      lock!.exec('COMMIT');
+      lock!.close();
+    },
+  };
+}
+
+function postgresContention(env: Record<string, string>): Contention {
+  const target = parseDatabaseUrl(env['TANIUM_BRIDGE_DB']!);
+  const client = new pg.Client({
+    connectionString: target.connectionString,
+    options: `-c search_path=${target.schema}`,
+  });
+  return {
+    async hold() {
+      await client.connect();
+      await client.query('BEGIN');
+      await client.query('LOCK TABLE leases IN EXCLUSIVE MODE');
+    },
+    async untilBothWaiting() {
+      const waiting = async () =>
+        (
+          await client.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'leases'::regclass AND NOT granted`,
+          )
+        ).rows[0]!.n;
+      for (const deadline = Date.now() + 30_000; (await waiting()) < 2; ) {
+        if (Date.now() > deadline) throw new Error('the syncs never asked for the sync lease');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async release() {
+      await client.query('COMMIT');
+      await client.end();
+    },
+  };
 }
 
 /** Whether a process has the database file open (it is then waiting for the write lock we hold). */
@@ -73,22 +143,20 @@ function hasOpen(pid: number, path: string): boolean {
   }
 }
 
-async function untilBothWaiting(children: ChildProcess[]): Promise<void> {
+async function until(done: () => boolean, failure: string): Promise<void> {
   const deadline = Date.now() + 30_000;
-  const path = realpathSync(file);
-  while (!children.every((c) => hasOpen(c.pid!, path))) {
-    if (Date.now() > deadline) throw new Error('the syncs never opened the database');
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(failure);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  // From opening the file to asking for the write lock (migrations) is a few statements.
-  await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 /** Starts `sync --json` and SIGKILLs it after its first page; resolves with the run id it started. */
-function killedAfterFirstPage(): Promise<number> {
+function killedAfterFirstPage(homes: DialectHomes, home: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...SYNC, '--home', home], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...homes.env(home) },
     });
     let buffer = '';
     let runId = 0;
@@ -106,8 +174,18 @@ function killedAfterFirstPage(): Promise<number> {
   });
 }
 
-describe('two syncs of one connection from two processes at once', () => {
-  it(`${TRIALS} trials with the write lock contended: one pass each, the other reports the lease, the store equals the truth`, async () => {
+describe.each(DIALECTS)('two syncs of one connection from two processes at once ($name)', (dialect) => {
+  const homes = dialectHomes(dialect);
+  const trials = TRIALS[dialect.name]!;
+  let home: string;
+  beforeAll(async () => {
+    home = await homes.home();
+    const saved = await runCli(['connect', '--server', h.url], { home, input: h.token });
+    expect(saved.code, saved.stderr).toBe(0);
+  });
+  afterAll(() => homes.dropAll());
+
+  it(`${TRIALS[dialect.name]} trials with the lease's lock contended: one pass each, the other reports the lease, the store equals the truth`, async () => {
     // Every Gateway page takes at least 300 ms, so the pass outlasts the loser's start.
     const rules = [{ path: GATEWAY, fault: 'latency:300', rate: 1 }];
     expect((await h.call('POST', '/__emulator/faults', { token: null, body: { rules } })).status).toBe(200);
@@ -115,16 +193,14 @@ describe('two syncs of one connection from two processes at once', () => {
     const first = await runCli(SYNC, { home });
     expect(first.code, first.stderr).toBe(0);
     const outcomes: string[] = [];
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const before = (await storeState()).runs.length;
-      // A third connection holds the write lock while both start, so they plan at the same moment.
-      const lock = new Database(file, { timeout: 15_000 });
-      lock.exec('BEGIN IMMEDIATE');
-      const started = [startCli(SYNC), startCli(SYNC)];
+    for (let trial = 0; trial < trials; trial++) {
+      const before = (await storeState(homes, home)).runs.length;
+      const lock = contention(homes, home);
+      await lock.hold();
+      const started = [startCli(homes, home, SYNC), startCli(homes, home, SYNC)];
       const both = Promise.all(started.map((s) => s.done));
-      await untilBothWaiting(started.map((s) => s.child));
-      lock.exec('COMMIT');
-      lock.close();
+      await lock.untilBothWaiting(started.map((s) => s.child));
+      await lock.release();
       const results = await both;
       const codes = results.map((r) => r.code).sort();
       outcomes.push(codes.join('/'));
@@ -133,7 +209,7 @@ describe('two syncs of one connection from two processes at once', () => {
       expect(loser.stderr.trim()).toMatch(HELD);
       // With --json, stdout ends with the error object and holds nothing else (docs/cli.md).
       expect(JSON.parse(loser.stdout)).toMatchObject({ error: { code: 'sync_running' } });
-      const state = await storeState();
+      const state = await storeState(homes, home);
       expect(state.counts).toEqual({
         endpoints: expected.endpoints,
         cveFindings: expected.cveFindings,
@@ -142,14 +218,14 @@ describe('two syncs of one connection from two processes at once', () => {
       const mine = state.runs.slice(0, state.runs.length - before);
       expect(mine.map((r) => r.status)).toEqual(['complete']);
     }
-    expect(outcomes).toEqual(Array(TRIALS).fill('0/75'));
+    expect(outcomes).toEqual(Array(trials).fill('0/75'));
     await h.call('DELETE', '/__emulator/faults', { token: null });
   }, 600_000);
 
   it('a killed sync leaves its run running; the next start marks it interrupted and takes over at once', async () => {
-    const killed = await killedAfterFirstPage();
+    const killed = await killedAfterFirstPage(homes, home);
     expect(killed).toBeGreaterThan(0);
-    expect((await storeState()).runs.find((r) => r.id === killed)?.status).toBe('running');
+    expect((await storeState(homes, home)).runs.find((r) => r.id === killed)?.status).toBe('running');
     const next = await runCli(SYNC, { home });
     expect(next.code, next.stderr).toBe(0);
     const start = JSON.parse(next.stdout.split('\n')[0]!) as {
@@ -158,7 +234,7 @@ describe('two syncs of one connection from two processes at once', () => {
       resumed: boolean;
     };
     expect(start).toMatchObject({ event: 'start', interrupted: [killed], resumed: true });
-    const run = (await storeState()).runs.find((r) => r.id === killed);
+    const run = (await storeState(homes, home)).runs.find((r) => r.id === killed);
     expect(run).toMatchObject({ status: 'interrupted', pages: 1 });
   }, 120_000);
 });
