@@ -83,6 +83,12 @@ function later(a: string | null, b: string | null): string | null {
 }
 
 /**
+ * The database's clock as the ISO text the other times are kept in: a run's heartbeat says when the
+ * database last heard from it, whatever the clock of the machine that runs it says.
+ */
+const DB_NOW = `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
  * Page writers of streams with shared tables hold this advisory lock shared; the sweep of the shared
  * tables holds it alone, so it never removes a CVE or rule that a page being written refers to.
  */
@@ -182,7 +188,7 @@ export class PgSync implements SyncRepository {
   ): Promise<number> {
     const { rows } = await this.session.query<{ id: number }>(
       `INSERT INTO sync_runs (connection, mode, streams, status, started_at, owner, heartbeat_at)
-       VALUES ($1, $2, $3::jsonb, 'running', $4, $5, $4) RETURNING id`,
+       VALUES ($1, $2, $3::jsonb, 'running', $4, $5, ${DB_NOW}) RETURNING id`,
       [connection, mode, JSON.stringify(streams), now, owner ?? null],
     );
     return rows[0]!.id;
@@ -220,11 +226,12 @@ export class PgSync implements SyncRepository {
     return rows[0] && runRecord(rows[0]);
   }
 
-  async heartbeat(id: number, now: string): Promise<void> {
-    await this.session.query(`UPDATE sync_runs SET heartbeat_at = $1 WHERE id = $2 AND status = 'running'`, [
-      now,
-      id,
-    ]);
+  /** The heartbeat is the database's clock (DB_NOW), not the caller's `now`. */
+  async heartbeat(id: number, _now: string): Promise<void> {
+    await this.session.query(
+      `UPDATE sync_runs SET heartbeat_at = ${DB_NOW} WHERE id = $1 AND status = 'running'`,
+      [id],
+    );
   }
 
   async runs(connection: string, limit: number): Promise<SyncRunRecord[]> {
@@ -324,7 +331,7 @@ export class PgSync implements SyncRepository {
             UPDATE sync_checkpoints SET cursor = $1, resume_key = coalesce($2, resume_key), pass_max_seen = $3,
               page_size = $4, pages = $5, run_id = $6, updated_at = $7
             WHERE connection = $8 AND stream = ANY($9::text[]) AND generation = $10)
-          UPDATE sync_runs SET pages = $5, heartbeat_at = $7 WHERE id = $6`,
+          UPDATE sync_runs SET pages = $5, heartbeat_at = ${DB_NOW} WHERE id = $6`,
         values: [
           page.cursor,
           page.resumeKey ?? null,
@@ -347,7 +354,7 @@ export class PgSync implements SyncRepository {
    * times, in one lease-checked transaction; a time never moves backwards (RFC 3339 strings of one
    * format compare in time order).
    */
-  touchSeen(touch: SeenTouch, now: string): Promise<number> {
+  touchSeen(touch: SeenTouch, _now: string): Promise<number> {
     return this.session.atomic(async (client) => {
       await checkLease(client, touch.lease, `the check-ins of run ${touch.runId} were not recorded`);
       const ids = touch.seen.map((s) => s.endpointId);
@@ -374,7 +381,7 @@ export class PgSync implements SyncRepository {
              AND (t.checked_at IS NULL OR t.checked_at < s.seen)`,
           [touch.connection, ids, seen, scoped, [...touch.sensors]],
         );
-      await client.query('UPDATE sync_runs SET heartbeat_at = $1 WHERE id = $2', [now, touch.runId]);
+      await client.query(`UPDATE sync_runs SET heartbeat_at = ${DB_NOW} WHERE id = $1`, [touch.runId]);
       return touched;
     });
   }
