@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_CONNECTION, validateConnectionName } from '../connections/name.js';
 import type { StreamName } from '../streams/index.js';
 import { formatSummary } from '../sync/format.js';
+import { DEFAULT_PARTITIONS, MAX_PARTITIONS } from '../sync/partitions.js';
 import { withConnections } from './context.js';
 import type { GlobalOptions } from './output.js';
 import { DEFAULT_WAIT, runSyncCommand, SYNC_RUNNING_EXIT } from './syncCommand.js';
@@ -17,6 +18,7 @@ interface SyncOptions {
   bodyTimeout?: string;
   timeout?: string;
   wait?: string | true;
+  parallel?: string;
 }
 
 /** `tanium-bridge sync`: assets, vulnerabilities, compliance and sensors into the store (docs/sync.md). */
@@ -37,6 +39,10 @@ export function registerSync(program: Command): void {
     .option('--body-timeout <seconds>', 'give up on a response body that stalls longer (default 30); saved')
     .option('--timeout <seconds>', 'both request timeouts for this run only')
     .option(
+      '--parallel <k>',
+      `read a full pass as K disjoint collections at once, 1 to ${MAX_PARTITIONS} (default: up to ${DEFAULT_PARTITIONS}, chosen from latency and CPU; 1: one collection)`,
+    )
+    .option(
       '--wait [duration]',
       `when another sync of this connection is running, wait for it (default ${DEFAULT_WAIT}) instead of exiting ${SYNC_RUNNING_EXIT}`,
     )
@@ -56,6 +62,7 @@ export function registerSync(program: Command): void {
           ...(options.bodyTimeout === undefined ? {} : { bodyTimeout: options.bodyTimeout }),
           ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
           ...(options.wait === undefined ? {} : { wait: options.wait }),
+          ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
         });
         if (global.json) return; // the last JSON line was the `done` event with the summary
         const totals: Partial<Record<StreamName, number>> = {};

@@ -2,9 +2,10 @@ import cliProgress from 'cli-progress';
 import { parseDuration } from '../common/duration.js';
 import type { ConnectionContext } from '../connections/connections.js';
 import type { SyncEvent, SyncSummary } from '../sync/events.js';
+import { MAX_PARTITIONS } from '../sync/partitions.js';
 import { type SettingsChange, syncConnection } from '../sync/service.js';
 import { printJson } from './output.js';
-import { parseSeconds } from './parseNumber.js';
+import { parseSeconds, parseWhole } from './parseNumber.js';
 
 /** Exit code of `sync` when another process is syncing the connection (EX_TEMPFAIL: try again later). */
 export const SYNC_RUNNING_EXIT = 75;
@@ -37,6 +38,8 @@ export interface SyncCommandOptions {
   timeout?: string;
   /** `--wait [duration]`: wait for a sync of the connection that is running (true: the default wait). */
   wait?: string | true;
+  /** `--parallel K`: a new full pass read as K disjoint collections (1 to MAX_PARTITIONS). */
+  parallel?: string;
   json: boolean;
 }
 
@@ -125,6 +128,9 @@ export async function runSyncCommand(
       settings: settingsChange(options),
       timeoutMs,
       waitMs,
+      ...(options.parallel === undefined
+        ? {}
+        : { parallel: parseWhole(options.parallel, '--parallel', 1, MAX_PARTITIONS) }),
       onEvent: (event) => {
         if (options.json) printJson(event);
         else if (event.event === 'warning') process.stderr.write(`Warning: ${event.message}\n`);

@@ -49,6 +49,24 @@ export interface Checkpoint {
   runId: number;
   lastFullAt: string | null;
   updatedAt: string;
+  /**
+   * The disjoint collections the pass reads at once (docs/sync.md, "Parallel cursors"); 1: one
+   * collection, whose position is `cursor` and `resumeKey` above.
+   */
+  partitions: number;
+  /** With partitions: each partition that committed a page in this pass, with its own position. */
+  parts: PartitionCheckpoint[];
+}
+
+/** Where one partition of a partitioned pass stands (its last committed page). */
+export interface PartitionCheckpoint {
+  part: number;
+  /** The partition's Gateway cursor after its last committed page; null once its last page is in. */
+  cursor: string | null;
+  /** The last endpoint id the partition committed (it reads in id order). */
+  resumeKey: string | null;
+  pages: number;
+  done: boolean;
 }
 
 /** One page, written with its checkpoint in one transaction. */
@@ -67,6 +85,11 @@ export interface PageWrite {
   pages: number;
   /** The sync lease the writer holds: checked and renewed in the page's transaction. */
   lease?: LeaseClaim;
+  /**
+   * A page of one partition of a partitioned pass: `cursor` and `resumeKey` are that partition's
+   * (its checkpoint, done once `cursor` is null); `pages` stays the pass's page count.
+   */
+  partition?: { part: number; pages: number };
 }
 
 /**
@@ -165,13 +188,14 @@ export interface SyncRepository {
   /** One run of the connection by its id, if it exists. */
   runById(connection: string, id: number): Promise<SyncRunRecord | undefined>;
   /**
-   * Starts a pass (a new collection) for these streams: a fresh generation, status running, no cursor.
-   * Earlier watermarks and counters are kept. Returns the generation.
+   * Starts a pass (a new collection) for these streams: a fresh generation, status running, no cursor,
+   * `partitions` collections (default 1) with no partition position yet. Earlier watermarks and
+   * counters are kept. Returns the generation.
    */
   beginPass(
     connection: string,
     streams: readonly StreamName[],
-    pass: { mode: PassMode; since: string | null; runId: number; pageSize: number },
+    pass: { mode: PassMode; since: string | null; runId: number; pageSize: number; partitions?: number },
     now: string,
   ): Promise<number>;
   /**

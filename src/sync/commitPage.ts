@@ -15,6 +15,8 @@ export interface PagePosition {
   cursor: string | null;
   passMaxSeen: string | null;
   pageSize: number;
+  /** A partitioned pass's page: its partition and that partition's page count (the checkpoint's). */
+  partition?: { part: number; pages: number };
 }
 
 /**

@@ -19,6 +19,8 @@ export interface SyncSummary {
   resumes: number;
   /** Times the pass had to begin again (the tenant refused the id order, or nothing was committed). */
   restarts: number;
+  /** The disjoint collections the pass was read as (parallel cursors; absent or 1: one). */
+  partitions?: number;
   durationMs: number;
   streams: Partial<Record<StreamName, StreamSummary>>;
   /** Streams not synced, with the reason (no sensors chosen). */
@@ -62,6 +64,8 @@ export type SyncEvent =
   | {
       event: 'page';
       page: number;
+      /** The partition the page came from (a pass read as parallel cursors, docs/sync.md). */
+      partition?: number;
       endpoints: number;
       rows: number;
       totalRecords: number | null;

@@ -6,6 +6,7 @@ import { isCursorGone } from './cursorGone.js';
 import type { SyncEvent } from './events.js';
 import type { HeldLease } from './lease.js';
 import type { PageSizer } from './pageSize.js';
+import { withPartition } from './partitions.js';
 import { endpointsQuery, ID_ORDER, passFilter } from './query.js';
 
 /** What the runner needs from the SDK client. */
@@ -39,6 +40,8 @@ export interface ReaderOptions {
   changes?: ((options: StreamOptions) => Record<string, unknown>) | undefined;
   /** A fixed query (the check-in pass's) instead of the streams' selections. */
   query?: string;
+  /** The partition of a partitioned pass this reader reads (src/sync/partitions.ts); absent: all. */
+  partition?: Record<string, unknown> | null;
   emit: (event: SyncEvent) => void;
   /**
    * The Gateway refused the query (a field, type or argument it does not have): read the tenant's
@@ -247,10 +250,13 @@ export class PageReader {
       first: this.o.sizer.size,
       after: cursor,
       // A new collection (no cursor) starts after the last id committed, when there is one.
-      filter: passFilter(
-        this.o.since,
-        cursor === null && this.#sorted ? this.#afterId : null,
-        this.#changes ? this.#changes(this.o.streamOptions) : null,
+      filter: withPartition(
+        passFilter(
+          this.o.since,
+          cursor === null && this.#sorted ? this.#afterId : null,
+          this.#changes ? this.#changes(this.o.streamOptions) : null,
+        ),
+        this.o.partition ?? null,
       ),
       sort: this.#sorted ? ID_ORDER : null,
     };

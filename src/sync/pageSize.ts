@@ -34,7 +34,7 @@ export class PageSizer {
 
   constructor(
     initial: number,
-    readonly options: PageSizeOptions = DEFAULT_PAGE_SIZE,
+    public options: PageSizeOptions = DEFAULT_PAGE_SIZE,
   ) {
     this.#size = this.#clamp(initial);
   }
@@ -64,6 +64,15 @@ export class PageSizer {
     if (previous && previous.size < asked && rate < previous.rate * PAYING_GAIN) this.#settled = true;
     const grow = !this.#settled && ms < this.options.budgetMs / 2;
     this.#size = this.#clamp(grow ? asked * 2 : asked);
+  }
+
+  /**
+   * Caps the rows of a page anew (parallel cursors: with n partitions reading at once, n+1 pages may be
+   * in memory, so each gets a share of the row cap); the size shrinks to fit at once.
+   */
+  limitRows(maxRowsPerPage: number): void {
+    this.options = { ...this.options, maxRowsPerPage };
+    this.#size = this.#clamp(this.#size);
   }
 
   /** After a failed page (the SDK already retried): ask for less. */

@@ -1,4 +1,4 @@
-import type { Checkpoint, PassMode, SyncSettings } from '../store/sync.js';
+import type { Checkpoint, PartitionCheckpoint, PassMode, SyncSettings } from '../store/sync.js';
 import type { StreamName } from '../streams/stream.js';
 
 /** What the next pass is: a resumed one, or a new full or incremental one, and why. */
@@ -14,6 +14,9 @@ export interface PassPlan {
     resumeKey: string | null;
     pages: number;
     passMaxSeen: string | null;
+    /** The disjoint collections the pass reads (1: one), and the positions of those begun. */
+    partitions: number;
+    parts: PartitionCheckpoint[];
   };
   pageSize: number | undefined;
 }
@@ -40,7 +43,8 @@ export function planPass(
         c.status === 'running' &&
         c.generation === first.generation &&
         c.mode === first.mode &&
-        c.cursor === first.cursor,
+        c.cursor === first.cursor &&
+        c.partitions === first.partitions,
     );
   if (resumable && first && (!full || first.mode === 'full')) {
     return {
@@ -53,6 +57,8 @@ export function planPass(
         resumeKey: first.resumeKey,
         pages: first.pages,
         passMaxSeen: first.passMaxSeen,
+        partitions: first.partitions,
+        parts: first.parts,
       },
       pageSize,
     };

@@ -11,6 +11,8 @@ import { completePass, finishRun } from './finishRun.js';
 import { SYNC_LEASE_TTL_MS } from './lease.js';
 import { mapPage, PassStartSeen } from './mapPage.js';
 import { DEFAULT_PAGE_SIZE, type PageSizeOptions, PageSizer } from './pageSize.js';
+import { DEFAULT_PARTITIONS } from './partitions.js';
+import { readPartitions } from './readPartitions.js';
 import { type StartedRun, startRun } from './startRun.js';
 import { readStreamPlan, requireRunnable } from './streamPlan.js';
 
@@ -38,6 +40,12 @@ export interface RunSyncOptions {
   leaseTtlMs?: number;
   /** Stops the run after the page being stored commits (shutdown, cancel): the next run resumes there. */
   signal?: AbortSignal;
+  /**
+   * Parallel cursors (docs/sync.md): a new full pass is read as this many disjoint collections at
+   * once (1: one collection). Absent: split in DEFAULT_PARTITIONS, opened as latency and CPU allow.
+   * A resumed pass keeps its split.
+   */
+  parallel?: number;
 }
 
 /** The run was asked to stop after a committed page (shutdown, cancel); the next run resumes there. */
@@ -104,6 +112,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
       settings,
       full: options.full === true,
       pageSize: (plan) => new PageSizer(plan.pageSize ?? sizeOptions.min, sizeOptions).size,
+      partitions: (plan) => (plan.mode === 'full' ? (options.parallel ?? DEFAULT_PARTITIONS) : 1),
       now,
       ttlMs: options.leaseTtlMs ?? SYNC_LEASE_TTL_MS,
     },
@@ -111,6 +120,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     (holder) => emit({ event: 'waiting', holder }),
   );
   const summary = newSummary(connection, run, skipped);
+  if (run.partitions > 1) summary.partitions = run.partitions;
   const started = performance.now();
   const totals = new Map<StreamName, StreamSummary>(
     active.map((s) => [
@@ -147,7 +157,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     const written: string[] | undefined = run.plan.mode === 'incremental' ? [] : undefined;
     const checkInRequest = checkInPass(options, run, active, settings, sizeOptions, emit, now);
     const checkIns = checkInRequest && (await readCheckIns(checkInRequest));
-    const pass = await readPass(options, run, {
+    const read = run.partitions > 1 ? partitioned(run.partitions) : readPass;
+    const pass = await read(options, run, {
       active,
       skipped,
       totals,
@@ -222,7 +233,11 @@ function checkInPass(
   };
 }
 
-interface PassState {
+/** Reads a pass as `partitions` disjoint collections (src/sync/readPartitions.ts). */
+const partitioned = (partitions: number) => (options: RunSyncOptions, run: StartedRun, s: PassState) =>
+  readPartitions(options, run, s, partitions, (pages) => new SyncInterrupted(pages));
+
+export interface PassState {
   active: StreamName[];
   skipped: SyncSummary['skipped'];
   totals: Map<StreamName, StreamSummary>;

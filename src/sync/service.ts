@@ -37,6 +37,8 @@ export interface SyncRequest {
   onEvent?: ((event: SyncEvent) => void) | undefined;
   /** Stops the run at the next page boundary; what was committed stays and the next run resumes. */
   signal?: AbortSignal | undefined;
+  /** Parallel cursors: a new full pass read as this many disjoint collections (default: chosen). */
+  parallel?: number | undefined;
 }
 
 export function parseStreamList(names: readonly string[] | undefined): StreamName[] {
@@ -163,6 +165,7 @@ export async function syncConnection(
       waitMs: request.waitMs ?? 0,
       ...(request.onEvent ? { onEvent: request.onEvent } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.parallel === undefined ? {} : { parallel: request.parallel }),
     });
   } catch (error) {
     throw syncProblem(name, error);

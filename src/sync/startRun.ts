@@ -16,6 +16,8 @@ export interface StartRequest {
   full: boolean;
   /** The page size a new pass records (the first page's). */
   pageSize: (plan: PassPlan) => number;
+  /** The disjoint collections a new pass is read as (parallel cursors; 1: one). */
+  partitions: (plan: PassPlan) => number;
   now: () => string;
   ttlMs: number;
 }
@@ -26,6 +28,8 @@ export interface StartedRun {
   lease: HeldLease;
   plan: PassPlan;
   generation: number;
+  /** The disjoint collections the pass is read as: a resumed pass's own split, else the new one's. */
+  partitions: number;
   /** Runs left `running` by dead processes, marked interrupted by this start. */
   interrupted: number[];
 }
@@ -61,16 +65,17 @@ async function planAndBegin(tx: StoreTx, request: StartRequest, owner: string): 
   const interrupted = await tx.sync.interruptRuns(connection, INTERRUPTED_REASON, now);
   const plan = planPass(await tx.sync.checkpoints(connection), streams, request.settings, request.full);
   const runId = await tx.sync.startRun(connection, plan.mode, streams, now, owner);
+  const partitions = plan.resume?.partitions ?? request.partitions(plan);
   const generation =
     plan.resume?.generation ??
     (await tx.sync.beginPass(
       connection,
       streams,
-      { mode: plan.mode, since: plan.since, runId, pageSize: request.pageSize(plan) },
+      { mode: plan.mode, since: plan.since, runId, pageSize: request.pageSize(plan), partitions },
       now,
     ));
   const lease = new HeldLease(request.store, syncLeaseKey(connection), owner, request.ttlMs, runId);
-  return { runId, lease, plan, generation, interrupted };
+  return { runId, lease, plan, generation, partitions, interrupted };
 }
 
 /**

@@ -18,6 +18,8 @@ import { DIALECTS } from '../store/dialects.js';
 const ENDPOINTS = 1500;
 const GATEWAY = '/plugin/products/gateway/graphql';
 const PAGE = { min: 50, max: 50 };
+/** One collection: these tests count its pages (partitioned passes: parallelCursors.test.ts). */
+const ONE = { pageSize: PAGE, parallel: 1 };
 
 interface Stats {
   faults: { total: number; byKind: Record<string, number> };
@@ -70,7 +72,7 @@ describe.each(DIALECTS)('a sync against a Gateway that misbehaves ($name)', (dia
       const t = await syncTarget(h.emulator, h.url, dialect);
       try {
         const events: SyncEvent[] = [];
-        const summary = await t.sync({ pageSize: PAGE, onEvent: (e) => events.push(e) });
+        const summary = await t.sync({ ...ONE, onEvent: (e) => events.push(e) });
         const resumes = events.filter((e) => e.event === 'resume');
         expect((await faultStats()).byKind['expire-cursor']).toBe(resumes.length);
         expect(summary.resumes).toBe(resumes.length);
@@ -93,7 +95,7 @@ describe.each(DIALECTS)('a sync against a Gateway that misbehaves ($name)', (dia
       await install([{ path: GATEWAY, fault: 'graphql-error', rate: 0.05 }]);
       const t = await syncTarget(h.emulator, h.url, dialect);
       try {
-        const summary = await t.sync({ pageSize: PAGE });
+        const summary = await t.sync(ONE);
         expect((await faultStats()).byKind['graphql-error']).toBeGreaterThan(0);
         expect(summary.pages).toBe(ENDPOINTS / PAGE.max);
         await expectTruth(t);

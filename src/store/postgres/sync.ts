@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import { STREAMS } from '../../streams/index.js';
 import type { Quarantined, StreamName, StreamRecord } from '../../streams/stream.js';
 import { type LeaseClaim, LeaseLostError } from '../leases.js';
+import { PartitionsOpenError } from '../partitionsOpen.js';
 import {
   type Checkpoint,
   DEFAULT_SYNC_SETTINGS,
@@ -37,6 +38,16 @@ interface CheckpointRow {
   run_id: number;
   last_full_at: string | null;
   updated_at: string;
+  partitions: number;
+}
+
+interface PartitionRow {
+  stream: StreamName;
+  part: number;
+  cursor: string | null;
+  resume_key: string | null;
+  pages: number;
+  done: boolean;
 }
 
 interface RunRow {
@@ -160,6 +171,15 @@ export class PgSync implements SyncRepository {
       'SELECT * FROM sync_checkpoints WHERE connection = $1 ORDER BY stream',
       [connection],
     );
+    const parts = (
+      await this.session.query<PartitionRow>(
+        `SELECT p.stream, p.part, p.cursor, p.resume_key, p.pages, p.done FROM sync_partitions p
+         JOIN sync_checkpoints c ON c.connection = p.connection AND c.stream = p.stream
+           AND c.generation = p.generation
+         WHERE p.connection = $1 ORDER BY p.stream, p.part`,
+        [connection],
+      )
+    ).rows;
     return rows.map((row) => ({
       stream: row.stream,
       generation: row.generation,
@@ -176,6 +196,16 @@ export class PgSync implements SyncRepository {
       runId: row.run_id,
       lastFullAt: row.last_full_at,
       updatedAt: row.updated_at,
+      partitions: row.partitions,
+      parts: parts
+        .filter((p) => p.stream === row.stream)
+        .map((p) => ({
+          part: p.part,
+          cursor: p.cursor,
+          resumeKey: p.resume_key,
+          pages: p.pages,
+          done: p.done,
+        })),
     }));
   }
 
@@ -253,7 +283,7 @@ export class PgSync implements SyncRepository {
   beginPass(
     connection: string,
     streams: readonly StreamName[],
-    pass: { mode: PassMode; since: string | null; runId: number; pageSize: number },
+    pass: { mode: PassMode; since: string | null; runId: number; pageSize: number; partitions?: number },
     now: string,
   ): Promise<number> {
     return this.session.atomic(async (client) => {
@@ -265,14 +295,29 @@ export class PgSync implements SyncRepository {
       const next = rows[0]!.next;
       await client.query(
         `INSERT INTO sync_checkpoints (connection, stream, generation, mode, status, cursor, resume_key,
-           since, pass_max_seen, page_size, pages, run_id, updated_at)
-         SELECT $1, stream, $2, $3, 'running', NULL, NULL, $4, NULL, $5, 0, $6, $7 FROM unnest($8::text[]) AS stream
+           since, pass_max_seen, page_size, pages, run_id, updated_at, partitions)
+         SELECT $1, stream, $2, $3, 'running', NULL, NULL, $4, NULL, $5, 0, $6, $7, $9
+         FROM unnest($8::text[]) AS stream
          ON CONFLICT (connection, stream) DO UPDATE SET generation = excluded.generation,
            mode = excluded.mode, status = 'running', cursor = NULL, resume_key = NULL, since = excluded.since,
            pass_max_seen = NULL, page_size = excluded.page_size, pages = 0, run_id = excluded.run_id,
-           updated_at = excluded.updated_at`,
-        [connection, next, pass.mode, pass.since, pass.pageSize, pass.runId, now, [...new Set(streams)]],
+           updated_at = excluded.updated_at, partitions = excluded.partitions`,
+        [
+          connection,
+          next,
+          pass.mode,
+          pass.since,
+          pass.pageSize,
+          pass.runId,
+          now,
+          [...new Set(streams)],
+          pass.partitions ?? 1,
+        ],
       );
+      await client.query('DELETE FROM sync_partitions WHERE connection = $1 AND stream = ANY($2::text[])', [
+        connection,
+        [...new Set(streams)],
+      ]);
       return next;
     });
   }
@@ -333,8 +378,9 @@ export class PgSync implements SyncRepository {
             WHERE connection = $8 AND stream = ANY($9::text[]) AND generation = $10)
           UPDATE sync_runs SET pages = $5, heartbeat_at = ${DB_NOW} WHERE id = $6`,
         values: [
-          page.cursor,
-          page.resumeKey ?? null,
+          // A partition's position is its own; the pass's cursor stays unset (the partitions decide).
+          page.partition ? null : page.cursor,
+          page.partition ? null : (page.resumeKey ?? null),
           page.passMaxSeen,
           page.pageSize,
           page.pages,
@@ -345,6 +391,7 @@ export class PgSync implements SyncRepository {
           generation,
         ],
       });
+      if (page.partition) await writePartition(client, page, page.partition);
       return result;
     });
   }
@@ -430,6 +477,7 @@ export class PgSync implements SyncRepository {
         await client.query('SELECT pg_advisory_xact_lock($1)', [SHARED_TABLES_LOCK]);
         await client.query(`SELECT nextval('shared_sweeps')`);
       }
+      await closePartitions(client, connection, streams, pass.generation);
       for (const stream of streams) {
         removed[stream] = 0;
         if (full) {
@@ -533,4 +581,55 @@ async function quarantine(
       ],
     );
   return records.length;
+}
+
+/** Upserts a partitioned page's position for every stream of the page (the page's transaction). */
+async function writePartition(
+  client: PoolClient,
+  page: PageWrite,
+  part: { part: number; pages: number },
+): Promise<void> {
+  await client.query({
+    name: 'tb.sync.partitionPosition',
+    text: `INSERT INTO sync_partitions (connection, stream, part, generation, cursor, resume_key, pages, done)
+      SELECT $1, stream, $2, $3, $4, $5, $6, $7 FROM unnest($8::text[]) AS stream
+      ON CONFLICT (connection, stream, part) DO UPDATE SET generation = excluded.generation,
+        cursor = excluded.cursor, resume_key = coalesce(excluded.resume_key, sync_partitions.resume_key),
+        pages = excluded.pages, done = excluded.done`,
+    values: [
+      page.connection,
+      part.part,
+      page.generation,
+      page.cursor,
+      page.resumeKey ?? null,
+      part.pages,
+      page.cursor === null,
+      page.streams.map((s) => s.name),
+    ],
+  });
+}
+
+/**
+ * Before a pass completes: every partition of a partitioned pass must have read its last page (else
+ * PartitionsOpenError, nothing swept); then the partition positions are cleared.
+ */
+async function closePartitions(
+  client: PoolClient,
+  connection: string,
+  streams: readonly StreamName[],
+  generation: number,
+): Promise<void> {
+  const { rows } = await client.query<{ stream: string; open: number }>(
+    `SELECT c.stream, c.partitions - (SELECT count(*) FROM sync_partitions p WHERE p.connection = c.connection
+       AND p.stream = c.stream AND p.generation = c.generation AND p.done)::int AS open
+     FROM sync_checkpoints c
+     WHERE c.connection = $1 AND c.stream = ANY($2::text[]) AND c.generation = $3 AND c.partitions > 1`,
+    [connection, [...streams], generation],
+  );
+  const open = rows.find((row) => row.open > 0);
+  if (open) throw new PartitionsOpenError(open.stream, open.open);
+  await client.query('DELETE FROM sync_partitions WHERE connection = $1 AND stream = ANY($2::text[])', [
+    connection,
+    [...streams],
+  ]);
 }

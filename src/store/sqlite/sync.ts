@@ -8,6 +8,7 @@ import {
   type StreamRecord,
 } from '../../streams/stream.js';
 import { type LeaseClaim, LeaseLostError } from '../leases.js';
+import { PartitionsOpenError } from '../partitionsOpen.js';
 import {
   type Checkpoint,
   DEFAULT_SYNC_SETTINGS,
@@ -44,6 +45,16 @@ interface CheckpointRow {
   run_id: number;
   last_full_at: string | null;
   updated_at: string;
+  partitions: number;
+}
+
+interface PartitionRow {
+  stream: StreamName;
+  part: number;
+  cursor: string | null;
+  resume_key: string | null;
+  pages: number;
+  done: number;
 }
 
 interface RunRow {
@@ -168,8 +179,14 @@ export class SqliteSync implements SyncRepository {
   }
 
   checkpoints(connection: string): Promise<Checkpoint[]> {
-    return this.run(() =>
-      (
+    return this.run(() => {
+      const parts = this.#stmt(
+        `SELECT p.stream, p.part, p.cursor, p.resume_key, p.pages, p.done FROM sync_partitions p
+         JOIN sync_checkpoints c ON c.connection = p.connection AND c.stream = p.stream
+           AND c.generation = p.generation
+         WHERE p.connection = ? ORDER BY p.stream, p.part`,
+      ).all(connection) as PartitionRow[];
+      return (
         this.#stmt('SELECT * FROM sync_checkpoints WHERE connection = ? ORDER BY stream').all(
           connection,
         ) as CheckpointRow[]
@@ -189,8 +206,18 @@ export class SqliteSync implements SyncRepository {
         runId: row.run_id,
         lastFullAt: row.last_full_at,
         updatedAt: row.updated_at,
-      })),
-    );
+        partitions: row.partitions,
+        parts: parts
+          .filter((p) => p.stream === row.stream)
+          .map((p) => ({
+            part: p.part,
+            cursor: p.cursor,
+            resumeKey: p.resume_key,
+            pages: p.pages,
+            done: p.done === 1,
+          })),
+      }));
+    });
   }
 
   startRun(
@@ -275,7 +302,7 @@ export class SqliteSync implements SyncRepository {
   beginPass(
     connection: string,
     streams: readonly StreamName[],
-    pass: { mode: PassMode; since: string | null; runId: number; pageSize: number },
+    pass: { mode: PassMode; since: string | null; runId: number; pageSize: number; partitions?: number },
     now: string,
   ): Promise<number> {
     return this.run(() =>
@@ -285,15 +312,19 @@ export class SqliteSync implements SyncRepository {
         ).get(connection) as { next: number };
         const upsert = this.#stmt(
           `INSERT INTO sync_checkpoints (connection, stream, generation, mode, status, cursor, resume_key,
-             since, pass_max_seen, page_size, pages, run_id, updated_at)
-           VALUES (?, ?, ?, ?, 'running', NULL, NULL, ?, NULL, ?, 0, ?, ?)
+             since, pass_max_seen, page_size, pages, run_id, updated_at, partitions)
+           VALUES (?, ?, ?, ?, 'running', NULL, NULL, ?, NULL, ?, 0, ?, ?, ?)
            ON CONFLICT (connection, stream) DO UPDATE SET generation = excluded.generation,
              mode = excluded.mode, status = 'running', cursor = NULL, resume_key = NULL, since = excluded.since,
              pass_max_seen = NULL, page_size = excluded.page_size, pages = 0, run_id = excluded.run_id,
-             updated_at = excluded.updated_at`,
+             updated_at = excluded.updated_at, partitions = excluded.partitions`,
         );
-        for (const stream of streams)
-          upsert.run(connection, stream, next, pass.mode, pass.since, pass.pageSize, pass.runId, now);
+        const clear = this.#stmt('DELETE FROM sync_partitions WHERE connection = ? AND stream = ?');
+        for (const stream of streams) {
+          const k = pass.partitions ?? 1;
+          upsert.run(connection, stream, next, pass.mode, pass.since, pass.pageSize, pass.runId, now, k);
+          clear.run(connection, stream);
+        }
         return next;
       }),
     );
@@ -324,10 +355,13 @@ export class SqliteSync implements SyncRepository {
                page_size = ?, pages = ?, run_id = ?, updated_at = ?
              WHERE connection = ? AND stream = ? AND generation = ?`,
           );
+          // A partition's position is its own; the pass's cursor stays unset (the partitions decide).
+          const part = page.partition;
+          if (part) this.#writePartition(page, part);
           for (const { name } of page.streams)
             checkpoint.run(
-              page.cursor,
-              page.resumeKey ?? null,
+              part ? null : page.cursor,
+              part ? null : (page.resumeKey ?? null),
               page.passMaxSeen,
               page.pageSize,
               page.pages,
@@ -378,6 +412,28 @@ export class SqliteSync implements SyncRepository {
         return touched;
       }),
     );
+  }
+
+  /** Upserts the page's partition position for every stream of the page (same transaction). */
+  #writePartition(page: PageWrite, part: { part: number; pages: number }): void {
+    const upsert = this.#stmt(
+      `INSERT INTO sync_partitions (connection, stream, part, generation, cursor, resume_key, pages, done)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (connection, stream, part) DO UPDATE SET generation = excluded.generation,
+         cursor = excluded.cursor, resume_key = coalesce(excluded.resume_key, resume_key),
+         pages = excluded.pages, done = excluded.done`,
+    );
+    for (const { name } of page.streams)
+      upsert.run(
+        page.connection,
+        name,
+        part.part,
+        page.generation,
+        page.cursor,
+        page.resumeKey ?? null,
+        part.pages,
+        page.cursor === null ? 1 : 0,
+      );
   }
 
   idle(): Promise<void> {
@@ -452,6 +508,18 @@ export class SqliteSync implements SyncRepository {
             `UPDATE sync_checkpoints SET status = 'complete', cursor = NULL, resume_key = NULL, watermark = ?, incrementals = ?,
              last_full_at = ?, updated_at = ? WHERE connection = ? AND stream = ? AND generation = ?`,
           );
+          const unfinished = this.#stmt(
+            `SELECT c.partitions - (SELECT count(*) FROM sync_partitions p WHERE p.connection = c.connection
+               AND p.stream = c.stream AND p.generation = c.generation AND p.done = 1) AS open
+             FROM sync_checkpoints c WHERE c.connection = ? AND c.stream = ? AND c.generation = ? AND c.partitions > 1`,
+          );
+          const clear = this.#stmt('DELETE FROM sync_partitions WHERE connection = ? AND stream = ?');
+          for (const stream of streams) {
+            const open = (unfinished.get(connection, stream, pass.generation) as { open: number } | undefined)
+              ?.open;
+            if (open !== undefined && open > 0) throw new PartitionsOpenError(stream, open);
+            clear.run(connection, stream);
+          }
           for (const stream of streams) {
             removed[stream] = 0;
             if (pass.mode === 'full') {

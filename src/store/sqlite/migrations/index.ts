@@ -14,6 +14,7 @@ import { migration012 } from './012_posture.js';
 import { migration013 } from './013_posture_groups.js';
 import { migration014 } from './014_cloudflare_settings.js';
 import { migration015 } from './015_forget_connection_data.js';
+import { migration016 } from './016_sync_partitions.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -32,6 +33,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration013,
   migration014,
   migration015,
+  migration016,
 ];
 
 assertOrdered(sqliteMigrations);
