@@ -93,6 +93,8 @@ async function worker(kind, url, token) {
     const rssAt = [];
     let waitMs = 0;
     let storeMs = 0;
+    // `sync:K`: parallel cursors pinned to K (`sync --parallel K`); `sync`: the default (chosen).
+    const parallel = kind.startsWith('sync:') ? Number(kind.slice(5)) : undefined;
     const summary = await runSync({
       store,
       client,
@@ -100,6 +102,7 @@ async function worker(kind, url, token) {
       streams: STREAMS,
       full: true,
       pageSize: MAX_ROWS,
+      ...(parallel === undefined ? {} : { parallel }),
       onEvent: (event) => {
         if (event.event === 'page') {
           sample();

@@ -163,7 +163,7 @@ describe.each(DIALECTS)('parallel cursors on $name', (dialect) => {
     expect(checkpoints.map((c) => [c.status, c.partitions, c.parts.length])).toEqual(
       ALL.map(() => ['complete', 4, 0]),
     );
-  }, 120_000);
+  }, 300_000);
 
   it('a cursor expiring in one partition: that partition continues after its own last id, the others keep their cursors', async () => {
     const sync = await connection('expiry');
@@ -183,7 +183,7 @@ describe.each(DIALECTS)('parallel cursors on $name', (dialect) => {
     expect(new Set(own).size).toBe(own.length);
     expectDisjoint(r.reads);
     expect(await digest(store, 'expiry')).toEqual(clean);
-  }, 120_000);
+  }, 300_000);
 
   it('a record refused in one partition is quarantined there; the pass completes and the rest is stored', async () => {
     const sync = await connection('quarantine');
@@ -206,7 +206,7 @@ describe.each(DIALECTS)('parallel cursors on $name', (dialect) => {
     // The next full pass, with an intact answer, stores it.
     await sync({ parallel: 4, full: true });
     expect(await digest(store, 'quarantine')).toEqual(clean);
-  }, 180_000);
+  }, 300_000);
 
   it('endpoints joining and leaving during a K=4 pass: read at most once, by their own partition; the next pass settles them', async () => {
     // An emulator of its own: its clock moves on during the pass.
@@ -223,7 +223,7 @@ describe.each(DIALECTS)('parallel cursors on $name', (dialect) => {
       await ownClient.close();
       await own.close();
     }
-  }, 240_000);
+  }, 300_000);
 
   async function churnPass(own: Harness, ownClient: TaniumClient) {
     const sync = await connection('churn');
