@@ -101,7 +101,6 @@ export async function readPartitions(
   };
   for (const p of all) if (p.started) listen(p);
   const openMore = () => {
-    for (const p of all) p.sizer.limitRows(parallel.rowCap(s.sizeOptions.maxRowsPerPage));
     let reading = all.filter((p) => p.started && !p.done).length;
     for (const p of all) {
       if (reading >= parallel.open) break;
@@ -111,6 +110,8 @@ export async function readPartitions(
       listen(p);
       reading++;
     }
+    const cap = Parallelism.rowCap(s.sizeOptions.maxRowsPerPage, reading);
+    for (const p of all) p.sizer.limitRows(cap);
   };
   openMore();
   while (all.some((p) => !p.done)) {
@@ -194,8 +195,7 @@ export async function readPartitions(
       waitMs,
       storeMs,
     });
-    if (parallel.observe(waitMs)) openMore();
-    else if (!next) openMore();
+    if (parallel.observe(waitMs, mapped.rows) || !next) openMore();
     if (all.some((q) => !q.done) && options.signal?.aborted) throw stop(pages);
   }
   return { mode: plan.mode, generation, passMaxSeen: passSeen, changesOnly: false };
