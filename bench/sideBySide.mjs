@@ -1,6 +1,6 @@
 // Side by side, against one emulator per fleet size: the floor (fetch and parse only, tanium-bridge's
 // page sizing), a full tanium-bridge sync (runSync, what `tanium-bridge sync --full` runs: parallel
-// cursors chosen from latency and CPU; and pinned to one collection, `--parallel 1`), and the
+// cursors chosen from latency and CPU, `--parallel auto`; and one collection, `--parallel 1`), and the
 // plain reference client (bench/plainClient.mjs) with pages of 100 and of 500, at 0, 50 and 200 ms of
 // injected latency per Gateway request (the emulator's `latency:MS` fault, docs/emulator-faults.md).
 // Each run is its own process (its own peak RSS and CPU). Figures: min/median/max wall time of the
@@ -15,7 +15,7 @@ const BIG_REPEATS = Number(process.env.SIDE_BIG_REPEATS ?? REPEATS);
 const MiB = 1024 * 1024;
 const CLIENTS = [
   { name: 'floor (fetch + parse)', kind: 'floor' },
-  { name: 'tanium-bridge sync --full', kind: 'sync' },
+  { name: 'tanium-bridge --parallel auto', kind: 'sync' },
   { name: 'tanium-bridge --parallel 1', kind: 'sync:1' },
   { name: 'plain, pages of 100', kind: 'plain:100' },
   { name: 'plain, pages of 500', kind: 'plain:500' },
@@ -80,7 +80,7 @@ async function setting(run, self, emulator, latency, repeats) {
   );
   const one = figures.get('sync:1');
   console.log(
-    `  default (parallel cursors) / --parallel 1: wall ${(tb.median / one.median).toFixed(2)}, CPU per row ${(tb.cpuPerK / one.cpuPerK).toFixed(2)}; --parallel 1 / best plain: wall ${(one.median / best.median).toFixed(2)}`,
+    `  --parallel auto / --parallel 1: wall ${(tb.median / one.median).toFixed(2)}, CPU per row ${(tb.cpuPerK / one.cpuPerK).toFixed(2)}; --parallel 1 / best plain: wall ${(one.median / best.median).toFixed(2)}`,
   );
   const worst = Math.max(...[...figures.values()].map((f) => f.rss));
   console.log(

@@ -93,8 +93,8 @@ async function worker(kind, url, token) {
     const rssAt = [];
     let waitMs = 0;
     let storeMs = 0;
-    // `sync:K`: parallel cursors pinned to K (`sync --parallel K`); `sync`: the default (chosen).
-    const parallel = kind.startsWith('sync:') ? Number(kind.slice(5)) : undefined;
+    // `sync:K`: parallel cursors pinned to K (`sync --parallel K`); `sync`: chosen (`--parallel auto`).
+    const parallel = kind.startsWith('sync:') ? Number(kind.slice(5)) : 'auto';
     const summary = await runSync({
       store,
       client,

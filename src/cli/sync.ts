@@ -40,7 +40,7 @@ export function registerSync(program: Command): void {
     .option('--timeout <seconds>', 'both request timeouts for this run only')
     .option(
       '--parallel <k>',
-      `read a full pass as K disjoint collections at once, 1 to ${MAX_PARTITIONS} (default: up to ${DEFAULT_PARTITIONS}, chosen from latency and CPU; 1: one collection)`,
+      `read a full pass as K disjoint collections at once, 1 to ${MAX_PARTITIONS}, or auto (up to ${DEFAULT_PARTITIONS}, chosen from latency and CPU); default 1: one collection`,
     )
     .option(
       '--wait [duration]',

@@ -38,7 +38,7 @@ export interface SyncCommandOptions {
   timeout?: string;
   /** `--wait [duration]`: wait for a sync of the connection that is running (true: the default wait). */
   wait?: string | true;
-  /** `--parallel K`: a new full pass read as K disjoint collections (1 to MAX_PARTITIONS). */
+  /** `--parallel K|auto`: a new full pass read as K disjoint collections (1 to MAX_PARTITIONS), or chosen. */
   parallel?: string;
   json: boolean;
 }
@@ -130,7 +130,12 @@ export async function runSyncCommand(
       waitMs,
       ...(options.parallel === undefined
         ? {}
-        : { parallel: parseWhole(options.parallel, '--parallel', 1, MAX_PARTITIONS) }),
+        : {
+            parallel:
+              options.parallel === 'auto'
+                ? 'auto'
+                : parseWhole(options.parallel, '--parallel', 1, MAX_PARTITIONS),
+          }),
       onEvent: (event) => {
         if (options.json) printJson(event);
         else if (event.event === 'warning') process.stderr.write(`Warning: ${event.message}\n`);

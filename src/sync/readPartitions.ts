@@ -50,7 +50,11 @@ export async function readPartitions(
   const { plan } = run;
   const resume = plan.resume;
   const streamOptions: StreamOptions = { ...s.streamOptions };
-  const parallel = new Parallelism(partitions, options.parallel);
+  // A resumed split reads as the run asks; `auto`, or nothing asked, lets latency and CPU choose.
+  const parallel = new Parallelism(
+    partitions,
+    typeof options.parallel === 'number' ? options.parallel : undefined,
+  );
   let generation = run.generation;
   let pages = resume?.pages ?? 0;
   // Where the next incremental pass starts: no later than any read of this pass. Each partition's

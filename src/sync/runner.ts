@@ -42,10 +42,11 @@ export interface RunSyncOptions {
   signal?: AbortSignal;
   /**
    * Parallel cursors (docs/sync.md): a new full pass is read as this many disjoint collections at
-   * once (1: one collection). Absent: split in DEFAULT_PARTITIONS, opened as latency and CPU allow.
-   * A resumed pass keeps its split.
+   * once; `auto`: split in DEFAULT_PARTITIONS, opened as latency and CPU allow. Absent: one
+   * collection, since the split filters `id` with MATCHES, which Tanium documents for string fields
+   * only (`id` is an ID) and no real tenant has been seen to accept yet. A resumed pass keeps its split.
    */
-  parallel?: number;
+  parallel?: number | 'auto';
 }
 
 /** The run was asked to stop after a committed page (shutdown, cancel); the next run resumes there. */
@@ -112,7 +113,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
       settings,
       full: options.full === true,
       pageSize: (plan) => new PageSizer(plan.pageSize ?? sizeOptions.min, sizeOptions).size,
-      partitions: (plan) => (plan.mode === 'full' ? (options.parallel ?? DEFAULT_PARTITIONS) : 1),
+      partitions: (plan) => (plan.mode === 'full' ? passPartitions(options.parallel) : 1),
       now,
       ttlMs: options.leaseTtlMs ?? SYNC_LEASE_TTL_MS,
     },
@@ -375,4 +376,10 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
     // The next page may be in flight: its answer is dropped (the reader marks it settled either way).
     if (options.signal?.aborted) throw new SyncInterrupted(pages);
   }
+}
+
+/** How many disjoint collections a new full pass is read as (see `RunSyncOptions.parallel`). */
+function passPartitions(parallel: number | 'auto' | undefined): number {
+  if (parallel === 'auto') return DEFAULT_PARTITIONS;
+  return parallel ?? 1;
 }

@@ -37,8 +37,8 @@ export interface SyncRequest {
   onEvent?: ((event: SyncEvent) => void) | undefined;
   /** Stops the run at the next page boundary; what was committed stays and the next run resumes. */
   signal?: AbortSignal | undefined;
-  /** Parallel cursors: a new full pass read as this many disjoint collections (default: chosen). */
-  parallel?: number | undefined;
+  /** Parallel cursors: a new full pass read as this many disjoint collections; `auto`: chosen (default: one). */
+  parallel?: number | 'auto' | undefined;
 }
 
 export function parseStreamList(names: readonly string[] | undefined): StreamName[] {

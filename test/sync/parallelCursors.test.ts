@@ -165,6 +165,21 @@ describe.each(DIALECTS)('parallel cursors on $name', (dialect) => {
     );
   }, 300_000);
 
+  it('without --parallel a full pass reads one collection (no partition filter); --parallel auto splits it in 4', async () => {
+    const one = await connection('default-one');
+    const r1 = recording(client);
+    const plain = await one({ client: r1.client });
+    expect(plain.partitions).toBeUndefined();
+    expect(r1.reads.every((read) => read.partition === null)).toBe(true);
+    expect(await digest(store, 'default-one')).toEqual(clean);
+    const auto = await connection('auto');
+    const r4 = recording(client);
+    const chosen = await auto({ parallel: 'auto', client: r4.client });
+    expect(chosen).toMatchObject({ partitions: 4, endpoints: ENDPOINTS });
+    expect(expectDisjoint(r4.reads).sort()).toEqual(await gatewayIds());
+    expect(await digest(store, 'auto')).toEqual(clean);
+  }, 300_000);
+
   it('a cursor expiring in one partition: that partition continues after its own last id, the others keep their cursors', async () => {
     const sync = await connection('expiry');
     await install([{ path: GATEWAY, fault: 'expire-cursor', count: 1 }]);
