@@ -8,7 +8,7 @@ import {
   type StreamOptions,
   type StreamRecord,
 } from './stream.js';
-import { bool, num, object, stringListOrNull, text, time } from './values.js';
+import { bool, int, object, stringListOrNull, text, time } from './values.js';
 
 const FIELDS: readonly Field[] = [
   { name: 'endpoint_id', type: 'text' },
@@ -112,7 +112,7 @@ function readAsset(node: EndpointNode, endpointId: string, batch: StreamBatch, o
     processor_cpu: text(object(node, 'processor'), 'cpu'),
     first_seen: time(node, 'eidFirstSeen'),
     last_seen: time(node, 'eidLastSeen'),
-    risk_score: num(risk, 'totalScore'),
+    risk_score: int(risk, 'totalScore'),
     risk_level: text(risk, 'riskLevel'),
     asset_criticality: text(risk, 'assetCriticality'),
     unknown_fields: null,

@@ -108,6 +108,14 @@ describe('stream mappings', () => {
     });
   });
 
+  it("assets: a risk score with a fraction (Tanium's totalScore is an Int) quarantines the record", () => {
+    const bad = { ...node(), risk: { totalScore: 41.5, riskLevel: 'Medium', assetCriticality: 'Critical' } };
+    const batch = emptyBatch();
+    assetsStream.read(bad, '1000000011', batch, { sensors: [] });
+    expect(batch.rows).toEqual([]);
+    expect(batch.quarantined.map((q) => q.reason)).toEqual(['totalScore is not a whole number']);
+  });
+
   it('assets: a malformed time quarantines the record and keeps the stored asset', () => {
     const bad = { ...node(), eidFirstSeen: 'yesterday' };
     const batch = emptyBatch();

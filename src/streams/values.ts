@@ -29,6 +29,14 @@ export function num(record: Record<string, unknown>, field: string): number | nu
   throw new ValidationError(`${field} is not a number`);
 }
 
+/** A whole number (Tanium's `Int`): a fraction is refused, since an integer column cannot hold it. */
+export function int(record: Record<string, unknown>, field: string): number | null {
+  const value = num(record, field);
+  if (value !== null && !Number.isSafeInteger(value))
+    throw new ValidationError(`${field} is not a whole number`);
+  return value;
+}
+
 export function bool(record: Record<string, unknown>, field: string): boolean | null {
   const value = record[field];
   if (value === undefined || value === null) return null;

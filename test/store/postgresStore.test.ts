@@ -65,6 +65,10 @@ describe('PostgreSQL URLs (no server needed)', () => {
   it('masks the password in URLs and in any error text that echoes it', () => {
     expect(redactUrl('postgres://u:hunter22@h:5432/d')).toBe('postgres://u:***@h:5432/d');
     expect(redactUrl('postgres://u@h/d')).toBe('postgres://u@h/d');
+    // A raw `/`, `#` or `@` in the password makes the URL unparseable: still nothing of it is shown.
+    for (const url of ['postgres://u:pa/ss@h/db', 'postgres://u:p#a/s@s@h:5432/db'])
+      expect(redactUrl(url)).not.toMatch(/pa\/ss|p#a|s@s/);
+    expect(redactUrl('postgres://u:pa/ss@h/db')).toBe('postgres://u:***@h/db');
     const error = scrubError(new Error('could not connect with hunter22 to h'), 'hunter22') as Error;
     expect(error.message).toBe('could not connect with *** to h');
     expect(error.stack).not.toContain('hunter22');

@@ -55,6 +55,8 @@ describe("a worker's PostgreSQL sessions dropped by the server during a sync", (
     });
     expect(failed.failures).toBe(1);
     expect(failed.lastError).not.toContain('\n');
+    // The store's own problem (database_unreachable), not a raw pg error.
+    expect(failed.lastError).toMatch(/Cannot use the PostgreSQL database/);
     expect(worker.child.exitCode).toBeNull();
     expect(lines(worker.logs(), 'job failed')).toHaveLength(1);
 

@@ -8,8 +8,9 @@ export function redactUrl(url: string): string {
     if (parsed.password !== '') parsed.password = MASK;
     return parsed.toString();
   } catch {
-    // Not parseable: mask whatever sits between the user and the host.
-    return url.replace(/\/\/([^:/@]*):[^@/]*@/, `//$1:${MASK}@`);
+    // Not parseable (a password may hold a raw `/` or `#`): mask everything between the user's colon
+    // and the last `@`, which is where the host begins in any form a user could have meant.
+    return url.replace(/\/\/([^:/@]*):.*@/s, `//$1:${MASK}@`);
   }
 }
 

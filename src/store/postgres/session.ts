@@ -74,8 +74,9 @@ export class ClientSession implements PgSession {
 /**
  * Runs `fn` on one pooled client between BEGIN and COMMIT, rolling back when it throws. A client whose
  * rollback failed (the connection broke) is destroyed rather than returned to the pool. Errors of the
- * transaction's own statements pass through `fail`; those `fn` throws are its own (its statements
- * went through a session already) and are rethrown as they are.
+ * transaction's own statements pass through `fail`, and so do those `fn` throws: repositories run
+ * statements on the raw client inside it (a page write), so a connection lost mid-page reaches the
+ * caller as the store's problem, scrubbed, not as pg's error. `fail` leaves other errors as they are.
  */
 export async function inTransaction<T>(
   pool: Pool,
@@ -109,7 +110,7 @@ export async function inTransaction<T>(
       result = await fn(client);
     } catch (error) {
       await rollback();
-      throw error;
+      throw fail(error);
     }
     await client.query('COMMIT').catch(async (error: unknown) => {
       await rollback();
