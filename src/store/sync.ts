@@ -190,12 +190,20 @@ export interface SyncRepository {
   /**
    * Starts a pass (a new collection) for these streams: a fresh generation, status running, no cursor,
    * `partitions` collections (default 1) with no partition position yet. Earlier watermarks and
-   * counters are kept. Returns the generation.
+   * counters are kept. Returns the generation. With `lease`, guarded like `writePage`: a writer that
+   * lost its lease cannot restart the new holder's pass (its checkpoints would no longer match).
    */
   beginPass(
     connection: string,
     streams: readonly StreamName[],
-    pass: { mode: PassMode; since: string | null; runId: number; pageSize: number; partitions?: number },
+    pass: {
+      mode: PassMode;
+      since: string | null;
+      runId: number;
+      pageSize: number;
+      partitions?: number;
+      lease?: LeaseClaim;
+    },
     now: string,
   ): Promise<number>;
   /**

@@ -137,7 +137,14 @@ export async function readPartitions(
       generation = await store.sync.beginPass(
         connection,
         s.active,
-        { mode: plan.mode, since: plan.since, runId: run.runId, pageSize: p.sizer.size, partitions },
+        {
+          mode: plan.mode,
+          since: plan.since,
+          runId: run.runId,
+          pageSize: p.sizer.size,
+          partitions,
+          lease: run.lease.claim(),
+        },
         s.now(),
       );
       pages = 0;

@@ -304,7 +304,13 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
       generation = await store.sync.beginPass(
         connection,
         s.active,
-        { mode: plan.mode, since: plan.since, runId: run.runId, pageSize: sizer.size },
+        {
+          mode: plan.mode,
+          since: plan.since,
+          runId: run.runId,
+          pageSize: sizer.size,
+          lease: run.lease.claim(),
+        },
         s.now(),
       );
       pages = 0;

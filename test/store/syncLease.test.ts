@@ -105,6 +105,20 @@ describe.each(DIALECTS)('sync store under the lease ($name)', (dialect) => {
     );
     expect(sweep).toBeInstanceOf(LeaseLostError);
     expect((await store.sync.checkpoints('default'))[0]).toMatchObject({ status: 'running' });
+    // Nor can a writer whose lease is gone restart the pass (a lost cursor): the holder's generation stays.
+    const restart = await thrown(() =>
+      store.sync.beginPass(
+        'default',
+        ['compliance'],
+        { mode: 'full', since: null, runId: a.runId, pageSize: 100, lease: claim('a') },
+        NOW,
+      ),
+    );
+    expect(restart).toBeInstanceOf(LeaseLostError);
+    expect((await store.sync.checkpoints('default'))[0]).toMatchObject({
+      generation: a.generation,
+      pages: 1,
+    });
     expect(await store.leases.renew(KEY, 'a', 60_000, 80_000)).toBe(false);
     expect(await store.leases.renew(KEY, 'b', 60_000, 80_000)).toBe(true);
   });

@@ -283,11 +283,19 @@ export class PgSync implements SyncRepository {
   beginPass(
     connection: string,
     streams: readonly StreamName[],
-    pass: { mode: PassMode; since: string | null; runId: number; pageSize: number; partitions?: number },
+    pass: {
+      mode: PassMode;
+      since: string | null;
+      runId: number;
+      pageSize: number;
+      partitions?: number;
+      lease?: LeaseClaim;
+    },
     now: string,
   ): Promise<number> {
     return this.session.atomic(async (client) => {
       await passLock(client, connection);
+      await checkLease(client, pass.lease, `the pass of run ${pass.runId} was not restarted`);
       const { rows } = await client.query<{ next: number }>(
         'SELECT coalesce(max(generation), 0) + 1 AS next FROM sync_checkpoints WHERE connection = $1',
         [connection],

@@ -302,11 +302,19 @@ export class SqliteSync implements SyncRepository {
   beginPass(
     connection: string,
     streams: readonly StreamName[],
-    pass: { mode: PassMode; since: string | null; runId: number; pageSize: number; partitions?: number },
+    pass: {
+      mode: PassMode;
+      since: string | null;
+      runId: number;
+      pageSize: number;
+      partitions?: number;
+      lease?: LeaseClaim;
+    },
     now: string,
   ): Promise<number> {
     return this.run(() =>
       immediate(this.db, () => {
+        checkLease(this.db, pass.lease, `the pass of run ${pass.runId} was not restarted`);
         const { next } = this.#stmt(
           'SELECT coalesce(max(generation), 0) + 1 AS next FROM sync_checkpoints WHERE connection = ?',
         ).get(connection) as { next: number };
