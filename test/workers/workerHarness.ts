@@ -76,6 +76,8 @@ export async function startProc(
 export interface Tenant {
   url: string;
   token: string;
+  /** How many API tokens the tenant holds now (tenants served from the test process only). */
+  tokenCount?: () => number;
 }
 
 /**
@@ -90,7 +92,11 @@ export async function startFrozenTenants(
   const served = await startTenants({ tenants: count, endpoints, seed: 7, realism: 0 });
   for (const tenant of served.tenants) freezeClock(tenant);
   return {
-    tenants: served.tenants.map((t) => ({ url: t.url, token: t.token })),
+    tenants: served.tenants.map((t) => ({
+      url: t.url,
+      token: t.token,
+      tokenCount: () => t.state.tokens.records.length,
+    })),
     close: () => served.close(),
   };
 }

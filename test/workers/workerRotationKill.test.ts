@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/runCli.js';
 import {
@@ -63,11 +62,16 @@ describe('a worker killed in the middle of a rotation', () => {
     const [name] = (await connectTenants(scale, [tenant])) as [string];
     await advanceClock(tenant, '25h');
     await holdTokenAnswers(tenant, 10_000);
+    const tokensBefore = tenant.tokenCount!();
     const first = await startWorker('w1');
     await waitFor('the rotation sent to Tanium', 60_000, async () =>
       (await scale.store.rotation.get(name))?.phase === 'sent' ? true : undefined,
     );
-    await sleep(500); // Tanium has created the token; its answer is held back.
+    // Tanium has created the new token; its answer is held back, so the kill lands in between.
+    await waitFor('the new token created by Tanium', 10_000, async () =>
+      tenant.tokenCount!() > tokensBefore ? true : undefined,
+    );
+    expect((await scale.store.rotation.get(name))?.phase).toBe('sent');
     first.child.kill('SIGKILL');
     await holdTokenAnswers(tenant, null);
     await startWorker('w2');
