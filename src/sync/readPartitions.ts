@@ -2,6 +2,7 @@ import type { StreamOptions } from '../streams/stream.js';
 import { Arrivals } from './arrivals.js';
 import { commitPage } from './commitPage.js';
 import { PageReader, type Received } from './fetchPages.js';
+import { letRequestLeave } from './letRequestLeave.js';
 import { mapPage, PassStartSeen } from './mapPage.js';
 import { PageSizer } from './pageSize.js';
 import { Parallelism } from './parallelism.js';
@@ -167,9 +168,7 @@ export async function readPartitions(
     p.reader.follow(page, mapped.lastId);
     if (next) {
       listen(p);
-      // Let the request leave before the synchronous write below holds the thread.
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
+      await letRequestLeave();
     }
     pages++;
     p.pages++;

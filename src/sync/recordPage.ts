@@ -13,6 +13,11 @@ export interface CommittedPage {
   counts: Record<string, StreamCounts>;
   /** The endpoints the pass reads, as far as known. */
   total: number | null;
+  /**
+   * The endpoints of `total` read so far, for the ETA (a resumed collection counts only those after its
+   * resume point); absent: every endpoint this run read.
+   */
+  done?: number;
   pageSize: number;
   ms: number;
   waitMs: number;
@@ -39,6 +44,8 @@ export function recordPage(s: PassState, page: CommittedPage): void {
     storeMs: Math.round(page.storeMs),
     endpointsPerSecond: Math.round(rate),
     etaSeconds:
-      page.total === null ? null : Math.max(0, Math.round((page.total - s.summary.endpoints) / rate)),
+      page.total === null
+        ? null
+        : Math.max(0, Math.round((page.total - (page.done ?? s.summary.endpoints)) / rate)),
   });
 }

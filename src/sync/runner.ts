@@ -9,10 +9,12 @@ import type { StreamSummary, SyncEvent, SyncSummary } from './events.js';
 import { type GatewayClient, PageReader } from './fetchPages.js';
 import { completePass, finishRun } from './finishRun.js';
 import { SYNC_LEASE_TTL_MS } from './lease.js';
+import { letRequestLeave } from './letRequestLeave.js';
 import { mapPage, PassStartSeen } from './mapPage.js';
 import { DEFAULT_PAGE_SIZE, type PageSizeOptions, PageSizer } from './pageSize.js';
 import { DEFAULT_PARTITIONS } from './partitions.js';
 import { readPartitions } from './readPartitions.js';
+import { recordPage } from './recordPage.js';
 import { type StartedRun, startRun } from './startRun.js';
 import { readStreamPlan, requireRunnable } from './streamPlan.js';
 
@@ -330,12 +332,7 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
     sizer.observe(received.ms, page.edges.length, mapped.rows);
     const next = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     reader.follow(page, mapped.lastId);
-    if (next) {
-      // Let the request leave before the synchronous write below holds the thread, so that the
-      // Gateway builds the next page while this one is stored.
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    if (next) await letRequestLeave();
     pages++;
     const storeStart = performance.now();
     const counts = await commitPage(
@@ -357,25 +354,18 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
     const storeMs = performance.now() - storeStart;
     // The next page is not here yet: use the wait for the store's housekeeping.
     if (next && reader.waiting) await store.sync.idle();
-    addCounts(s.totals, counts);
-    s.summary.pages++;
-    s.summary.endpoints += page.edges.length;
     collectionDone += page.edges.length;
-    const elapsed = (performance.now() - s.started) / 1000;
-    const rate = s.summary.endpoints / Math.max(elapsed, 0.001);
-    const total = typeof page.totalRecords === 'number' ? page.totalRecords : null;
-    s.emit({
-      event: 'page',
+    recordPage(s, {
       page: pages,
-      endpoints: s.summary.endpoints,
+      edges: page.edges.length,
       rows: mapped.rows,
-      totalRecords: total,
+      counts,
+      total: typeof page.totalRecords === 'number' ? page.totalRecords : null,
+      done: collectionDone,
       pageSize: sizer.size,
-      ms: Math.round(received.ms),
-      waitMs: Math.round(received.waitMs),
-      storeMs: Math.round(storeMs),
-      endpointsPerSecond: Math.round(rate),
-      etaSeconds: total === null ? null : Math.max(0, Math.round((total - collectionDone) / rate)),
+      ms: received.ms,
+      waitMs: received.waitMs,
+      storeMs,
     });
     if (!next)
       return { mode: plan.mode, generation, passMaxSeen: maxSeen.value, changesOnly: reader.readsChanges };
