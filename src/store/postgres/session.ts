@@ -25,6 +25,15 @@ export type ErrorMapper = (error: unknown) => unknown;
 
 const asIs: ErrorMapper = (error) => error;
 
+/** The statement's result, or its error passed through the session's mapper. */
+async function mapErrors<T>(statement: Promise<T>, fail: ErrorMapper): Promise<T> {
+  try {
+    return await statement;
+  } catch (error) {
+    throw fail(error);
+  }
+}
+
 /** Statements on the pool; `atomic` checks a client out for one transaction. */
 export class PoolSession implements PgSession {
   constructor(
@@ -36,11 +45,7 @@ export class PoolSession implements PgSession {
     text: string | QueryConfig,
     values?: unknown[],
   ): Promise<QueryResult<R>> {
-    try {
-      return await this.pool.query<R>(text as QueryConfig, values);
-    } catch (error) {
-      throw this.fail(error);
-    }
+    return mapErrors(this.pool.query<R>(text as QueryConfig, values), this.fail);
   }
 
   atomic<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -59,11 +64,7 @@ export class ClientSession implements PgSession {
     text: string | QueryConfig,
     values?: unknown[],
   ): Promise<QueryResult<R>> {
-    try {
-      return await this.client.query<R>(text as QueryConfig, values);
-    } catch (error) {
-      throw this.fail(error);
-    }
+    return mapErrors(this.client.query<R>(text as QueryConfig, values), this.fail);
   }
 
   atomic<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
