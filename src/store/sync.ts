@@ -69,6 +69,18 @@ export interface PartitionCheckpoint {
   done: boolean;
 }
 
+/** How `SyncRepository.beginPass` starts a pass. */
+export interface PassStart {
+  mode: PassMode;
+  since: string | null;
+  runId: number;
+  pageSize: number;
+  /** Disjoint collections the pass is read as (default 1). */
+  partitions?: number;
+  /** The writer's lease, checked and renewed in the same transaction. */
+  lease?: LeaseClaim;
+}
+
 /** One page, written with its checkpoint in one transaction. */
 export interface PageWrite {
   connection: string;
@@ -196,14 +208,7 @@ export interface SyncRepository {
   beginPass(
     connection: string,
     streams: readonly StreamName[],
-    pass: {
-      mode: PassMode;
-      since: string | null;
-      runId: number;
-      pageSize: number;
-      partitions?: number;
-      lease?: LeaseClaim;
-    },
+    pass: PassStart,
     now: string,
   ): Promise<number>;
   /**

@@ -8,6 +8,7 @@ import {
   DEFAULT_SYNC_SETTINGS,
   type PageWrite,
   type PassMode,
+  type PassStart,
   type QuarantineRecord,
   type RunStatus,
   type SeenTouch,
@@ -283,14 +284,7 @@ export class PgSync implements SyncRepository {
   beginPass(
     connection: string,
     streams: readonly StreamName[],
-    pass: {
-      mode: PassMode;
-      since: string | null;
-      runId: number;
-      pageSize: number;
-      partitions?: number;
-      lease?: LeaseClaim;
-    },
+    pass: PassStart,
     now: string,
   ): Promise<number> {
     return this.session.atomic(async (client) => {

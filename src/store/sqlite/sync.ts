@@ -14,6 +14,7 @@ import {
   DEFAULT_SYNC_SETTINGS,
   type PageWrite,
   type PassMode,
+  type PassStart,
   type QuarantineRecord,
   type RunStatus,
   type SeenTouch,
@@ -302,14 +303,7 @@ export class SqliteSync implements SyncRepository {
   beginPass(
     connection: string,
     streams: readonly StreamName[],
-    pass: {
-      mode: PassMode;
-      since: string | null;
-      runId: number;
-      pageSize: number;
-      partitions?: number;
-      lease?: LeaseClaim;
-    },
+    pass: PassStart,
     now: string,
   ): Promise<number> {
     return this.run(() =>
