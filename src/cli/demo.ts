@@ -52,8 +52,11 @@ export function registerDemo(program: Command): void {
         if (!options.json) process.stdout.write(`${line}\n`);
       };
       const started = performance.now();
-      // Hints repeat the demo's home as given, or its default relative to here (docs/cli.md).
-      const hintHome = { home: options.home || process.env[HOME_ENV] ? home : DEMO_HOME };
+      // Hints repeat the demo's home as given, or its default relative to here, and its --db (docs/cli.md).
+      const hintHome: HintHome = {
+        home: options.home || process.env[HOME_ENV] ? home : DEMO_HOME,
+        ...(options.db ? { db: options.db } : {}),
+      };
       const store = await openStore(home, { db: resolveDb(options.db) });
       await refuseAnotherFleet({ store, home }, endpoints, options.fresh === true, hintHome).catch(
         async (error) => {
@@ -110,8 +113,11 @@ export function registerDemo(program: Command): void {
     });
 }
 
+/** Where the demo's hints point: its home, and its database when one was given with --db. */
+type HintHome = { home: string; db?: string };
+
 /** What to try next, each a command that works pasted as is from where the demo ran. */
-export function demoHints(hintHome: { home: string }, endpoints: number): string[] {
+export function demoHints(hintHome: HintHome, endpoints: number): string[] {
   const name = `--name ${DEMO_CONNECTION}`;
   // The same fleet again, or the demo would refuse the store this one filled.
   const fleet = endpoints === DEFAULT_ENDPOINTS ? '' : ` --endpoints ${endpoints}`;
@@ -132,7 +138,7 @@ async function refuseAnotherFleet(
   { store, home }: { store: Store; home: string },
   endpoints: number,
   fresh: boolean,
-  hintHome: { home: string },
+  hintHome: HintHome,
 ): Promise<void> {
   if (fresh || !(await store.connections.get(DEMO_CONNECTION))) return;
   const stored = await store.sync.count(DEMO_CONNECTION, 'assets');

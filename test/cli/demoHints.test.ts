@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo, startDemo } from '../helpers/demo.js';
+import { postgresTarget } from '../helpers/postgres.js';
 import { CLI_SUITE_TIMEOUT_MS } from '../helpers/runCli.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'tb-demo-cwd-'));
@@ -16,9 +17,12 @@ const userHome = mkdtempSync(join(tmpdir(), 'tb-user-home-'));
 const env = { HOME: userHome };
 const running: { kill: () => void }[] = [];
 
-function shell(line: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function shell(line: string, where = cwd): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', line], { cwd, env: { ...process.env, ...env, TANIUM_BRIDGE_HOME: '' } });
+    const child = spawn('sh', ['-c', line], {
+      cwd: where,
+      env: { ...process.env, ...env, TANIUM_BRIDGE_HOME: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => {
@@ -81,6 +85,26 @@ describe('the demo prints commands that work pasted as is', { timeout: CLI_SUITE
 
     expect(existsSync(join(userHome, '.tanium-bridge'))).toBe(false);
     expect(readdirSync(cwd).sort()).toEqual(['.tanium-bridge-demo', 'vulnerabilities.ndjson']);
+  });
+
+  it('on PostgreSQL (--db) its hints repeat the database and act on the store the demo filled', async () => {
+    const pg = await postgresTarget();
+    if (!pg) return; // left out with one printed line; CI requires the server (TANIUM_BRIDGE_REQUIRE_PG=1)
+    const schema = pg.freshSchema();
+    const dir = mkdtempSync(join(tmpdir(), 'tb-demo-pg-'));
+    try {
+      const demo = await runDemo(['--endpoints', '80', '--db', pg.url(schema)], { cwd: dir, env });
+      expect(demo.code, demo.stderr).toBe(0);
+      const [exportCsv, , status] = hints(demo.stdout) as [string, string, string];
+      for (const line of [exportCsv, status]) expect(line).toContain(`--db '${pg.url(schema)}'`);
+      const csv = await shell(exportCsv, dir);
+      expect(csv.code, csv.stderr).toBe(0);
+      // The 80 synced endpoints come back through the hint: it read PostgreSQL, not an empty SQLite file.
+      expect(csv.stdout.split('\n')[0]).toMatch(/^endpoint_id,/);
+      expect(csv.stdout.split('\n').filter((line) => /^\d/.test(line)).length).toBe(9); // `| head`: 1 + 9
+    } finally {
+      await pg.dropSchema(schema);
+    }
   });
 
   it('refuses a store holding another fleet, changes nothing, and --fresh replaces it', async () => {
