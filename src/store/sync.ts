@@ -1,5 +1,6 @@
 import type { Quarantined, StreamBatch, StreamName, StreamRecord } from '../streams/stream.js';
 import type { LeaseClaim } from './leases.js';
+import type { ScopeAnswer } from './scopeAnswers.js';
 
 /** Per-connection sync settings, stored with the connection (`sync --sensors`, `--margin`, `--reconcile-every`). */
 export interface SyncSettings {
@@ -247,5 +248,11 @@ export interface SyncRepository {
    * them (booleans true/false, json fields as lists and objects).
    */
   rows(connection: string, stream: StreamName, chunk?: number): AsyncGenerator<StreamRecord>;
+  /**
+   * How each scope of a scoped stream was last answered, in (endpoint, scope) order, a chunk at a time.
+   * Unlike `rows`, it includes scopes that hold no rows: an endpoint whose first answer was null or
+   * TSE-Error, or that has no findings. Nothing for a stream without scopes (assets).
+   */
+  scopeAnswers(connection: string, stream: StreamName, chunk?: number): AsyncGenerator<ScopeAnswer>;
   quarantined(connection: string, stream?: StreamName): Promise<QuarantineRecord[]>;
 }

@@ -145,6 +145,52 @@ describe.each(DIALECTS)('scope answers ($name)', (dialect) => {
     ]);
   });
 
+  it('scopeAnswers reads every scope, those without rows too, a chunk at a time', async () => {
+    const { store, pass } = await setup(dialect);
+    const t0 = '2026-11-20T10:00:00Z';
+    await pass('full', [
+      {
+        vulnerabilities: read('vulnerabilities', [
+          { id: '1', eidLastSeen: t0, compliance: { cveFindings: [cve('CVE-1')] } },
+          { id: '2', eidLastSeen: t0, compliance: null },
+          { id: '3', eidLastSeen: t0, compliance: { cveFindings: [] } },
+        ]),
+        sensors: read(
+          'sensors',
+          [
+            { id: '1', eidLastSeen: t0, sensorReadings: patches(['TSE-Error: timed out']) },
+            { id: '2', eidLastSeen: t0, sensorReadings: patches(['KB1']) },
+          ],
+          ['Applicable Patches'],
+        ),
+      },
+    ]);
+    const answers = async (stream: StreamName, chunk?: number) => {
+      const out = [];
+      for await (const answer of store.sync.scopeAnswers('default', stream, chunk)) out.push(answer);
+      return out;
+    };
+    const scope = (endpointId: string, status: string, answeredAt: string | null, name = '') => ({
+      endpointId,
+      scope: name,
+      status,
+      answeredAt,
+      checkedAt: t0,
+    });
+    // Endpoint 2 was never answered and endpoint 3 has no findings: neither has a row to show it.
+    const findings = [scope('1', 'answered', t0), scope('2', 'unknown', null), scope('3', 'answered', t0)];
+    expect(await answers('vulnerabilities')).toEqual(findings);
+    expect(await answers('vulnerabilities', 2)).toEqual(findings);
+    expect(await answers('vulnerabilities', 1)).toEqual(findings);
+    expect(await answers('sensors')).toEqual([
+      scope('1', 'error', null, 'Applicable Patches'),
+      scope('2', 'answered', t0, 'Applicable Patches'),
+    ]);
+    expect(await answers('compliance')).toEqual([]);
+    expect(await answers('assets')).toEqual([]);
+    expect(await store.sync.count('default', 'sensors')).toBe(1);
+  });
+
   it('a quarantined finding keeps its stored row; a null experimental field keeps its stored value', async () => {
     const { pass, rows } = await setup(dialect);
     await pass('full', [

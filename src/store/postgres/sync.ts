@@ -3,6 +3,7 @@ import { STREAMS } from '../../streams/index.js';
 import type { Quarantined, StreamName, StreamRecord } from '../../streams/stream.js';
 import { type LeaseClaim, LeaseLostError } from '../leases.js';
 import { PartitionsOpenError } from '../partitionsOpen.js';
+import type { ScopeAnswer } from '../scopeAnswers.js';
 import {
   type Checkpoint,
   DEFAULT_SYNC_SETTINGS,
@@ -20,6 +21,7 @@ import {
 import { renewLease } from './leases.js';
 import { readFields, streamRows } from './readRows.js';
 import { inRounds } from './rounds.js';
+import { scopeAnswers } from './scopeAnswers.js';
 import type { PgSession } from './session.js';
 import { PgStreamTable } from './streamTable.js';
 
@@ -531,6 +533,10 @@ export class PgSync implements SyncRepository {
 
   rows(connection: string, stream: StreamName, chunk = 1000): AsyncGenerator<StreamRecord> {
     return streamRows(this.session, connection, STREAMS[stream], readFields(STREAMS[stream]), chunk);
+  }
+
+  scopeAnswers(connection: string, stream: StreamName, chunk = 1000): AsyncGenerator<ScopeAnswer> {
+    return scopeAnswers(this.session, connection, stream, chunk);
   }
 
   async quarantined(connection: string, stream?: StreamName): Promise<QuarantineRecord[]> {

@@ -9,6 +9,7 @@ import {
 } from '../../streams/stream.js';
 import { type LeaseClaim, LeaseLostError } from '../leases.js';
 import { PartitionsOpenError } from '../partitionsOpen.js';
+import type { ScopeAnswer } from '../scopeAnswers.js';
 import {
   type Checkpoint,
   DEFAULT_SYNC_SETTINGS,
@@ -27,6 +28,7 @@ import { decodeRow, encodings } from './fieldCodec.js';
 import { immediate } from './immediate.js';
 import { LAYOUT } from './layout.js';
 import { renewLease } from './leases.js';
+import { scopeAnswers } from './scopeAnswers.js';
 import type { Runner } from './serial.js';
 import { type StreamTable, streamTables } from './streamTable.js';
 
@@ -588,6 +590,10 @@ export class SqliteSync implements SyncRepository {
       // Key fields are text and integers: their decoded values bind as they were stored.
       last = key.map((k) => tail[k] ?? null);
     }
+  }
+
+  scopeAnswers(connection: string, stream: StreamName, chunk = 1000): AsyncGenerator<ScopeAnswer> {
+    return scopeAnswers((sql) => this.#stmt(sql), this.run, connection, stream, chunk);
   }
 
   quarantined(connection: string, stream?: StreamName): Promise<QuarantineRecord[]> {
