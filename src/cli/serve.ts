@@ -5,6 +5,8 @@ import { UserError } from '../common/userError.js';
 import { cloudflareSettings } from '../posture/cloudflare/settings.js';
 import { startService } from '../server/service.js';
 import { JOB_KINDS } from '../store/jobs.js';
+import { resolveDb } from '../store/open.js';
+import { isPostgresUrl } from '../store/postgres/databaseUrl.js';
 import { withConnections } from './context.js';
 import { commandLine } from './hints.js';
 import { type GlobalOptions, printJson } from './output.js';
@@ -21,6 +23,7 @@ interface ServeOptions {
   fullEvery: string;
   rotateEvery: string;
   tick: string;
+  jobTimeout: string;
   cloudflareTeam?: string;
   cloudflareAud?: string;
   cloudflarePolicy?: string;
@@ -49,6 +52,11 @@ export function registerServe(program: Command): void {
     .option('--rotate-every <duration>', 'how often to rotate the token if it is due', '1h')
     .option('--tick <duration>', 'how often the scheduler looks for due jobs', '15s')
     .option(
+      '--job-timeout <duration>',
+      "with --no-scheduler on PostgreSQL: the expiry of the jobs it queues for the workers (give it the workers' --job-timeout)",
+      '30m',
+    )
+    .option(
       '--cloudflare-team <team>',
       'Cloudflare Zero Trust team name, for the posture provider; wins over settings stored through the API (docs/posture.md)',
     )
@@ -72,6 +80,9 @@ export function registerServe(program: Command): void {
         rotate: parseDuration(options.rotateEvery),
       };
       const tickMs = parseDuration(options.tick);
+      const jobTimeoutMs = parseDuration(options.jobTimeout);
+      const db = resolveDb(global.db);
+      const queue = db !== undefined && isPostgresUrl(db) ? { url: db, jobTimeoutMs } : undefined;
       const cloudflare = cloudflareSettings({
         ...(options.cloudflareTeam === undefined ? {} : { team: options.cloudflareTeam }),
         ...(options.cloudflareAud === undefined ? {} : { aud: options.cloudflareAud }),
@@ -90,6 +101,7 @@ export function registerServe(program: Command): void {
             jobs,
             every,
             tickMs,
+            ...(queue ? { queue } : {}),
             settings: { cloudflare },
           }),
         );

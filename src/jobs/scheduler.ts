@@ -11,7 +11,7 @@ export interface JobView extends JobRecord {
 /**
  * Runs each connection's jobs when due. Two implementations share this interface and the job
  * definitions (jobs.ts): the in-process scheduler of `serve` on one machine, and distributed workers
- * on PostgreSQL (planned: pg-boss).
+ * on PostgreSQL with pg-boss (workers/pgBossScheduler.ts).
  */
 export interface Scheduler {
   start(): void;

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { ConnectionContext } from '../connections/connections.js';
+import type { RunNow } from '../jobs/runNow.js';
 import type { Scheduler } from '../jobs/scheduler.js';
+import type { JobQueue } from '../jobs/workers/jobQueue.js';
 import type { CloudflareSettings } from '../posture/cloudflare/settings.js';
 import type { ActiveSyncs } from '../sync/activeSyncs.js';
 import type { Metrics } from './metrics.js';
@@ -16,6 +18,10 @@ export interface ServerDeps {
   syncs: ActiveSyncs;
   /** The scheduler; with `--no-scheduler`, on PostgreSQL the schedule the workers run (WorkerSchedule), on SQLite undefined. */
   scheduler: Scheduler | undefined;
+  /** Where a sync or rotation asked for now runs: here, or queued for the workers. */
+  runNow: RunNow;
+  /** The workers' job queue, when this service queues for them (`--no-scheduler` on PostgreSQL). */
+  jobQueue: JobQueue | undefined;
 }
 
 export interface ServerSettings {

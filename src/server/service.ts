@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { ConnectionContext } from '../connections/connections.js';
 import { InProcessScheduler } from '../jobs/inProcessScheduler.js';
+import { runHere, runOnWorkers } from '../jobs/runNow.js';
 import type { Scheduler } from '../jobs/scheduler.js';
+import { JobQueue } from '../jobs/workers/jobQueue.js';
 import { WorkerSchedule } from '../jobs/workers/workerSchedule.js';
 import type { JobKind } from '../store/jobs.js';
 import { ActiveSyncs } from '../sync/activeSyncs.js';
@@ -24,6 +26,12 @@ export interface ServiceOptions {
   every: Record<JobKind, number>;
   tickMs: number;
   settings?: Partial<ServerSettings>;
+  /**
+   * With `scheduler: false` on PostgreSQL: the store's URL, whose pg-boss queue the workers consume,
+   * and the expiry of the jobs queued there (the workers' --job-timeout). A sync or rotation asked for
+   * through the API is then queued for the workers instead of run here.
+   */
+  queue?: { url: string; jobTimeoutMs: number };
 }
 
 export interface RunningService {
@@ -55,6 +63,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     : ctx.store.dialect === 'postgres'
       ? new WorkerSchedule(ctx.store, options.every, options.jobs)
       : undefined;
+  const jobQueue =
+    !options.scheduler && ctx.store.dialect === 'postgres' && options.queue
+      ? await JobQueue.open(
+          options.queue.url,
+          `tanium-bridge serve ${process.pid}`,
+          options.queue.jobTimeoutMs,
+        )
+      : undefined;
   const deps: ServerDeps = {
     ctx,
     log,
@@ -63,9 +79,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     settings: { ...DEFAULT_SERVER_SETTINGS, ...options.settings },
     syncs,
     scheduler,
+    runNow: jobQueue ? runOnWorkers(jobQueue) : runHere(ctx, syncs),
+    jobQueue,
   };
-  const app = await buildServer(deps);
-  await app.listen({ host: options.host, port: options.port });
+  let app: Awaited<ReturnType<typeof buildServer>>;
+  try {
+    app = await buildServer(deps);
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await jobQueue?.stop();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -77,6 +101,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     close() {
       closing ??= (async () => {
         await Promise.allSettled([app.close(), scheduler?.stop(), syncs.stopAll()]);
+        await jobQueue?.stop();
       })();
       return closing;
     },

@@ -1,5 +1,7 @@
+import type PgBoss from 'pg-boss';
 import { Problem } from '../../common/problem.js';
 import { parseDatabaseUrl } from '../../store/postgres/databaseUrl.js';
+import { QUEUES } from './queues.js';
 
 /** The schema pg-boss keeps its queue tables in when the URL names none of its own. */
 export const DEFAULT_BOSS_SCHEMA = 'pgboss';
@@ -33,4 +35,22 @@ export function bossConnection(url: string, defaultApplicationName: string): Bos
   const applicationName = parsed.searchParams.get('application_name') ?? defaultApplicationName;
   parsed.searchParams.set('application_name', applicationName);
   return { connectionString: parsed.toString(), schema, applicationName };
+}
+
+/** Retries after a job's worker died or its handler threw: three, from 5 s apart, doubling with jitter. */
+export const RETRY = { retryLimit: 3, retryDelay: 5, retryBackoff: true } as const;
+
+/**
+ * Creates both queues unless they exist (`stately`, keyed by connection: queues.ts). Processes
+ * starting at once may race to create one, and one of them wins.
+ */
+export async function ensureQueues(boss: PgBoss): Promise<void> {
+  for (const queue of QUEUES) {
+    if (await boss.getQueue(queue)) continue;
+    try {
+      await boss.createQueue(queue, { name: queue, policy: 'stately', ...RETRY });
+    } catch (error) {
+      if (!(await boss.getQueue(queue))) throw error;
+    }
+  }
 }

@@ -4,7 +4,8 @@ import { holderIsDead } from '../../store/leaseOwner.js';
 import type { Store } from '../../store/store.js';
 import type { StoredSchedule } from '../storedSchedule.js';
 import type { DbClock } from './dbClock.js';
-import { jobData, LANES, QUEUES, type QueueName } from './queues.js';
+import { busyLanes, laneKey } from './lanes.js';
+import { jobData, LANES } from './queues.js';
 
 /** One worker at a time fills the queues: it holds this lease, renewed at every tick. */
 export const DISPATCH_LEASE = 'jobs:dispatch';
@@ -52,8 +53,6 @@ export async function dispatch(options: DispatcherOptions): Promise<number> {
   return sent;
 }
 
-const laneKey = (queue: QueueName, connection: string) => `${queue}\0${connection}`;
-
 /** The dispatch lease: free, expired, ours already (renewed), or held by a process of this machine that is gone. */
 async function takeLease(store: Store, owner: string, ttlMs: number): Promise<boolean> {
   if (await store.leases.acquire(DISPATCH_LEASE, owner, ttlMs, Date.now())) return true;
@@ -61,22 +60,4 @@ async function takeLease(store: Store, owner: string, ttlMs: number): Promise<bo
   if (!holder || !holderIsDead(holder.owner)) return false;
   await store.leases.release(DISPATCH_LEASE, holder.owner);
   return store.leases.acquire(DISPATCH_LEASE, owner, ttlMs, Date.now());
-}
-
-/**
- * The lanes with a live job (queued, waiting to retry, or active), read from pg-boss's job table:
- * pg-boss has no call that lists jobs by singleton key, and its `stately` policy alone would let one
- * more job queue behind an active one.
- */
-async function busyLanes(boss: PgBoss, schema: string): Promise<Set<string>> {
-  const { rows } = await boss
-    .getDb()
-    .executeSql(
-      `SELECT name, singleton_key FROM "${schema}".job WHERE name = ANY($1::text[]) AND state < 'completed'`,
-      [[...QUEUES]],
-    );
-  const busy = new Set<string>();
-  for (const row of rows as { name: QueueName; singleton_key: string | null }[])
-    if (row.singleton_key !== null) busy.add(laneKey(row.name, row.singleton_key));
-  return busy;
 }

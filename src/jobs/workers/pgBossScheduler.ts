@@ -3,13 +3,16 @@ import type { Logger } from 'pino';
 import type { JobKind } from '../../store/jobs.js';
 import { newOwner } from '../../store/leaseOwner.js';
 import type { JobEnv } from '../jobs.js';
+import type { JobRunContext } from '../runJob.js';
 import type { JobView, Scheduler } from '../scheduler.js';
 import { StoredSchedule } from '../storedSchedule.js';
-import { bossConnection } from './bossConfig.js';
+import { bossConnection, ensureQueues, RETRY } from './bossConfig.js';
 import { DbClock } from './dbClock.js';
 import { DISPATCH_LEASE, dispatch } from './dispatcher.js';
 import { handleQueueJob } from './handleQueueJob.js';
 import { QUEUES, type QueueName } from './queues.js';
+import { requestOf } from './requestedJob.js';
+import { type RequestedResult, runRequested } from './runRequested.js';
 import { WorkerSchedule } from './workerSchedule.js';
 
 export interface PgBossSchedulerOptions {
@@ -29,8 +32,6 @@ export interface PgBossSchedulerOptions {
   applicationName: string;
 }
 
-/** Retries after a job's worker died or its handler threw: three, from 5 s apart, doubling with jitter. */
-const RETRY = { retryLimit: 3, retryDelay: 5, retryBackoff: true } as const;
 /** How often an idle poller asks pg-boss for a job. */
 const POLL_SECONDS = 1;
 /** One pg-boss error repeated (a database down) is logged once per this many ms. */
@@ -82,7 +83,7 @@ export class PgBossScheduler implements Scheduler {
   static async open(options: PgBossSchedulerOptions): Promise<PgBossScheduler> {
     const scheduler = new PgBossScheduler(options);
     await scheduler.#boss.start();
-    for (const queue of QUEUES) await scheduler.#ensureQueue(queue);
+    await ensureQueues(scheduler.#boss);
     return scheduler;
   }
 
@@ -156,38 +157,34 @@ export class PgBossScheduler implements Scheduler {
     }
   }
 
-  async #handle(queue: QueueName, jobs: PgBoss.Job<unknown>[]): Promise<void> {
+  /** Runs the jobs pg-boss handed over (one: batchSize 1); what it returns is the job's output. */
+  async #handle(queue: QueueName, jobs: PgBoss.Job<unknown>[]): Promise<RequestedResult | undefined> {
     const run = (async () => {
-      for (const job of jobs)
-        await handleQueueJob(
-          {
-            env: this.options.env,
-            log: this.options.log,
-            defaults: this.options.defaults,
-            now: () => this.#clock.now(),
-            stopping: () => this.#stopping,
-            logFields: { queue, queueJob: job.id },
-          },
-          queue,
-          job.data,
-        );
+      let output: RequestedResult | undefined;
+      for (const job of jobs) output = await this.#handleOne(queue, job);
+      return output;
     })();
     this.#handlers.add(run);
     try {
-      await run;
+      return await run;
     } finally {
       this.#handlers.delete(run);
     }
   }
 
-  /** Creates the queue unless it exists; two workers starting at once may race, and one of them wins. */
-  async #ensureQueue(queue: QueueName): Promise<void> {
-    if (await this.#boss.getQueue(queue)) return;
-    try {
-      await this.#boss.createQueue(queue, { name: queue, policy: 'stately', ...RETRY });
-    } catch (error) {
-      if (!(await this.#boss.getQueue(queue))) throw error;
-    }
+  async #handleOne(queue: QueueName, job: PgBoss.Job<unknown>): Promise<RequestedResult | undefined> {
+    const context: JobRunContext = {
+      env: this.options.env,
+      log: this.options.log,
+      defaults: this.options.defaults,
+      now: () => this.#clock.now(),
+      stopping: () => this.#stopping,
+      logFields: { queue, queueJob: job.id },
+    };
+    const requested = requestOf(queue, job.data);
+    if (requested) return runRequested(context, requested);
+    await handleQueueJob(context, queue, job.data);
+    return undefined;
   }
 
   /** pg-boss reports polling and maintenance failures as events: one line each, repeats muted a while. */

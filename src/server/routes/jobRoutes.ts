@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../../common/duration.js';
 import { Problem } from '../../common/problem.js';
 import { requireConnection } from '../../connections/editConnection.js';
+import { QUEUES, type QueueName } from '../../jobs/workers/queues.js';
 import type { JobKind } from '../../store/jobs.js';
 import type { ServerDeps } from '../deps.js';
 import { errors, nameParams } from '../schemas.js';
@@ -12,6 +13,22 @@ const noScheduler = () =>
     kind: 'unavailable',
     message: 'This service runs without its scheduler (--no-scheduler).',
     fix: 'Start serve without --no-scheduler, or let the workers run the jobs.',
+  });
+
+const noQueue = () =>
+  new Problem({
+    code: 'job_queue_off',
+    kind: 'unavailable',
+    message: 'This service queues no job for workers: it runs the jobs asked of it itself.',
+    fix: 'Follow a sync through its progress stream and its runs; the job queue is used by serve with --no-scheduler on PostgreSQL.',
+  });
+
+const noSuchJob = (queue: string, id: string) =>
+  new Problem({
+    code: 'queue_job_not_found',
+    kind: 'not_found',
+    message: `The ${queue} queue has no job ${id.slice(0, 40)}.`,
+    fix: "Use the id and queue a queued request answered with; finished jobs are kept for pg-boss's retention only.",
   });
 
 const MIN_EVERY_MS = 1_000;
@@ -43,6 +60,32 @@ export function jobRoutes(app: FastifyInstance, deps: ServerDeps): void {
           nextRunAt: j.nextRunAt === null ? null : new Date(j.nextRunAt).toISOString(),
         })),
       };
+    },
+  );
+
+  app.get<{ Params: { queue: QueueName; id: string } }>(
+    '/v1/queue/:queue/:id',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'A job queued for the workers: its state and, once it ended, its result',
+        params: {
+          type: 'object',
+          required: ['queue', 'id'],
+          properties: {
+            queue: { type: 'string', enum: [...QUEUES] },
+            id: { type: 'string', maxLength: 64 },
+          },
+        },
+        response: errors(404, 503),
+      },
+    },
+    async (request) => {
+      if (!deps.jobQueue) throw noQueue();
+      const { queue, id } = request.params;
+      const job = await deps.jobQueue.get(queue, id);
+      if (!job) throw noSuchJob(queue, id);
+      return job;
     },
   );
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { getConnection, requireConnection } from '../../connections/editConnection.js';
-import { rotateConnection } from '../../rotation/service.js';
 import type { ServerDeps } from '../deps.js';
 import { errors, nameParams } from '../schemas.js';
+import { queuedReply } from './queuedReply.js';
 
 type Named = { Params: { name: string } };
 
@@ -29,7 +29,8 @@ export function rotationRoutes(app: FastifyInstance, deps: ServerDeps): void {
     {
       schema: {
         tags,
-        summary: 'Rotate the token now (recovering an interrupted rotation first)',
+        summary:
+          'Rotate the token now (recovering an interrupted rotation first); with --no-scheduler on PostgreSQL: 202, queued for the workers',
         params: nameParams,
         body: {
           type: ['object', 'null'],
@@ -42,15 +43,20 @@ export function rotationRoutes(app: FastifyInstance, deps: ServerDeps): void {
         response: errors(400, 404, 409),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const name = (await requireConnection(ctx, request.params.name)).name;
       const body = request.body ?? {};
-      const report = await rotateConnection(ctx, name, {
-        ...(body.via === undefined ? {} : { method: body.via }),
-        ifDue: body.ifDue === true,
-      });
-      deps.metrics.rotations.inc({ connection: name, outcome: report.outcome });
-      return report;
+      const rotated = await deps.runNow.rotate(
+        name,
+        { ...(body.via === undefined ? {} : { method: body.via }), ifDue: body.ifDue === true },
+        request.caller?.actor ?? 'unknown',
+      );
+      if (rotated.where === 'queued') {
+        reply.status(202);
+        return queuedReply(rotated.job);
+      }
+      deps.metrics.rotations.inc({ connection: name, outcome: rotated.report.outcome });
+      return rotated.report;
     },
   );
 

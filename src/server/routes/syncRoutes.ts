@@ -5,6 +5,7 @@ import { STREAM_NAMES } from '../../streams/index.js';
 import type { StreamedEvent } from '../../sync/activeSyncs.js';
 import type { ServerDeps } from '../deps.js';
 import { errors, nameParams } from '../schemas.js';
+import { queuedReply } from './queuedReply.js';
 
 type Named = { Params: { name: string } };
 
@@ -27,7 +28,8 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
     {
       schema: {
         tags,
-        summary: 'Start a sync in the background; follow it at /sync/events',
+        summary:
+          'Start a sync in the background; follow it at /sync/events (with --no-scheduler on PostgreSQL: queued for the workers, follow it at /v1/queue/sync/:id)',
         params: nameParams,
         body: {
           type: ['object', 'null'],
@@ -51,13 +53,13 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
     async (request, reply) => {
       const name = (await requireConnection(ctx, request.params.name)).name;
       const body = request.body ?? {};
-      const started = await syncs.start(
+      const started = await deps.runNow.sync(
         name,
         { ...(body.streams ? { streams: body.streams } : {}), full: body.full === true },
         request.caller?.actor ?? 'unknown',
       );
       reply.status(202);
-      return started;
+      return started.where === 'here' ? started.sync : queuedReply(started.job);
     },
   );
 

@@ -1,0 +1,127 @@
+import PgBoss from 'pg-boss';
+import { Problem } from '../../common/problem.js';
+import { redactTokens } from '../../common/redact.js';
+import type { JobKind } from '../../store/jobs.js';
+import { bossConnection, ensureQueues, RETRY } from './bossConfig.js';
+import { laneJob } from './lanes.js';
+import { kindOf, type QueueName } from './queues.js';
+import { type RequestedJob, requestData, requestOf } from './requestedJob.js';
+import type { RequestedResult } from './runRequested.js';
+
+/** One queue job as the API shows it (`GET /v1/queue/:queue/:id`). */
+export interface QueuedJob {
+  id: string;
+  queue: QueueName;
+  connection: string;
+  job: JobKind;
+  /** Who asked through the API; null for a job of the schedule. */
+  actor: string | null;
+  /** pg-boss's state: created (queued), retry, active, completed, failed, cancelled. */
+  state: string;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  retries: number;
+  /** A requested job's result once completed; `{message}` once failed; else null. */
+  result: RequestedResult | { message: string } | null;
+}
+
+const pending = (job: RequestedJob, id: string, state: string) =>
+  new Problem({
+    code: job.queue === 'sync' ? 'sync_pending' : 'rotation_pending',
+    kind: 'conflict',
+    message: `A ${job.queue === 'sync' ? 'sync' : 'rotation'} of "${job.connection}" is already ${state === 'active' ? 'running' : 'queued'} for the workers (job ${id}).`,
+    fix: 'Wait for that job to end (its state is in the job queue), then ask again.',
+    details: { connection: job.connection, queue: job.queue, jobId: id, state },
+  });
+
+const iso = (value: Date | string | null | undefined) =>
+  value === null || value === undefined ? null : new Date(value).toISOString();
+
+/**
+ * The job queue as `serve --no-scheduler` uses it on PostgreSQL: it queues what the API asks to run
+ * now for the workers to run, and reads back how a queued job went. It runs no job and no pg-boss
+ * maintenance (the workers do both).
+ */
+export class JobQueue {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly schema: string,
+  ) {}
+
+  /** Connects pg-boss (installing its schema on first use) and makes sure both queues exist. */
+  static async open(url: string, applicationName: string, jobTimeoutMs: number): Promise<JobQueue> {
+    const connection = bossConnection(url, applicationName);
+    const boss = new PgBoss({
+      connectionString: connection.connectionString,
+      schema: connection.schema,
+      application_name: connection.applicationName,
+      max: 2,
+      schedule: false,
+      supervise: false,
+      // The worker that takes the job gives it up after this long (pg-boss expiry, the workers' --job-timeout).
+      expireInSeconds: Math.max(1, Math.round(jobTimeoutMs / 1000)),
+      ...RETRY,
+    });
+    boss.on('error', () => undefined);
+    await boss.start();
+    await ensureQueues(boss);
+    return new JobQueue(boss, connection.schema);
+  }
+
+  /**
+   * Queues a requested job in its connection's lane. A lane holds one live job at a time (queues.ts),
+   * so a lane with a job queued, retrying or running refuses with `sync_pending` / `rotation_pending`
+   * naming that job, as serve refuses a second sync of a connection with `sync_running`.
+   */
+  async send(job: RequestedJob): Promise<QueuedJob> {
+    const live = await laneJob(this.boss, this.schema, job.queue, job.connection);
+    if (live) throw pending(job, live.id, live.state);
+    const id = await this.boss.send(job.queue, requestData(job), { singletonKey: job.connection });
+    if (id === null) {
+      // The dispatcher filled the lane between the look and the send: the stately queue refused ours.
+      const now = await laneJob(this.boss, this.schema, job.queue, job.connection);
+      throw pending(job, now?.id ?? 'unknown', now?.state ?? 'created');
+    }
+    const queued = await this.get(job.queue, id);
+    if (!queued) throw new Error(`queue job ${id} vanished after it was sent`);
+    return queued;
+  }
+
+  /** A job of either queue by id (kept for pg-boss's retention, then archived), or undefined. */
+  async get(queue: QueueName, id: string): Promise<QueuedJob | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const job = await this.boss.getJobById<unknown>(queue, id, { includeArchive: true });
+    if (!job) return undefined;
+    const kind = kindOf(queue, job.data);
+    if (!kind) return undefined;
+    const requested = requestOf(queue, job.data);
+    return {
+      id: job.id,
+      queue,
+      connection: kind.connection,
+      job: kind.kind,
+      actor: requested?.actor ?? null,
+      state: job.state,
+      createdAt: iso(job.createdOn) ?? '',
+      startedAt: iso(job.startedOn),
+      completedAt: iso(job.completedOn),
+      retries: job.retryCount,
+      result: resultOf(job.state, job.output),
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: false, wait: true, timeout: 2_000 }).catch(() => undefined);
+  }
+}
+
+/** What a finished job left: our own result when completed; only the message (no stack) when failed. */
+function resultOf(state: string, output: unknown): QueuedJob['result'] {
+  if (typeof output !== 'object' || output === null) return null;
+  if (state === 'completed') return output as RequestedResult;
+  if (state !== 'failed' && state !== 'retry') return null;
+  const message = (output as { message?: unknown; value?: { message?: unknown } }).message;
+  const text = typeof message === 'string' ? message : 'the job failed';
+  return { message: redactTokens(text).slice(0, 500) };
+}
