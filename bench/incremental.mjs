@@ -34,16 +34,26 @@ export async function incrementalWorker(url, token) {
   const dir = mkdtempSync(join(tmpdir(), 'tb-bench-inc-'));
   const store = SqliteStore.open(join(dir, 'bridge.db'));
   await store.connections.upsert({ name: 'bench', kind: 'server', address: url }, new Date().toISOString());
-  const sync = (full) => runSync({ store, client, connection: 'bench', streams: STREAMS, full });
+  // Marks at the run's own events, for where an incremental run's time goes (`phases`).
+  let marks = [];
+  const onEvent = (e) => marks.push({ event: e.event, at: performance.now(), ms: e.ms });
+  const sync = (full) => runSync({ store, client, connection: 'bench', streams: STREAMS, full, onEvent });
   let started = performance.now();
   const full = await sync(true);
   const fullMs = performance.now() - started;
   const { now: since } = await control(url, 'GET', '/__emulator/clock');
   await control(url, 'POST', '/__emulator/clock', { advance: ADVANCE });
   const changes = await control(url, 'GET', `/__emulator/truth/changes?since=${encodeURIComponent(since)}`);
+  marks = [];
   started = performance.now();
   const incremental = await sync(false);
   const incMs = performance.now() - started;
+  const phases = incrementalPhases(marks, started, incremental);
+  // The group read alone, as the run's end does it (the same answers: the clock stands still).
+  const { refreshPostureGroups } = await import('../dist/posture/refreshGroups.js');
+  const groupsStarted = performance.now();
+  await refreshPostureGroups(store, client, 'bench', new Date().toISOString());
+  phases.groupsAloneMs = performance.now() - groupsStarted;
   const stored = await store.sync.count('bench', 'assets');
   const truth = await control(url, 'GET', '/__emulator/truth');
   await store.close();
@@ -61,11 +71,34 @@ export async function incrementalWorker(url, token) {
     checkedIn: changes.checkedIn,
     fleet: changes.endpoints,
     checkIns: incremental.checkIns,
+    phases,
     stored,
     truthEndpoints: truth.endpoints,
     maxRss: process.resourceUsage().maxRSS * 1024,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/**
+ * An incremental run's phases from its events: start (lease, plan), check-ins read (up to the first
+ * page event), changed endpoints' pages, check-ins recorded, and the run's end (sweep-free completion,
+ * posture facts, the computer group read).
+ */
+function incrementalPhases(marks, started, summary) {
+  const at = (name) => marks.find((m) => m.event === name)?.at;
+  const pages = marks.filter((m) => m.event === 'page');
+  const checkIns = marks.find((m) => m.event === 'check-ins');
+  const start = at('start') ?? started;
+  const readMs = summary.checkIns?.durationMs ?? 0;
+  const lastPage = pages.at(-1)?.at ?? start + readMs;
+  const end = at('done') ?? performance.now();
+  return {
+    startMs: start - started,
+    checkInsReadMs: readMs,
+    pagesMs: lastPage - start - readMs,
+    checkInsRecordMs: (checkIns?.at ?? lastPage) - lastPage,
+    endMs: end - (checkIns?.at ?? lastPage),
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -95,6 +128,11 @@ export async function incremental({ run, startEmulator, self }) {
       `  full ${s(r.fullMs)} s (pass ${s(r.fullPassMs)} s); incremental ${s(r.incMs)} s (${pct(r.incMs / r.fullMs)}; pass ${s(r.incPassMs)} s, ${pct(r.incPassMs / r.fullPassMs)}), ${r.mode}: ` +
         `${r.checkIns?.endpoints ?? 0} check-ins read in ${r.checkIns?.pages ?? 0} pages (${r.checkedIn} of ${r.fleet} checked in), ` +
         `${r.read} endpoints read in full for ${r.changed} changed (${x(r.read / Math.max(1, r.changed))}); stored ${r.stored}, truth ${r.truthEndpoints}; peak RSS ${(r.maxRss / MiB).toFixed(0)} MiB`,
+    );
+  for (const r of results)
+    console.log(
+      `    phases s: start ${s(r.phases.startMs)}, check-ins read ${s(r.phases.checkInsReadMs)}, changed pages ${s(r.phases.pagesMs)}, ` +
+        `check-ins recorded ${s(r.phases.checkInsRecordMs)}, end of run (completion, posture facts, groups) ${s(r.phases.endMs)}; group read alone ${s(r.phases.groupsAloneMs)}`,
     );
   const fraction = results.map((r) => r.incMs / r.fullMs);
   const readRatio = results.map((r) => r.read / Math.max(1, r.changed));
