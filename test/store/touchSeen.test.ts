@@ -100,4 +100,36 @@ describe.each(DIALECTS)('touchSeen ($name)', (dialect) => {
     expect(await store.posture.refreshFacts('default', T1, ['1'])).toBe(1);
     expect(await store.posture.refreshFacts('default', T1)).toBe(2);
   });
+
+  it('compares times as instants: other offsets and fraction widths', async () => {
+    store = await dialect.open();
+    await store.connections.upsert({ name: 'default', kind: 'server', address: 'https://t.example' }, T0);
+    await synced(store);
+    const touch = (lastSeen: string) =>
+      store.sync.touchSeen(
+        {
+          connection: 'default',
+          runId: 1,
+          streams: STREAM_LIST,
+          sensors: [SENSOR],
+          seen: [{ endpointId: '1', lastSeen }],
+        },
+        T1,
+      );
+    const lastSeen = async () => (await rows(store, 'assets'))[0]!['last_seen'];
+    // T0 + 30 min, written with +01:00: later, though it sorts before T0 as text.
+    expect(await touch('2026-11-20T11:30:00+01:00')).toBe(1);
+    expect(await lastSeen()).toBe('2026-11-20T11:30:00+01:00');
+    // T0 + 10 min in UTC: earlier, though it sorts after the +01:00 text.
+    expect(await touch('2026-11-20T10:10:00Z')).toBe(0);
+    // The same instant again, in UTC: not moved, not written.
+    expect(await touch('2026-11-20T10:30:00Z')).toBe(0);
+    // Half a second later: later, though `.` sorts before `Z` as text.
+    expect(await touch('2026-11-20T10:30:00.5Z')).toBe(1);
+    expect(await touch('2026-11-20T10:30:00.25Z')).toBe(0);
+    // Past the microsecond (PostgreSQL's timestamp would round these two together).
+    expect(await touch('2026-11-20T10:30:00.5000001Z')).toBe(1);
+    expect(await lastSeen()).toBe('2026-11-20T10:30:00.5000001Z');
+    expect((await rows(store, 'vulnerabilities'))[0]!['answered_at']).toBe('2026-11-20T10:30:00.5000001Z');
+  });
 });

@@ -24,6 +24,7 @@ import { inRounds } from './rounds.js';
 import { scopeAnswers } from './scopeAnswers.js';
 import type { PgSession } from './session.js';
 import { PgStreamTable } from './streamTable.js';
+import { touchSeenRows } from './touchSeen.js';
 
 interface CheckpointRow {
   stream: StreamName;
@@ -400,38 +401,11 @@ export class PgSync implements SyncRepository {
     });
   }
 
-  /**
-   * Records check-ins (SyncRepository.touchSeen): two set-based updates over the arrays of ids and
-   * times, in one lease-checked transaction; a time never moves backwards (RFC 3339 strings of one
-   * format compare in time order).
-   */
+  /** Records check-ins (SyncRepository.touchSeen) in one lease-checked transaction (touchSeen.ts). */
   touchSeen(touch: SeenTouch, _now: string): Promise<number> {
     return this.session.atomic(async (client) => {
       await checkLease(client, touch.lease, `the check-ins of run ${touch.runId} were not recorded`);
-      const ids = touch.seen.map((s) => s.endpointId);
-      const seen = touch.seen.map((s) => s.lastSeen);
-      let touched = 0;
-      if (touch.streams.includes('assets'))
-        touched =
-          (
-            await client.query(
-              `UPDATE assets AS a SET last_seen = s.seen
-               FROM unnest($2::text[], $3::text[]) AS s(id, seen)
-               WHERE a.connection = $1 AND a.endpoint_id = s.id AND (a.last_seen IS NULL OR a.last_seen < s.seen)`,
-              [touch.connection, ids, seen],
-            )
-          ).rowCount ?? 0;
-      const scoped = touch.streams.filter((s) => s !== 'assets');
-      if (scoped.length > 0)
-        await client.query(
-          `UPDATE scope_answers AS t SET checked_at = s.seen,
-             answered_at = CASE WHEN t.status = 'answered' THEN s.seen ELSE t.answered_at END
-           FROM unnest($2::text[], $3::text[]) AS s(id, seen)
-           WHERE t.connection = $1 AND t.stream = ANY($4::text[]) AND t.endpoint_id = s.id
-             AND (t.stream <> 'sensors' OR t.scope = ANY($5::text[]))
-             AND (t.checked_at IS NULL OR t.checked_at < s.seen)`,
-          [touch.connection, ids, seen, scoped, [...touch.sensors]],
-        );
+      const touched = await touchSeenRows(client, touch);
       await client.query(`UPDATE sync_runs SET heartbeat_at = ${DB_NOW} WHERE id = $1`, [touch.runId]);
       return touched;
     });

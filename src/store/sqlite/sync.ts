@@ -31,6 +31,7 @@ import { renewLease } from './leases.js';
 import { scopeAnswers } from './scopeAnswers.js';
 import type { Runner } from './serial.js';
 import { type StreamTable, streamTables } from './streamTable.js';
+import { touchSeenRows } from './touchSeen.js';
 
 interface CheckpointRow {
   stream: StreamName;
@@ -390,28 +391,7 @@ export class SqliteSync implements SyncRepository {
     return this.run(() =>
       immediate(this.db, () => {
         checkLease(this.db, touch.lease, `the check-ins of run ${touch.runId} were not recorded`);
-        // Indexed statements per endpoint (a join with json_each scanned the table per element).
-        const asset = this.#stmt(
-          `UPDATE assets SET last_seen = ? WHERE connection = ? AND endpoint_id = ?
-             AND (last_seen IS NULL OR last_seen < ?)`,
-        );
-        const scope = this.#stmt(
-          `UPDATE scope_answers SET checked_at = @seen,
-             answered_at = CASE WHEN status = 'answered' THEN @seen ELSE answered_at END
-           WHERE connection = @connection AND stream IN (SELECT value FROM json_each(@streams))
-             AND endpoint_id = @id
-             AND (stream <> 'sensors' OR scope IN (SELECT value FROM json_each(@sensors)))
-             AND (checked_at IS NULL OR checked_at < @seen)`,
-        );
-        const assets = touch.streams.includes('assets');
-        const scoped = touch.streams.filter((s) => s !== 'assets');
-        const streams = JSON.stringify(scoped);
-        const sensors = JSON.stringify(touch.sensors);
-        let touched = 0;
-        for (const { endpointId: id, lastSeen: seen } of touch.seen) {
-          if (assets) touched += asset.run(seen, touch.connection, id, seen).changes;
-          if (scoped.length > 0) scope.run({ seen, connection: touch.connection, streams, id, sensors });
-        }
+        const touched = touchSeenRows(this.db, (sql) => this.#stmt(sql), touch);
         this.#stmt(`UPDATE sync_runs SET heartbeat_at = ? WHERE id = ?`).run(now, touch.runId);
         return touched;
       }),
