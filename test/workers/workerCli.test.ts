@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBoss } from '../../src/jobs/workers/startBoss.js';
 import { runCli, tempHome } from '../helpers/runCli.js';
 import { openScale, type Scale, startProc } from './workerHarness.js';
 
@@ -38,4 +42,55 @@ describe('tanium-bridge worker: its command line', () => {
     expect(worker.stdout() + worker.logs()).not.toContain(secret);
     expect(worker.logs()).toContain('"msg":"stopped"');
   }, 60_000);
+
+  it('a user who may not create the job queue: worker and serve --no-scheduler say so in one line with the grant, exit 1', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const role = `tb_noqueue_${suffix}`;
+    const schema = `tbq_${suffix}`;
+    const secret = `pw-${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: scale.url.split('?')[0] });
+    await admin.connect();
+    try {
+      // The store's schema is the user's own, but it may not create schemas (pg-boss's) in the database.
+      await admin.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${secret}'`);
+      await admin.query(`CREATE SCHEMA "${schema}" AUTHORIZATION "${role}"`);
+      const url = new URL(scale.url);
+      url.username = role;
+      url.password = secret;
+      url.searchParams.set('schema', schema);
+      const env = { ...scale.env, TANIUM_BRIDGE_DB: url.toString() };
+      const expected = `The PostgreSQL user "${role}" may not create or use the job queue's schema "${schema}_pgboss" in ${url.host}${url.pathname}. Let it create schemas in that database (GRANT CREATE ON DATABASE "${url.pathname.slice(1)}" TO "${role}"), at least until its first start has installed the queue there.`;
+      for (const args of [['worker'], ['serve', '--port', '0', '--no-scheduler']]) {
+        const run = await runCli(args, { home: tempHome(), env });
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr.trim().split('\n')).toEqual([expected]);
+        const json = await runCli([...args, '--json'], { home: tempHome(), env });
+        expect(JSON.parse(json.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+          error: { code: 'job_queue_denied' },
+        });
+        expect(run.stdout + run.stderr + json.stdout + json.stderr).not.toContain(secret);
+      }
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}_pgboss" CASCADE`);
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+      await admin.end();
+    }
+  }, 90_000);
+
+  it('a queue server that cannot be reached: database_unreachable naming host:port/database, the password masked', async () => {
+    const secret = 'pw-unreachable-7';
+    const url = `postgres://someone:${secret}@127.0.0.1:1/test`;
+    const boss = new PgBoss({ connectionString: url, schema: 'pgboss', supervise: false, schedule: false });
+    boss.on('error', () => undefined);
+    const failed = await startBoss(boss, url, 'pgboss').then(
+      () => undefined,
+      (error: unknown) => error as { code: string; message: string; fix: string },
+    );
+    expect(failed).toMatchObject({
+      code: 'database_unreachable',
+      message: 'Cannot use the PostgreSQL database 127.0.0.1:1/test: nothing accepts connections there.',
+    });
+    expect(JSON.stringify(failed) + failed!.message).not.toContain(secret);
+  }, 30_000);
 });

@@ -2,11 +2,12 @@ import PgBoss from 'pg-boss';
 import { Problem } from '../../common/problem.js';
 import { redactTokens } from '../../common/redact.js';
 import type { JobKind } from '../../store/jobs.js';
-import { bossConnection, ensureQueues, RETRY } from './bossConfig.js';
+import { bossConnection, RETRY } from './bossConfig.js';
 import { laneJob } from './lanes.js';
 import { kindOf, type QueueName } from './queues.js';
 import { type RequestedJob, requestData, requestOf } from './requestedJob.js';
 import type { RequestedResult } from './runRequested.js';
+import { startBoss } from './startBoss.js';
 
 /** One queue job as the API shows it (`GET /v1/queue/:queue/:id`). */
 export interface QueuedJob {
@@ -64,8 +65,7 @@ export class JobQueue {
       ...RETRY,
     });
     boss.on('error', () => undefined);
-    await boss.start();
-    await ensureQueues(boss);
+    await startBoss(boss, url, connection.schema);
     return new JobQueue(boss, connection.schema);
   }
 

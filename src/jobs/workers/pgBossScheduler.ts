@@ -6,13 +6,14 @@ import type { JobEnv } from '../jobs.js';
 import type { JobRunContext } from '../runJob.js';
 import type { JobView, Scheduler } from '../scheduler.js';
 import { StoredSchedule } from '../storedSchedule.js';
-import { bossConnection, ensureQueues, RETRY } from './bossConfig.js';
+import { bossConnection, RETRY } from './bossConfig.js';
 import { DbClock } from './dbClock.js';
 import { DISPATCH_LEASE, dispatch } from './dispatcher.js';
 import { handleQueueJob } from './handleQueueJob.js';
 import { QUEUES, type QueueName } from './queues.js';
 import { requestOf } from './requestedJob.js';
 import { type RequestedResult, runRequested } from './runRequested.js';
+import { startBoss } from './startBoss.js';
 import { WorkerSchedule } from './workerSchedule.js';
 
 export interface PgBossSchedulerOptions {
@@ -82,8 +83,7 @@ export class PgBossScheduler implements Scheduler {
   /** Connects pg-boss (installing its schema on first use) and makes sure both queues exist. */
   static async open(options: PgBossSchedulerOptions): Promise<PgBossScheduler> {
     const scheduler = new PgBossScheduler(options);
-    await scheduler.#boss.start();
-    await ensureQueues(scheduler.#boss);
+    await startBoss(scheduler.#boss, options.url, scheduler.#bossSchema);
     return scheduler;
   }
 
