@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { parseDuration } from '../common/duration.js';
 import { createLogger } from '../common/logger.js';
 import { Problem } from '../common/problem.js';
+import { redactTokens } from '../common/redact.js';
 import { UserError } from '../common/userError.js';
 import { PgBossScheduler } from '../jobs/workers/pgBossScheduler.js';
 import { JOB_KINDS } from '../store/jobs.js';
@@ -12,6 +13,7 @@ import { redactUrl } from '../store/postgres/redactUrl.js';
 import { ActiveSyncs } from '../sync/activeSyncs.js';
 import { SYNC_LEASE_TTL_MS } from '../sync/lease.js';
 import { withConnections } from './context.js';
+import { EXIT_BUG } from './errors.js';
 import { type GlobalOptions, printJson } from './output.js';
 import { parseJobs } from './parseJobs.js';
 
@@ -110,8 +112,10 @@ export function registerWorker(program: Command): void {
           applicationName: `tanium-bridge worker ${process.pid}`,
         });
         // Signals are handled from before the announcement on: a supervisor may stop it at once.
-        const stopped = untilSignal(log, () => scheduler.stop());
-        const keepRunning = logUnhandled(log);
+        const stopper = stopOnce(log, () => scheduler.stop());
+        process.once('SIGINT', () => stopper.stop({ signal: 'SIGINT' }));
+        process.once('SIGTERM', () => stopper.stop({ signal: 'SIGTERM' }));
+        const onRejection = rejectionsOf(log, stopper);
         scheduler.start();
         const shown = redactUrl(url);
         const announced = {
@@ -127,33 +131,64 @@ export function registerWorker(program: Command): void {
           );
         const { pid: _pid, ...facts } = announced;
         log.info({ ...facts, queueSchema: scheduler.bossSchema }, 'worker started');
-        await stopped;
-        process.off('unhandledRejection', keepRunning);
+        const failure = await stopper.stopped;
+        process.off('unhandledRejection', onRejection);
         log.info('stopped');
+        // A bug ends the worker as any command's bug ends it: one line, exit 70 (src/cli/errors.ts).
+        if (failure !== undefined) throw failure;
       });
     });
 }
 
+/** A worker stops once: on a signal (exit 0), or on a bug (the error, rethrown by the command). */
+interface Stopper {
+  stop(cause: { signal: string } | { error: unknown }): void;
+  /** Resolves once stopped, with the error of a bug, if that was the cause. */
+  stopped: Promise<unknown>;
+}
+
+function stopOnce(log: Logger, stop: () => Promise<void>): Stopper {
+  let done: (failure: unknown) => void = () => undefined;
+  let stopping = false;
+  const stopped = new Promise<unknown>((resolve) => {
+    done = resolve;
+  });
+  return {
+    stopped,
+    stop(cause) {
+      if (stopping) return;
+      stopping = true;
+      const failure = 'error' in cause ? cause.error : undefined;
+      const shown = failure === undefined ? cause : { reason: 'unexpected error', error: messageOf(failure) };
+      log.info(shown, 'stopping');
+      const exitCode = failure === undefined ? 0 : EXIT_BUG;
+      setTimeout(() => process.exit(exitCode), STOP_DEADLINE_MS).unref();
+      stop().finally(() => done(failure));
+    },
+  };
+}
+
+const messageOf = (reason: unknown) =>
+  redactTokens(reason instanceof Error ? reason.message : String(reason));
+
 /**
- * pg-boss completes and fails jobs without awaiting the call: while PostgreSQL is unreachable such a
- * call rejects with no one to catch it. A worker logs that as one line and goes on (pg-boss's expiry
- * settles the job) instead of ending, which would restart it into the same outage.
+ * pg-boss completes and fails jobs without awaiting the call (its worker's onFetch): while PostgreSQL
+ * is unreachable such a call rejects with no one to catch it. Those rejections, recognised by
+ * pg-boss's own frames in their stack (pg recaptures the stack of a failed query where it was
+ * awaited), are logged as one line and the worker goes on, pg-boss's expiry settling the job, instead
+ * of ending, which would restart it into the same outage. Any other unhandled rejection is a bug: the
+ * worker stops as on SIGTERM (its syncs interrupted at a page boundary) and exits 70 with one line.
  */
-function logUnhandled(log: Logger): (reason: unknown) => void {
-  const listener = (reason: unknown) =>
-    log.warn({ error: reason instanceof Error ? reason.message : String(reason) }, 'database call failed');
+function rejectionsOf(log: Logger, stopper: Stopper): (reason: unknown) => void {
+  const listener = (reason: unknown) => {
+    if (fromPgBoss(reason)) log.warn({ error: messageOf(reason) }, 'database call failed');
+    else stopper.stop({ error: reason });
+  };
   process.on('unhandledRejection', listener);
   return listener;
 }
 
-function untilSignal(log: Logger, stop: () => Promise<void>): Promise<void> {
-  return new Promise<void>((done) => {
-    const onSignal = (signal: string) => {
-      log.info({ signal }, 'stopping');
-      setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
-      stop().finally(done);
-    };
-    process.once('SIGINT', () => onSignal('SIGINT'));
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
-  });
+/** A frame of pg-boss's source in the error's stack (`…/node_modules/pg-boss/src/manager.js:485`). */
+function fromPgBoss(reason: unknown): boolean {
+  return reason instanceof Error && /[\\/]pg-boss[\\/]src[\\/]/.test(reason.stack ?? '');
 }
