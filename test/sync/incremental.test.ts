@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { lookupsFor } from '../../src/posture/identifier.js';
 import type { Store } from '../../src/store/store.js';
 import type { SyncSettings } from '../../src/store/sync.js';
 import type { SyncEvent } from '../../src/sync/events.js';
 import { type Harness, startHarness, TEST_REALISM } from '../helpers/emulatorHarness.js';
-import { digest, freezeClock, type SyncTarget, syncTarget, truth } from '../helpers/syncHarness.js';
+import { ALL, freezeClock, type SyncTarget, syncTarget, timeLimit, truth } from '../helpers/syncHarness.js';
+import { DIALECTS } from '../store/dialects.js';
 
 /**
  * Incremental sync under the realistic check-in model (`checkIns: 'frequent'`): online endpoints check in
@@ -13,7 +14,8 @@ import { digest, freezeClock, type SyncTarget, syncTarget, truth } from '../help
  * changed endpoints, and leaves the store equal, table by table, to a store synced alongside it by full
  * passes only, at the same instants (the same history: a value Tanium answered null now keeps what it
  * answered before, in both); what it cannot see (an endpoint retired) the reconcile removes. Over real
- * HTTP, real SQLite files, the emulator's truth (docs/sync.md, "Incremental").
+ * HTTP, the emulator's truth (docs/sync.md, "Incremental"), once per dialect: the incremental store is of
+ * the dialect under test; the full-pass store it is compared with, through the repositories, is SQLite.
  */
 
 const ENDPOINTS = 2000;
@@ -47,129 +49,170 @@ async function clockNow(h: Harness): Promise<string> {
 type Row = Record<string, unknown>;
 
 /**
- * Every table a sync writes, without the columns that name runs and passes (they differ per store). The
- * stores here are SQLite files (syncTarget's default); the repository's own reads compare in `digest`.
+ * What the store holds, through the repositories: every stream's rows (native values, the fields readers
+ * see: `last_seen`, `unknown_fields`, `answered_at`, `status`) and how each scope was answered
+ * (`checked_at` too, and the scopes without rows).
  */
-function tables(store: Store): Record<string, Row[]> {
-  const db = (store as SqliteStore).db;
-  const all = (sql: string) =>
-    (db.prepare(sql).all() as Row[]).map((row) =>
-      Object.fromEntries(
-        Object.entries(row).filter(([k]) => !['created_run', 'changed_run', 'seen_gen'].includes(k)),
-      ),
-    );
-  return {
-    assets: all('SELECT * FROM assets ORDER BY endpoint_id'),
-    addresses: all('SELECT * FROM asset_addresses ORDER BY endpoint_id, kind, address'),
-    vulnerabilities: all('SELECT * FROM vulnerabilities ORDER BY endpoint_id, cve_id'),
-    compliance: all('SELECT * FROM compliance ORDER BY endpoint_id, finding_id'),
-    sensors: all('SELECT * FROM sensor_readings ORDER BY endpoint_id, sensor, row_index'),
-    scopes: all('SELECT * FROM scope_answers ORDER BY stream, endpoint_id, scope'),
-  };
+async function contents(store: Store): Promise<Record<string, Row[]>> {
+  const out: Record<string, Row[]> = {};
+  for (const stream of ALL) {
+    const rows: Row[] = [];
+    for await (const row of store.sync.rows('default', stream)) rows.push(row);
+    out[stream] = rows;
+    const scopes: Row[] = [];
+    for await (const answer of store.sync.scopeAnswers('default', stream)) scopes.push({ ...answer });
+    if (scopes.length > 0) out[`${stream} scopes`] = scopes;
+  }
+  return out;
 }
 
-/** Compares two stores table by table, naming the first row that differs. */
-function expectSameTables(actual: Store, expected: Store): void {
-  const a = tables(actual);
-  const e = tables(expected);
+/** The endpoint ids the store's posture lookup finds for each address of these asset rows. */
+async function addressLookups(store: Store, assets: Row[]): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const asset of assets)
+    for (const [key, column] of [
+      ['ip', 'ip_address'],
+      ['ip', 'ip_addresses'],
+      ['mac', 'mac_addresses'],
+    ] as const)
+      for (const address of [asset[column]].flat().filter((a): a is string => typeof a === 'string')) {
+        const [lookup] = lookupsFor(address, key);
+        const found = await store.posture.find('default', key, lookup!.values, 100);
+        out[`${key} ${address}`] = found.map((e) => e.endpointId).sort();
+      }
+  return out;
+}
+
+/**
+ * Compares two stores stream by stream, naming the first row that differs, and the posture lookups of
+ * the addresses of the `changed` endpoints and of every 40th other one (an unchanged asset row keeps
+ * its addresses).
+ */
+async function expectSameStores(actual: Store, expected: Store, changed: readonly string[] = []) {
+  const a = await contents(actual);
+  const e = await contents(expected);
+  expect(Object.keys(a)).toEqual(Object.keys(e));
   for (const name of Object.keys(e)) {
     expect(a[name]!.length, `${name} rows`).toBe(e[name]!.length);
     const differs = e[name]!.findIndex((row, k) => JSON.stringify(row) !== JSON.stringify(a[name]![k]));
     if (differs >= 0) expect(a[name]![differs], `${name} row ${differs}`).toEqual(e[name]![differs]);
   }
+  const ids = new Set(changed);
+  for (const [k, row] of e['assets']!.entries()) if (k % 40 === 0) ids.add(row['endpoint_id'] as string);
+  const sampled = [...a['assets']!, ...e['assets']!].filter((row) => ids.has(row['endpoint_id'] as string));
+  expect(await addressLookups(actual, sampled)).toEqual(await addressLookups(expected, sampled));
 }
 
-describe('incremental sync under frequent check-ins (the realistic model)', () => {
-  let h: Harness;
-  /** Synced incrementally (after its first full pass). */
-  let t: SyncTarget;
-  /** Synced by full passes only, at the same instants. */
-  let full: SyncTarget;
-  beforeAll(async () => {
-    h = await startHarness({
-      endpoints: ENDPOINTS,
-      seed: 14,
-      realism: TEST_REALISM,
-      checkIns: 'frequent',
+describe.each(DIALECTS)(
+  'incremental sync under frequent check-ins (the realistic model, $name)',
+  (dialect) => {
+    const timeout = (ms: number) => timeLimit(dialect, ms);
+    let h: Harness;
+    /** Synced incrementally (after its first full pass). */
+    let t: SyncTarget;
+    /** Synced by full passes only, at the same instants. */
+    let full: SyncTarget;
+    beforeAll(async () => {
+      h = await startHarness({
+        endpoints: ENDPOINTS,
+        seed: 14,
+        realism: TEST_REALISM,
+        checkIns: 'frequent',
+      });
+      freezeClock(h.emulator);
+      t = await syncTarget(h.emulator, h.url, dialect);
+      full = await syncTarget(h.emulator);
     });
-    freezeClock(h.emulator);
-    t = await syncTarget(h.emulator);
-    full = await syncTarget(h.emulator);
-  });
-  afterAll(async () => {
-    await t.close();
-    await full.close();
-    await h.close();
-  });
+    afterAll(async () => {
+      await t.close();
+      await full.close();
+      await h.close();
+    });
 
-  it('after 1% data churn it reads at most 3x the changed endpoints, and the store equals a full pass', async () => {
-    const first = await t.sync({ settings: SETTINGS });
-    expect(first.mode).toBe('full');
-    await full.sync({ settings: SETTINGS, full: true });
-    const t0 = await clockNow(h);
-    await h.advance('17m');
-    let churn = await changesSince(h, t0);
-    // The fleet's epoch and scan phases follow the wall clock at start, so 17 minutes hold a varying
-    // share of data events: extend the window a minute at a time until about 1% changed.
-    for (let minutes = 17; churn.updated / churn.endpoints <= 0.005 && minutes < 90; minutes++) {
-      await h.advance('1m');
-      churn = await changesSince(h, t0);
-    }
-    // The model: most of the fleet checked in, about 1% had a data event.
-    expect(churn.checkedIn / churn.endpoints).toBeGreaterThan(0.7);
-    expect(churn.updated / churn.endpoints).toBeGreaterThan(0.005);
-    expect(churn.updated / churn.endpoints).toBeLessThan(0.02);
+    it(
+      'after 1% data churn it reads at most 3x the changed endpoints, and the store equals a full pass',
+      async () => {
+        const first = await t.sync({ settings: SETTINGS });
+        expect(first.mode).toBe('full');
+        await full.sync({ settings: SETTINGS, full: true });
+        const t0 = await clockNow(h);
+        await h.advance('17m');
+        let churn = await changesSince(h, t0);
+        // The fleet's epoch and scan phases follow the wall clock at start, so 17 minutes hold a varying
+        // share of data events: extend the window a minute at a time until about 1% changed.
+        for (let minutes = 17; churn.updated / churn.endpoints <= 0.005 && minutes < 90; minutes++) {
+          await h.advance('1m');
+          churn = await changesSince(h, t0);
+        }
+        // The model: most of the fleet checked in, about 1% had a data event.
+        expect(churn.checkedIn / churn.endpoints).toBeGreaterThan(0.7);
+        expect(churn.updated / churn.endpoints).toBeGreaterThan(0.005);
+        expect(churn.updated / churn.endpoints).toBeLessThan(0.02);
 
-    const events: SyncEvent[] = [];
-    const incremental = await t.sync({ settings: SETTINGS, onEvent: (e) => events.push(e) });
-    expect(incremental.mode).toBe('incremental');
-    expect(incremental.checkIns?.changesOnly).toBe(true);
-    expect(incremental.checkIns!.endpoints).toBeGreaterThanOrEqual(churn.checkedIn);
-    expect(incremental.checkIns!.touched).toBeGreaterThan(0.7 * churn.endpoints);
-    expect(incremental.endpoints).toBeGreaterThanOrEqual(churn.updated);
-    expect(incremental.endpoints).toBeLessThanOrEqual(3 * churn.updated);
-    expect(events.filter((e) => e.event === 'check-ins')).toHaveLength(1);
+        const events: SyncEvent[] = [];
+        const incremental = await t.sync({ settings: SETTINGS, onEvent: (e) => events.push(e) });
+        expect(incremental.mode).toBe('incremental');
+        expect(incremental.checkIns?.changesOnly).toBe(true);
+        expect(incremental.checkIns!.endpoints).toBeGreaterThanOrEqual(churn.checkedIn);
+        expect(incremental.checkIns!.touched).toBeGreaterThan(0.7 * churn.endpoints);
+        expect(incremental.endpoints).toBeGreaterThanOrEqual(churn.updated);
+        expect(incremental.endpoints).toBeLessThanOrEqual(3 * churn.updated);
+        expect(events.filter((e) => e.event === 'check-ins')).toHaveLength(1);
 
-    // A full pass at the same instant: the same tables, row for row.
-    expect((await full.sync({ settings: SETTINGS, full: true })).mode).toBe('full');
-    expectSameTables(t.store, full.store);
-    expect(await digest(t.store)).toEqual(await digest(full.store));
-    const counts = await truth(h.url);
-    expect(await t.store.sync.count('default', 'assets')).toBe(counts.endpoints);
-  }, 180_000);
+        // A full pass at the same instant: the same rows, row for row.
+        expect((await full.sync({ settings: SETTINGS, full: true })).mode).toBe('full');
+        await expectSameStores(t.store, full.store, churn.updatedIds);
+        const counts = await truth(h.url);
+        expect(await t.store.sync.count('default', 'assets')).toBe(counts.endpoints);
+      },
+      timeout(180_000),
+    );
 
-  it('a second incremental reads only what changed since the first one', async () => {
-    const t1 = await clockNow(h);
-    await h.advance('5m');
-    const churn = await changesSince(h, t1);
-    const again = await t.sync({ settings: SETTINGS });
-    expect(again.mode).toBe('incremental');
-    // The margin (10 min) re-reads the changes of the 10 minutes before the watermark too.
-    expect(again.endpoints).toBeLessThanOrEqual(3 * Math.max(churn.updated, 10));
-    await full.sync({ settings: SETTINGS, full: true });
-    expectSameTables(t.store, full.store);
-  }, 180_000);
+    it(
+      'a second incremental reads only what changed since the first one',
+      async () => {
+        const t1 = await clockNow(h);
+        await h.advance('5m');
+        const churn = await changesSince(h, t1);
+        const again = await t.sync({ settings: SETTINGS });
+        expect(again.mode).toBe('incremental');
+        // The margin (10 min) re-reads the changes of the 10 minutes before the watermark too.
+        expect(again.endpoints).toBeLessThanOrEqual(3 * Math.max(churn.updated, 10));
+        await full.sync({ settings: SETTINGS, full: true });
+        await expectSameStores(t.store, full.store, churn.updatedIds);
+      },
+      timeout(180_000),
+    );
 
-  it('an endpoint retired between passes is left by the incremental pass and removed by the reconcile', async () => {
-    const before = await truth(h.url);
-    await h.advance('3d');
-    const after = await truth(h.url);
-    expect(after.retired).toBeGreaterThan(before.retired);
-    const incremental = await t.sync({ settings: SETTINGS });
-    expect(incremental.mode).toBe('incremental');
-    expect(incremental.streams.assets!.removed).toBe(0);
-    // Retired endpoints are still stored: a retired endpoint is neither seen nor updated again.
-    expect(await t.store.sync.count('default', 'assets')).toBeGreaterThan(after.endpoints);
-    const reconcile = await t.sync({ settings: { ...SETTINGS, reconcileEvery: 1 } });
-    expect(reconcile.mode).toBe('full');
-    expect(reconcile.streams.assets!.removed).toBeGreaterThan(0);
-    expect(await t.store.sync.count('default', 'assets')).toBe(after.endpoints);
-    await full.sync({ settings: SETTINGS, full: true });
-    expectSameTables(t.store, full.store);
-  }, 180_000);
-});
+    // PostgreSQL's sweep of the retired after an incremental pass is sync.test.ts's ("… a full one
+    // removes the retired"): here it would add two 2,000-endpoint passes into PostgreSQL (about 2.5 min
+    // of a loaded 2-core box), for no code path the tests above and that one do not run.
+    if (dialect.name === 'sqlite')
+      it(
+        'an endpoint retired between passes is left by the incremental pass and removed by the reconcile',
+        async () => {
+          const before = await truth(h.url);
+          await h.advance('3d');
+          const after = await truth(h.url);
+          expect(after.retired).toBeGreaterThan(before.retired);
+          const incremental = await t.sync({ settings: SETTINGS });
+          expect(incremental.mode).toBe('incremental');
+          expect(incremental.streams.assets!.removed).toBe(0);
+          // Retired endpoints are still stored: a retired endpoint is neither seen nor updated again.
+          expect(await t.store.sync.count('default', 'assets')).toBeGreaterThan(after.endpoints);
+          const reconcile = await t.sync({ settings: { ...SETTINGS, reconcileEvery: 1 } });
+          expect(reconcile.mode).toBe('full');
+          expect(reconcile.streams.assets!.removed).toBeGreaterThan(0);
+          expect(await t.store.sync.count('default', 'assets')).toBe(after.endpoints);
+          await full.sync({ settings: SETTINGS, full: true });
+          await expectSameStores(t.store, full.store);
+        },
+        timeout(180_000),
+      );
+  },
+);
 
-describe('incremental sync on a tenant that refuses UPDATED_AFTER', () => {
+describe.each(DIALECTS)('incremental sync on a tenant that refuses UPDATED_AFTER ($name)', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
@@ -183,27 +226,31 @@ describe('incremental sync on a tenant that refuses UPDATED_AFTER', () => {
   });
   afterAll(() => h.close());
 
-  it('goes on with the endpoints seen since the watermark, and the store still equals a full pass', async () => {
-    const t = await syncTarget(h.emulator);
-    const full = await syncTarget(h.emulator);
-    try {
-      await t.sync({ settings: SETTINGS });
-      await full.sync({ settings: SETTINGS, full: true });
-      const t0 = await clockNow(h);
-      await h.advance('17m');
-      const churn = await changesSince(h, t0);
-      const events: SyncEvent[] = [];
-      const incremental = await t.sync({ settings: SETTINGS, onEvent: (e) => events.push(e) });
-      expect(incremental.mode).toBe('incremental');
-      expect(incremental.checkIns?.changesOnly).toBe(false);
-      expect(events.some((e) => e.event === 'retry' && /UPDATED_AFTER/.test(e.reason))).toBe(true);
-      // Every endpoint seen since the watermark, not only the changed ones: slower, still exact.
-      expect(incremental.endpoints).toBeGreaterThanOrEqual(churn.checkedIn);
-      await full.sync({ settings: SETTINGS, full: true });
-      expectSameTables(t.store, full.store);
-    } finally {
-      await t.close();
-      await full.close();
-    }
-  }, 180_000);
+  it(
+    'goes on with the endpoints seen since the watermark, and the store still equals a full pass',
+    async () => {
+      const t = await syncTarget(h.emulator, h.url, dialect);
+      const full = await syncTarget(h.emulator);
+      try {
+        await t.sync({ settings: SETTINGS });
+        await full.sync({ settings: SETTINGS, full: true });
+        const t0 = await clockNow(h);
+        await h.advance('17m');
+        const churn = await changesSince(h, t0);
+        const events: SyncEvent[] = [];
+        const incremental = await t.sync({ settings: SETTINGS, onEvent: (e) => events.push(e) });
+        expect(incremental.mode).toBe('incremental');
+        expect(incremental.checkIns?.changesOnly).toBe(false);
+        expect(events.some((e) => e.event === 'retry' && /UPDATED_AFTER/.test(e.reason))).toBe(true);
+        // Every endpoint seen since the watermark, not only the changed ones: slower, still exact.
+        expect(incremental.endpoints).toBeGreaterThanOrEqual(churn.checkedIn);
+        await full.sync({ settings: SETTINGS, full: true });
+        await expectSameStores(t.store, full.store, churn.updatedIds);
+      } finally {
+        await t.close();
+        await full.close();
+      }
+    },
+    timeLimit(dialect, 180_000),
+  );
 });
