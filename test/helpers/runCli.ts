@@ -37,6 +37,11 @@ export function bindHome(home: string, env: Record<string, string>): void {
   homeEnv.set(home, env);
 }
 
+/** The environment bound to `home` (none for a home bindHome never saw). */
+export function boundEnv(home: string): Record<string, string> {
+  return homeEnv.get(home) ?? {};
+}
+
 /** Runs the built CLI to completion as a real child process with `--home`, feeding `input` on stdin. */
 export function runCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
   return startCli(args, options).done;

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'undici';
 import type { Harness } from './emulatorHarness.js';
-import { runCli, tempHome } from './runCli.js';
+import { boundEnv, runCli, tempHome } from './runCli.js';
 import { startCliUntilFirstLine, stopChild } from './spawnCli.js';
 
 /** Answers are JSON the tests check by assertion, field by field: typing every route's answer adds nothing. */
@@ -31,10 +31,12 @@ export interface Served {
   stop(): Promise<number | null>;
 }
 
+/** A `serve` of `home`, with the store its CLI runs use (bindHome: test/helpers/dialectHomes.ts). */
 export async function serve(home: string, key: string | null, extra: string[] = []): Promise<Served> {
   const { child, firstLine, stderr } = await startCliUntilFirstLine(
     ['serve', '--port', '0', '--json', '--home', home, '--log-level', 'info', ...extra],
     30_000,
+    { ...process.env, ...boundEnv(home) },
   );
   const url = (JSON.parse(firstLine) as { url: string }).url;
   const call: Served['call'] = async (method, path, options = {}) => {
@@ -61,12 +63,15 @@ export async function serve(home: string, key: string | null, extra: string[] = 
   return { child, url, logs: stderr, call, stop: () => stopChild(child) };
 }
 
-/** A home with the connection `default` to the emulator and an admin and a viewer API key. */
+/**
+ * A home (a new one, or `home`: e.g. one of dialectHomes) with the connection `default` to the emulator
+ * and an admin and a viewer API key.
+ */
 export async function homeWithKeys(
   h: Harness,
   token = h.token,
+  home = tempHome(),
 ): Promise<{ home: string; admin: string; viewer: string }> {
-  const home = tempHome();
   const saved = await runCli(['connect', '--server', h.url], { home, input: `${token}\n` });
   if (saved.code !== 0) throw new Error(`connect failed: ${saved.stderr}`);
   const key = async (name: string, role: string) => {

@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../bin/tanium-bridge.js', import.meta.url));
 
-/** Starts the built CLI as a real process, and resolves with its first stdout line. */
+/** Starts the built CLI as a real process (in `env`, default this one's), and resolves with its first stdout line. */
 export async function startCliUntilFirstLine(
   args: string[],
   timeoutMs = 10_000,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ child: ChildProcess; firstLine: string; elapsedMs: number; stderr: () => string }> {
   const started = Date.now();
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk) => {

@@ -1,11 +1,15 @@
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { jobsLease } from '../../src/jobs/jobsLease.js';
+import { DISPATCH_LEASE } from '../../src/jobs/workers/dispatcher.js';
+import { leaseKey } from '../../src/rotation/lease.js';
+import { syncLeaseKey } from '../../src/sync/lease.js';
+import { dialectHomes } from '../helpers/dialectHomes.js';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
 import { CLI_SUITE_TIMEOUT_MS } from '../helpers/runCli.js';
 import { homeWithKeys, readEvents, serve } from '../helpers/serveHarness.js';
-import { counts, freezeClock, truth } from '../helpers/syncHarness.js';
+import { counts, freezeClock, timeLimit, truth } from '../helpers/syncHarness.js';
+import { DIALECTS } from '../store/dialects.js';
 
 let h: Harness;
 
@@ -19,11 +23,17 @@ afterAll(async () => {
   await h.close();
 });
 
-describe('serve shutdown', () => {
+/** Every lease a serving process takes for the connection `default`. */
+const LEASES = [syncLeaseKey('default'), jobsLease('default'), DISPATCH_LEASE, leaseKey('default')];
+
+describe.each(DIALECTS)('serve shutdown ($name)', (dialect) => {
+  const homes = dialectHomes(dialect);
+  afterAll(() => homes.dropAll());
+
   it(
     'SIGTERM mid-sync: exits 0 within 10 s after the page commits; the next start resumes and ends equal to the truth',
     async () => {
-      const { home, admin } = await homeWithKeys(h);
+      const { home, admin } = await homeWithKeys(h, h.token, await homes.home());
       // Slow pages, so that the signal arrives in the middle of the pass.
       const slow = await h.call('POST', '/__emulator/faults', {
         token: null,
@@ -54,12 +64,13 @@ describe('serve shutdown', () => {
       expect(Date.now() - stopped).toBeLessThan(10_000);
       await h.call('DELETE', '/__emulator/faults', { token: null });
 
-      let store = SqliteStore.open(join(home, 'bridge.db'));
+      let store = await homes.open(home);
       const [interrupted] = await store.sync.runs('default', 1);
-      const leases = store.db.prepare('SELECT count(*) AS n FROM leases').get() as { n: number };
+      // Released on the way out, not left to expire.
+      const held = await Promise.all(LEASES.map((key) => store.leases.get(key)));
       await store.close();
-      expect(interrupted?.status).not.toBe('running');
-      expect(leases.n).toBe(0);
+      expect(interrupted?.status).toBe('interrupted');
+      expect(held).toEqual(LEASES.map(() => undefined));
 
       const second = await serve(home, admin, args);
       try {
@@ -73,7 +84,7 @@ describe('serve shutdown', () => {
       } finally {
         expect(await second.stop()).toBe(0);
       }
-      store = SqliteStore.open(join(home, 'bridge.db'));
+      store = await homes.open(home);
       try {
         const [resumed] = await store.sync.runs('default', 1);
         expect(resumed).toMatchObject({
@@ -90,6 +101,6 @@ describe('serve shutdown', () => {
         await store.close();
       }
     },
-    CLI_SUITE_TIMEOUT_MS,
+    timeLimit(dialect, CLI_SUITE_TIMEOUT_MS),
   );
 });
