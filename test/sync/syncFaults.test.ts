@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLError } from '../../src/sdk/index.js';
-import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import type { SyncEvent } from '../../src/sync/events.js';
+import { dialectHomes } from '../helpers/dialectHomes.js';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
 import { runCli, tempHome } from '../helpers/runCli.js';
 import {
@@ -132,56 +132,69 @@ describe.each(DIALECTS)('a sync against a Gateway that misbehaves ($name)', (dia
   );
 });
 
-describe('request timeouts', () => {
-  it('sync --timeout 1 gives up on a Gateway answer that takes 15 s and asks again', async () => {
-    const home = tempHome();
-    expect((await runCli(['connect', '--server', h.url], { home, input: h.token })).code).toBe(0);
-    await install([{ path: GATEWAY, fault: 'latency:15000', count: 3 }]);
-    const result = await runCli(['sync', '--json', '--streams', 'assets', '--timeout', '1'], { home });
-    expect(result.code, result.stderr).toBe(0);
-    expect((await faultStats()).byKind['latency:15000']).toBe(3);
-    const store = SqliteStore.open(`${home}/bridge.db`);
-    try {
-      expect(await store.sync.count('default', 'assets')).toBe((await truth(h.url)).endpoints);
-    } finally {
-      await store.close();
-    }
-  }, 40_000);
+describe.each(DIALECTS)('request timeouts ($name)', (dialect) => {
+  const homes = dialectHomes(dialect);
+  afterAll(() => homes.dropAll());
 
-  it('timeouts saved with the connection (--header-timeout, --body-timeout) apply to later syncs and requests', async () => {
-    const home = tempHome();
-    expect((await runCli(['connect', '--server', h.url], { home, input: h.token })).code).toBe(0);
-    const saved = await runCli(
-      ['sync', '--streams', 'assets', '--header-timeout', '1', '--body-timeout', '2'],
-      {
+  it(
+    'sync --timeout 1 gives up on a Gateway answer that takes 15 s and asks again',
+    async () => {
+      const home = await homes.home();
+      expect((await runCli(['connect', '--server', h.url], { home, input: h.token })).code).toBe(0);
+      await install([{ path: GATEWAY, fault: 'latency:15000', count: 3 }]);
+      const result = await runCli(['sync', '--json', '--streams', 'assets', '--timeout', '1'], { home });
+      expect(result.code, result.stderr).toBe(0);
+      expect((await faultStats()).byKind['latency:15000']).toBe(3);
+      const store = await homes.open(home);
+      try {
+        // Every asset, as a sync without faults stored them.
+        expect((await digest(store)).assets).toBe(clean['assets']);
+        expect(await store.sync.count('default', 'assets')).toBe((await truth(h.url)).endpoints);
+      } finally {
+        await store.close();
+      }
+    },
+    timeLimit(dialect, 40_000),
+  );
+
+  it(
+    'timeouts saved with the connection (--header-timeout, --body-timeout) apply to later syncs and requests',
+    async () => {
+      const home = await homes.home();
+      expect((await runCli(['connect', '--server', h.url], { home, input: h.token })).code).toBe(0);
+      const saved = await runCli(
+        ['sync', '--streams', 'assets', '--header-timeout', '1', '--body-timeout', '2'],
+        { home },
+      );
+      expect(saved.code, saved.stderr).toBe(0);
+      const store = await homes.open(home);
+      try {
+        expect(await store.sync.settings('default')).toMatchObject({
+          headersTimeoutMs: 1_000,
+          bodyTimeoutMs: 2_000,
+        });
+      } finally {
+        await store.close();
+      }
+      await install([{ path: GATEWAY, fault: 'latency:15000', count: 2 }]);
+      const again = await runCli(['sync', '--json', '--streams', 'assets', '--full'], { home });
+      expect(again.code, again.stderr).toBe(0);
+      expect((await faultStats()).byKind['latency:15000']).toBe(2);
+      await install([{ path: '/api/v2/*', fault: 'latency:15000', count: 10 }]);
+      const request = await runCli(['request', 'platform', 'GET', '/session/current', '--timeout', '0.5'], {
         home,
-      },
-    );
-    expect(saved.code, saved.stderr).toBe(0);
-    const store = SqliteStore.open(`${home}/bridge.db`);
-    try {
-      expect(await store.sync.settings('default')).toMatchObject({
-        headersTimeoutMs: 1_000,
-        bodyTimeoutMs: 2_000,
       });
-    } finally {
-      await store.close();
-    }
-    await install([{ path: GATEWAY, fault: 'latency:15000', count: 2 }]);
-    const again = await runCli(['sync', '--json', '--streams', 'assets', '--full'], { home });
-    expect(again.code, again.stderr).toBe(0);
-    expect((await faultStats()).byKind['latency:15000']).toBe(2);
-    await install([{ path: '/api/v2/*', fault: 'latency:15000', count: 10 }]);
-    const request = await runCli(['request', 'platform', 'GET', '/session/current', '--timeout', '0.5'], {
-      home,
-    });
-    expect(request.code).toBe(1);
-    expect(request.stderr.trim()).toMatch(
-      /^Timed out waiting for the response for GET \/api\/v2\/session\/current/,
-    );
-    expect(request.stderr.trim().split('\n')).toHaveLength(1);
-  }, 60_000);
+      expect(request.code).toBe(1);
+      expect(request.stderr.trim()).toMatch(
+        /^Timed out waiting for the response for GET \/api\/v2\/session\/current/,
+      );
+      expect(request.stderr.trim().split('\n')).toHaveLength(1);
+    },
+    timeLimit(dialect, 60_000),
+  );
+});
 
+describe('timeout options', () => {
   it('bad timeout values are refused with one line', async () => {
     const home = tempHome();
     expect((await runCli(['connect', '--server', h.url], { home, input: h.token })).code).toBe(0);
