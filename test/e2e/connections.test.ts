@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_MESSAGE } from '../../src/connections/required.js';
+import { openStore } from '../../src/store/open.js';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { CLI_SUITE_TIMEOUT_MS, runCli, tempHome, transcript } from '../helpers/runCli.js';
 
@@ -158,11 +158,15 @@ describe('connections (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
     const removed = await runCli(['remove', '--name', 'emu', '--json'], { home });
     expect(JSON.parse(removed.stdout)).toEqual({ name: 'emu', removed: true });
     expect((await statusJson(home)).connections.map((c) => c.name)).toEqual(['default', 'onprem']);
-    const db = new Database(join(home, 'bridge.db'), { readonly: true });
-    expect(db.prepare("SELECT count(*) AS n FROM secrets WHERE connection_name = 'emu'").get()).toEqual({
-      n: 0,
-    });
-    db.close();
+    const store = await openStore(home);
+    try {
+      // Its token went with it, from either slot.
+      expect(await store.secrets.get('emu', 'active')).toBeUndefined();
+      expect(await store.secrets.get('emu', 'pending')).toBeUndefined();
+      expect(await store.secrets.get('onprem', 'active')).toBeDefined();
+    } finally {
+      await store.close();
+    }
     const again = await runCli(['remove', '--name', 'emu'], { home });
     expect(again).toMatchObject({ code: 1, stderr: expect.stringMatching(/^No connection named "emu"/) });
   });
@@ -172,17 +176,18 @@ describe('connections (CLI)', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
     await runCli(['connect', '--domain', DOMAIN, '--name', 'a'], { home, input: newToken() });
     await runCli(['connect', '--domain', DOMAIN, '--name', 'b'], { home, input: newToken() });
     // Swap the two rows' sealed values, as someone copying database rows would.
-    const db = new Database(join(home, 'bridge.db'));
-    const read = db.prepare('SELECT key_id, wrapped_key, ciphertext FROM secrets WHERE connection_name = ?');
-    const write = db.prepare(
-      'UPDATE secrets SET key_id = @key_id, wrapped_key = @wrapped_key, ciphertext = @ciphertext WHERE connection_name = @name',
-    );
-    const [rowA, rowB] = [read.get('a') as object, read.get('b') as object];
-    db.transaction(() => {
-      write.run({ ...rowB, name: 'a' });
-      write.run({ ...rowA, name: 'b' });
-    })();
-    db.close();
+    const store = await openStore(home);
+    try {
+      const [sealedA, sealedB] = [
+        await store.secrets.get('a', 'active'),
+        await store.secrets.get('b', 'active'),
+      ];
+      const now = new Date().toISOString();
+      await store.secrets.put('a', 'active', sealedB!, now);
+      await store.secrets.put('b', 'active', sealedA!, now);
+    } finally {
+      await store.close();
+    }
     const status = await statusJson(home);
     for (const connection of status.connections) {
       expect(connection.token.masked).toBeNull();
