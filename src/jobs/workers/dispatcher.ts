@@ -5,6 +5,7 @@ import type { Store } from '../../store/store.js';
 import type { StoredSchedule } from '../storedSchedule.js';
 import type { DbClock } from './dbClock.js';
 import { busyLanes, laneKey } from './lanes.js';
+import { failOrphans } from './orphans.js';
 import { jobData, LANES } from './queues.js';
 
 /** One worker at a time fills the queues: it holds this lease, renewed at every tick. */
@@ -20,6 +21,8 @@ export interface DispatcherOptions {
   /** The dispatch lease lasts this long past the last tick (a few ticks). */
   leaseTtlMs: number;
   log: Logger;
+  /** Sync jobs that looked orphaned at the previous tick (orphans.ts). */
+  suspects: Set<string>;
 }
 
 /**
@@ -27,13 +30,15 @@ export interface DispatcherOptions {
  * sends, per connection and lane (rotate; sync or reconcile), the first due job, unless that lane
  * already has a job queued, waiting to retry or running in pg-boss. Because the lane stays busy until
  * the job ends, and the job records its next run (runJob.ts) before it ends, a job is never queued
- * twice. Returns how many jobs it sent (0 when another worker dispatches).
+ * twice. First it hands on the sync jobs whose worker is gone (orphans.ts). Returns how many jobs it
+ * sent (0 when another worker dispatches).
  */
 export async function dispatch(options: DispatcherOptions): Promise<number> {
   const { store, boss, owner } = options;
   await options.clock.measure();
   const nowMs = options.clock.now().getTime();
   if (!(await takeLease(store, owner, options.leaseTtlMs))) return 0;
+  await failOrphans({ ...options, nowMs });
   const busy = await busyLanes(boss, options.bossSchema);
   let sent = 0;
   for (const connection of await store.connections.list()) {

@@ -54,6 +54,7 @@ export class PgBossScheduler implements Scheduler {
   readonly #view: WorkerSchedule;
   readonly #handlers = new Set<Promise<unknown>>();
   readonly #lastErrors = new Map<string, number>();
+  readonly #suspects = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #tick: Promise<void> | undefined;
   #stopping = false;
@@ -151,6 +152,7 @@ export class PgBossScheduler implements Scheduler {
         owner: this.#owner,
         leaseTtlMs: Math.max(30_000, 3 * this.options.tickMs),
         log: this.options.log,
+        suspects: this.#suspects,
       });
     } catch (error) {
       this.#logError(error);
