@@ -182,6 +182,16 @@ describe.each(DIALECTS)('scope answers ($name)', (dialect) => {
     expect(await answers('vulnerabilities')).toEqual(findings);
     expect(await answers('vulnerabilities', 2)).toEqual(findings);
     expect(await answers('vulnerabilities', 1)).toEqual(findings);
+    // A chunk below one reads a row at a time: it neither stops early nor starts over for ever.
+    expect(await answers('vulnerabilities', 0)).toEqual(findings);
+    expect(await answers('vulnerabilities', -1)).toEqual(findings);
+    const rowsIn = async (chunk: number) => {
+      const out = [];
+      for await (const row of store.sync.rows('default', 'vulnerabilities', chunk)) out.push(row['cve_id']);
+      return out;
+    };
+    expect(await rowsIn(0)).toEqual(['CVE-1']);
+    expect(await rowsIn(-1)).toEqual(['CVE-1']);
     expect(await answers('sensors')).toEqual([
       scope('1', 'error', null, 'Applicable Patches'),
       scope('2', 'answered', t0, 'Applicable Patches'),

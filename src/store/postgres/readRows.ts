@@ -46,13 +46,15 @@ export async function* streamRows(
   const key = def.primaryKey;
   const select = `SELECT ${fields.map((f) => f.name).join(', ')} FROM ${PG_LAYOUT[def.name].view}
     WHERE connection = $1`;
-  const order = `ORDER BY ${key.join(', ')} LIMIT ${Math.max(1, Math.floor(chunk))}`;
+  // A chunk below one would end at once or, with no rows left, never (see the return below).
+  const size = Math.max(1, Math.floor(chunk));
+  const order = `ORDER BY ${key.join(', ')} LIMIT ${size}`;
   const next = `${select} AND (${key.join(', ')}) > (${key.map((_, i) => `$${i + 2}`).join(', ')}) ${order}`;
   let last: unknown[] | undefined;
   for (;;) {
     const { rows } = await session.query(last ? next : `${select} ${order}`, [connection, ...(last ?? [])]);
     for (const row of rows) yield decodeRow(fields, row);
-    if (rows.length < chunk) return;
+    if (rows.length < size) return;
     const tail = rows.at(-1)!;
     last = key.map((k) => tail[k]);
   }

@@ -19,17 +19,19 @@ export async function* scopeAnswers(
 ): AsyncGenerator<ScopeAnswer> {
   const first = statement(`${SELECT} ${ORDER}`);
   const next = statement(`${SELECT} AND (endpoint_id, scope) > (?, ?) ${ORDER}`);
+  // A chunk below one would never end (LIMIT 0) or restart from the top (LIMIT -1 is no limit).
+  const size = Math.max(1, Math.floor(chunk));
   let last: ScopeAnswerRow | undefined;
   for (;;) {
     const after = last;
     const rows = await run(
       () =>
         (after
-          ? next.all(connection, stream, after.endpoint_id, after.scope, chunk)
-          : first.all(connection, stream, chunk)) as ScopeAnswerRow[],
+          ? next.all(connection, stream, after.endpoint_id, after.scope, size)
+          : first.all(connection, stream, size)) as ScopeAnswerRow[],
     );
     for (const row of rows) yield scopeAnswer(row);
-    if (rows.length < chunk) return;
+    if (rows.length < size) return;
     last = rows.at(-1);
   }
 }

@@ -557,15 +557,17 @@ export class SqliteSync implements SyncRepository {
     const next = this.#stmt(
       `${select} AND (${key.join(', ')}) > (${key.map(() => '?').join(', ')}) ${order}`,
     ).raw(true);
+    // A chunk below one would never end (LIMIT 0) or restart from the top (LIMIT -1 is no limit).
+    const size = Math.max(1, Math.floor(chunk));
     let last: FieldValue[] | undefined;
     for (;;) {
       const rows = await this.run(() =>
-        ((last ? next.all(connection, ...last, chunk) : first.all(connection, chunk)) as unknown[][]).map(
+        ((last ? next.all(connection, ...last, size) : first.all(connection, size)) as unknown[][]).map(
           (row) => decodeRow(fields, codes, row),
         ),
       );
       for (const row of rows) yield row;
-      if (rows.length < chunk) return;
+      if (rows.length < size) return;
       const tail = rows.at(-1)!;
       // Key fields are text and integers: their decoded values bind as they were stored.
       last = key.map((k) => tail[k] ?? null);
