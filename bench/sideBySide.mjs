@@ -1,10 +1,11 @@
 // Side by side, against one emulator per fleet size: the floor (fetch and parse only, tanium-bridge's
-// page sizing), a full tanium-bridge sync (runSync, what `tanium-bridge sync --full` runs: parallel
-// cursors chosen from latency and CPU, `--parallel auto`; and one collection, `--parallel 1`), and the
+// reader and page sizing), a full tanium-bridge sync (runSync, what `tanium-bridge sync --full` runs:
+// one collection, the default; and parallel cursors chosen from latency and CPU, `--parallel auto`), the
 // plain reference client (bench/plainClient.mjs) with pages of 100 and of 500, at 0, 50 and 200 ms of
 // injected latency per Gateway request (the emulator's `latency:MS` fault, docs/emulator-faults.md).
 // Each run is its own process (its own peak RSS and CPU). Figures: min/median/max wall time of the
-// repeats, CPU milliseconds per 1,000 rows (median), peak RSS (the largest), and ratios of medians.
+// repeats, CPU milliseconds per 1,000 rows (median), peak RSS (the largest), Gateway requests (round
+// trips, from the emulator's stats; median), and ratios of medians.
 // SIDE_ENDPOINTS (20,000), SIDE_BIG_ENDPOINTS (100,000, no latency; 0 skips), SIDE_LATENCIES (0,50,200),
 // SIDE_REPEATS (3), SIDE_BIG_REPEATS (as SIDE_REPEATS) override.
 const ENDPOINTS = Number(process.env.SIDE_ENDPOINTS ?? 20_000);
@@ -15,8 +16,8 @@ const BIG_REPEATS = Number(process.env.SIDE_BIG_REPEATS ?? REPEATS);
 const MiB = 1024 * 1024;
 const CLIENTS = [
   { name: 'floor (fetch + parse)', kind: 'floor' },
-  { name: 'tanium-bridge --parallel auto', kind: 'sync' },
-  { name: 'tanium-bridge --parallel 1', kind: 'sync:1' },
+  { name: 'tanium-bridge sync --full', kind: 'sync' },
+  { name: 'tanium-bridge --parallel auto', kind: 'sync:auto' },
   { name: 'plain, pages of 100', kind: 'plain:100' },
   { name: 'plain, pages of 500', kind: 'plain:500' },
 ];
@@ -29,6 +30,11 @@ async function setLatency(url, ms) {
     body: JSON.stringify({ rules }),
   });
   if (!reply.ok) throw new Error(`installing latency ${ms} ms: ${reply.status} ${await reply.text()}`);
+}
+
+async function gatewayRequests(url) {
+  const stats = await (await fetch(`${url}/__emulator/stats`)).json();
+  return stats.requests.byRoute['POST /plugin/products/gateway/graphql'] ?? 0;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -46,6 +52,8 @@ function summarise(runs) {
     cpuPerK: median(runs.map((r) => r.cpuMs / (rowsOf(r) / 1000))),
     rss: Math.max(...runs.map((r) => r.maxRss)),
     pages: median(runs.map((r) => r.pages ?? 0)),
+    requests: median(runs.map((r) => r.requests)),
+    largestPage: Math.max(...runs.map((r) => r.largestPage ?? 0)),
     rows: rowsOf(runs[0]),
   };
 }
@@ -57,8 +65,11 @@ async function setting(run, self, emulator, latency, repeats) {
   const byClient = new Map(CLIENTS.map((c) => [c.kind, []]));
   // Interleaved repeats: a slow minute of the shared machine hits every client alike.
   for (let r = 0; r < repeats; r++)
-    for (const c of CLIENTS)
-      byClient.get(c.kind).push(await run([self, '--worker', c.kind, emulator.url, emulator.token]));
+    for (const c of CLIENTS) {
+      const before = await gatewayRequests(emulator.url);
+      const result = await run([self, '--worker', c.kind, emulator.url, emulator.token]);
+      byClient.get(c.kind).push({ ...result, requests: (await gatewayRequests(emulator.url)) - before });
+    }
   const figures = new Map([...byClient].map(([kind, runs]) => [kind, summarise(runs)]));
   const tb = figures.get('sync');
   const plains = CLIENTS.filter((c) => c.kind.startsWith('plain')).map((c) => figures.get(c.kind));
@@ -70,7 +81,7 @@ async function setting(run, self, emulator, latency, repeats) {
   for (const c of CLIENTS) {
     const f = figures.get(c.kind);
     console.log(
-      `  ${c.name.padEnd(27)} wall ${s(f.min)}/${s(f.median)}/${s(f.max)} s (min/median/max)  CPU ${f.cpuPerK.toFixed(1)} ms per 1,000 rows  peak RSS ${(f.rss / MiB).toFixed(0)} MiB  ${f.pages} pages  ${f.rows} rows`,
+      `  ${c.name.padEnd(27)} wall ${s(f.min)}/${s(f.median)}/${s(f.max)} s (min/median/max)  CPU ${f.cpuPerK.toFixed(1)} ms per 1,000 rows  peak RSS ${(f.rss / MiB).toFixed(0)} MiB  ${f.pages} pages  ${f.requests} requests${f.largestPage ? ` (pages up to ${f.largestPage})` : ''}  ${f.rows} rows`,
     );
   }
   const goal = latency >= 200 ? 0.5 : latency === 0 ? 1.0 : undefined;
@@ -78,9 +89,9 @@ async function setting(run, self, emulator, latency, repeats) {
   console.log(
     `  tanium-bridge / best plain: wall ${ratio.toFixed(2)}${goal === undefined ? '' : ` (goal <= ${goal.toFixed(1)}: ${ratio <= goal ? 'met' : 'MISSED'})`}, CPU per row ${(tb.cpuPerK / bestCpu).toFixed(2)} (goal <= 1.00: ${tb.cpuPerK <= bestCpu ? 'met' : 'MISSED'}); tanium-bridge / floor: wall ${(tb.median / figures.get('floor').median).toFixed(2)}`,
   );
-  const one = figures.get('sync:1');
+  const auto = figures.get('sync:auto');
   console.log(
-    `  --parallel auto / --parallel 1: wall ${(tb.median / one.median).toFixed(2)}, CPU per row ${(tb.cpuPerK / one.cpuPerK).toFixed(2)}; --parallel 1 / best plain: wall ${(one.median / best.median).toFixed(2)}`,
+    `  --parallel auto / default: wall ${(auto.median / tb.median).toFixed(2)}, CPU per row ${(auto.cpuPerK / tb.cpuPerK).toFixed(2)}; --parallel auto / best plain: wall ${(auto.median / best.median).toFixed(2)}`,
   );
   const worst = Math.max(...[...figures.values()].map((f) => f.rss));
   console.log(

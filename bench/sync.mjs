@@ -49,8 +49,6 @@ async function worker(kind, url, token) {
   if (kind.startsWith('plain:')) return plainWorker(Number(kind.slice(6)), url, token);
   if (kind === 'incremental') return incrementalWorker(url, token);
   const { createTaniumClient } = await import('../dist/sdk/index.js');
-  const { STREAMS: DEFS } = await import('../dist/streams/index.js');
-  const { endpointsQuery } = await import('../dist/sync/query.js');
   const { PageSizer, DEFAULT_PAGE_SIZE } = await import('../dist/sync/pageSize.js');
   const client = createTaniumClient({ baseUrl: url, token });
   let peak = 0;
@@ -61,29 +59,49 @@ async function worker(kind, url, token) {
   const started = performance.now();
   let result;
   if (kind === 'floor') {
-    const query = endpointsQuery(
-      STREAMS.map((s) => DEFS[s]),
-      { sensors: [] },
-    );
+    // The sync's own reader (streamed pages, chunks, the next page asked for at pageInfo), nothing stored.
+    const { PageReader } = await import('../dist/sync/fetchPages.js');
     const sizer = new PageSizer(DEFAULT_PAGE_SIZE.min, { ...DEFAULT_PAGE_SIZE, ...MAX_ROWS });
-    let after = null;
+    const lease = { check() {}, claim: () => null };
+    const reader = new PageReader({
+      client,
+      sizer,
+      lease,
+      active: STREAMS,
+      streamOptions: { sensors: [] },
+      since: null,
+      emit() {},
+      onRefused: async () => undefined,
+      maxPageFailures: 5,
+      maxRestarts: 0,
+      stream: true,
+    });
+    reader.start(null, null);
     let endpoints = 0;
     let rows = 0;
     let pages = 0;
+    let pageEdges = 0;
+    let pageRows = 0;
     for (;;) {
-      pages++;
-      const t0 = performance.now();
-      const data = await client.graphql(query, { first: sizer.size, after, filter: null });
-      const page = data.endpoints;
-      let pageRows = page.edges.length;
+      const received = await reader.next();
+      const page = received.page;
+      let chunkRows = page.edges.length;
       for (const { node } of page.edges)
-        pageRows += node.compliance.cveFindings.length + node.compliance.complianceFindings.length;
-      sizer.observe(performance.now() - t0, page.edges.length, pageRows);
+        chunkRows += node.compliance.cveFindings.length + node.compliance.complianceFindings.length;
+      pageEdges += page.edges.length;
+      pageRows += chunkRows;
+      sizer.see(page.edges.length, chunkRows);
+      if (!received.more) {
+        sizer.observe(received.ms, pageEdges, pageRows, received.asked, received.streamed);
+        pageEdges = 0;
+        pageRows = 0;
+        pages++;
+      }
       endpoints += page.edges.length;
-      rows += pageRows;
+      rows += chunkRows;
       sample();
-      if (!page.pageInfo.hasNextPage) break;
-      after = page.pageInfo.endCursor;
+      reader.follow(page, page.edges.at(-1)?.node.id ?? null, received.more);
+      if (!received.more && !page.pageInfo.hasNextPage) break;
     }
     result = { endpoints, rows, pages };
   } else {
@@ -93,8 +111,10 @@ async function worker(kind, url, token) {
     const rssAt = [];
     let waitMs = 0;
     let storeMs = 0;
-    // `sync:K`: parallel cursors pinned to K (`sync --parallel K`); `sync`: chosen (`--parallel auto`).
-    const parallel = kind.startsWith('sync:') ? Number(kind.slice(5)) : 'auto';
+    const sizes = [];
+    // `sync`: the default (`sync --full`, one collection); `sync:auto`: `--parallel auto`; `sync:K`: K.
+    const pinned = kind.startsWith('sync:') ? kind.slice(5) : undefined;
+    const parallel = pinned === undefined ? undefined : pinned === 'auto' ? 'auto' : Number(pinned);
     const summary = await runSync({
       store,
       client,
@@ -108,6 +128,7 @@ async function worker(kind, url, token) {
           sample();
           rssAt.push([event.endpoints, process.memoryUsage().rss]);
           waitMs += event.waitMs;
+          sizes.push(event.pageSize);
           storeMs += event.storeMs;
         }
       },
@@ -122,6 +143,7 @@ async function worker(kind, url, token) {
       streams: summary.streams,
       waitMs,
       storeMs,
+      largestPage: Math.max(...sizes),
       rssQuarter: rssAt[Math.floor(rssAt.length / 4)]?.[1] ?? 0,
       rssEnd: rssAt.at(-1)?.[1] ?? 0,
     };

@@ -12,7 +12,7 @@ import { getModule, MODULES, type ModuleKey } from './modules/index.js';
 import { type Connection, type PaginateOptions, paginate, paginatePages } from './paginate.js';
 import { type SessionApi, sessionApi } from './session.js';
 import { type TokenApi, tokenApi } from './tokens.js';
-import { type HttpMethod, Transport, type TransportOptions } from './transport.js';
+import { type HttpMethod, type SendRequest, Transport, type TransportOptions } from './transport.js';
 
 export const GATEWAY_PATH = '/plugin/products/gateway/graphql';
 const CLOUD_HOST = /^[a-z0-9-]+-api\.cloud\.tanium\.com$/i;
@@ -28,6 +28,8 @@ export interface GraphqlOptions {
   operationName?: string;
   /** Secrets in the variables (a token being rotated), redacted from any error. */
   secrets?: readonly string[];
+  /** Reads the answer's body as it arrives (see `SendRequest.readBody`); a query only. */
+  readBody?: SendRequest['readBody'];
 }
 
 export interface RestOptions extends RequestOptions {
@@ -120,6 +122,7 @@ export class TaniumClient {
       idempotent: isSafeToRetry(query, options.operationName),
       graphql: true,
       secrets: options.secrets ?? [],
+      readBody: options.readBody,
     });
     const messages = graphqlMessages(result.body);
     if (messages !== undefined) {

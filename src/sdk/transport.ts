@@ -14,7 +14,13 @@ import {
   pinTarget,
   type Target,
 } from './allowList.js';
-import { errorFromFailure, errorFromResponse, gatewayError, type RequestContext } from './errorFactory.js';
+import {
+  errorFromFailure,
+  errorFromResponse,
+  gatewayError,
+  isHtml,
+  type RequestContext,
+} from './errorFactory.js';
 import {
   ClientConfigError,
   InvalidRequestPathError,
@@ -84,6 +90,12 @@ export interface SendRequest {
   graphql?: boolean;
   /** Secrets inside this request (a token being rotated) to redact from any error. */
   secrets?: readonly string[];
+  /**
+   * Reads a usable (2xx JSON) answer's body as it arrives instead of parsing it whole (a large Gateway
+   * page, src/sync/pageStream.ts); what it answers is the body. Failures of the body stream reach it
+   * as TaniumErrors, as they would here.
+   */
+  readBody?: ((chunks: AsyncIterable<Uint8Array>) => Promise<unknown>) | undefined;
 }
 
 export interface SendResult {
@@ -228,6 +240,13 @@ export class Transport {
       });
       status = res.statusCode;
       responseHeaders = res.headers;
+      if (
+        req.readBody &&
+        status >= 200 &&
+        status < 300 &&
+        !isHtml({ status, headers: responseHeaders, body: '' })
+      )
+        return this.streamed(req, res.body, status, ctx);
       text = await res.body.text();
     } catch (error) {
       throw errorFromFailure(error, ctx);
@@ -260,6 +279,29 @@ export class Transport {
       : undefined;
     if (failed !== undefined) throw failed;
     return { status, body };
+  }
+
+  /** A usable answer read by `req.readBody` as it arrives (its own errors pass through as they are). */
+  private async streamed(
+    req: SendRequest,
+    body: AsyncIterable<Uint8Array>,
+    status: number,
+    ctx: RequestContext,
+  ): Promise<SendResult> {
+    async function* chunks() {
+      try {
+        for await (const chunk of body) yield chunk as Uint8Array;
+      } catch (error) {
+        throw errorFromFailure(error, ctx);
+      }
+    }
+    const parsed = await req.readBody!(chunks());
+    const path = redactSecrets(req.url.pathname, ctx.secrets);
+    const failed = req.graphql
+      ? gatewayError(parsed, { status, method: req.method, path }, ctx.secrets)
+      : undefined;
+    if (failed !== undefined) throw failed;
+    return { status, body: parsed };
   }
 
   async close(): Promise<void> {

@@ -6,12 +6,17 @@ import { isCursorGone } from './cursorGone.js';
 import type { SyncEvent } from './events.js';
 import type { HeldLease } from './lease.js';
 import type { PageSizer } from './pageSize.js';
+import { readPageStream } from './pageStream.js';
 import { withPartition } from './partitions.js';
 import { endpointsQuery, ID_ORDER, passFilter } from './query.js';
 
 /** What the runner needs from the SDK client. */
 export interface GatewayClient {
-  graphql<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  graphql<T = unknown>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { readBody?: (chunks: AsyncIterable<Uint8Array>) => Promise<unknown> },
+  ): Promise<T>;
 }
 
 export interface GatewayPage {
@@ -20,9 +25,24 @@ export interface GatewayPage {
   totalRecords?: number;
 }
 
-/** A page as received, or word that the pass must begin again (its position cannot be recovered). */
+/**
+ * A page as received, or word that the pass must begin again (its position cannot be recovered). A
+ * streamed page arrives in chunks: all but the last have `more` set and `cursor`, the cursor the page
+ * was asked with (where a run stopped after this chunk begins again: the page is read anew and its
+ * committed endpoints written again, unchanged); the last carries the page's `pageInfo`. `ms`, `asked`
+ * and `streamed` (for the sizer) are the page's.
+ */
 export type Received =
-  | { kind: 'page'; page: GatewayPage; ms: number; waitMs: number }
+  | {
+      kind: 'page';
+      page: GatewayPage;
+      ms: number;
+      waitMs: number;
+      more: boolean;
+      cursor: string | null;
+      asked: number;
+      streamed: boolean;
+    }
   | { kind: 'restart'; reason: string };
 
 export interface ReaderOptions {
@@ -51,6 +71,13 @@ export interface ReaderOptions {
   onRefused: () => Promise<StreamOptions | undefined>;
   maxPageFailures: number;
   maxRestarts: number;
+  /**
+   * Stream pages that continue a collection (src/sync/pageStream.ts): they may be as large as Tanium
+   * allows, handed on in chunks of the sizer's row cap, and the next page is asked for as soon as a
+   * page's pageInfo is read. A page that begins a collection is always read whole, so that every
+   * chunk's checkpoint has a cursor to begin again from.
+   */
+  stream?: boolean;
 }
 
 function asPage(data: unknown): GatewayPage {
@@ -77,19 +104,22 @@ function refusesSort(error: unknown): boolean {
 }
 
 /**
- * Reads a pass's pages. One request is in flight at a time, asked for as soon as the previous page is
- * mapped (`follow`), so the Gateway builds page n+1 while page n is stored. Failed pages are retried
- * with a smaller size and backoff (the SDK has already retried the request itself); refused optional
- * fields are dropped from the query. When the cursor is gone (expired, forgotten, stalled), the pass
- * continues after the last endpoint id the reader handed out: the runner stores each page before it
- * awaits the next, so that id is committed. Without an id order it can only restart.
+ * Reads a pass's pages. The next page is asked for as soon as the previous page is mapped (`follow`),
+ * or, for a streamed page, as soon as its pageInfo is read, so the Gateway builds page n+1 while page n
+ * is stored. Failed pages are retried with a smaller size and backoff (the SDK has already retried the
+ * request itself); refused optional fields are dropped from the query. When the cursor is gone
+ * (expired, forgotten, stalled), the pass continues after the last endpoint id the reader handed out:
+ * the runner stores each page (or chunk) before it awaits the next, so that id is committed. Without an
+ * id order it can only restart.
  */
 export class PageReader {
   #query: string;
   #cursor: string | null = null;
   #afterId: string | null = null;
-  #inflight: Promise<{ data: unknown; ms: number }> | undefined;
-  #settled: Promise<unknown> | undefined;
+  /** The request whose answer `next` reads. */
+  #current: Flight | undefined;
+  /** The next page, asked for from the current (streamed) page's pageInfo. */
+  #ahead: Flight | undefined;
   #sorted = true;
   #changes: ReaderOptions['changes'];
   #failures = 0;
@@ -114,42 +144,60 @@ export class PageReader {
     this.#request();
   }
 
-  /** Requests the page after `page` (when there is one) and remembers where `page` ends. */
-  follow(page: GatewayPage, lastId: string | null): void {
+  /**
+   * Remembers where `page` (or a chunk of it, `more`) ends and, after a page's last chunk, requests the
+   * page after it when there is one (or takes the one already asked for).
+   */
+  follow(page: GatewayPage, lastId: string | null, more = false): void {
     if (lastId !== null) this.#afterId = lastId;
+    if (more) return;
     const next = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     if (next === null) return;
     this.#cursor = next;
-    this.#request();
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    if (ahead?.cursor === next) this.#current = ahead;
+    else {
+      ahead?.abandon();
+      this.#request();
+    }
   }
 
   /** The next page is not here yet (the runner may use the wait for housekeeping). */
   get waiting(): boolean {
-    return this.#inflight !== undefined && this.#settled !== this.#inflight;
+    return this.#current !== undefined && !this.#current.ready;
   }
 
   async next(): Promise<Received> {
     const waitStart = performance.now();
     for (;;) {
+      const f = this.#current!;
       try {
-        const fetched = await this.#inflight!;
-        const page = asPage(fetched.data);
+        const chunk = await f.take();
+        if (chunk !== undefined) {
+          const page = {
+            edges: chunk as GatewayPage['edges'],
+            pageInfo: { hasNextPage: true, endCursor: f.cursor },
+          };
+          return f.received(page, true, waitStart);
+        }
+        const page = asPage(await f.result);
         const endCursor = page.pageInfo.endCursor;
         if (page.pageInfo.hasNextPage && (!endCursor || endCursor === this.#cursor))
           throw new UnexpectedResponseError('Gateway cursor did not advance; stopping.', {
             kind: 'stalled-cursor',
           });
         this.#failures = 0;
-        return { kind: 'page', page, ms: fetched.ms, waitMs: performance.now() - waitStart };
+        return f.received(page, false, waitStart);
       } catch (error) {
-        const restart = await this.#recover(error);
+        const restart = await this.#recover(error, f.streamed);
         if (restart) return restart;
       }
     }
   }
 
   /** Deals with a failed page: asks again (differently) or throws; returns a restart when it must. */
-  async #recover(error: unknown): Promise<Received | undefined> {
+  async #recover(error: unknown, streamed: boolean): Promise<Received | undefined> {
     this.o.lease.check('the run stopped while waiting for the Gateway');
     if (isCursorGone(error) && this.#cursor !== null) return this.#resume(error);
     if (refusesSort(error) && this.#sorted) {
@@ -166,7 +214,7 @@ export class PageReader {
     if (await this.#reschema(error)) return undefined;
     if (retryable(error) && this.#failures < this.o.maxPageFailures) {
       this.#failures++;
-      this.o.sizer.failed();
+      this.o.sizer.failed(streamed);
       this.o.emit({ event: 'retry', reason: message(error), pageSize: this.o.sizer.size });
       await sleep(Math.min(30_000, 250 * 2 ** this.#failures * (0.5 + Math.random() / 2)));
       this.o.lease.check('the run stopped while waiting to retry a page');
@@ -243,11 +291,18 @@ export class PageReader {
     );
   }
 
+  /** Asks (again) for the page at the reader's cursor; a page asked for ahead is dropped. */
   #request(): void {
-    const t0 = performance.now();
-    const cursor = this.#cursor;
+    this.#ahead?.abandon();
+    this.#ahead = undefined;
+    this.#current = this.#send(this.#cursor);
+  }
+
+  #send(cursor: string | null): Flight {
+    const streamed = this.o.stream === true && cursor !== null;
+    const flight = new Flight(cursor, streamed ? this.o.sizer.streamed : this.o.sizer.size, streamed);
     const variables = {
-      first: this.o.sizer.size,
+      first: flight.asked,
       after: cursor,
       // A new collection (no cursor) starts after the last id committed, when there is one.
       filter: withPartition(
@@ -260,14 +315,118 @@ export class PageReader {
       ),
       sort: this.#sorted ? ID_ORDER : null,
     };
-    const promise = this.o.client
-      .graphql(this.#query, variables)
-      .then((data) => ({ data, ms: performance.now() - t0 }));
+    const readBody = (chunks: AsyncIterable<Uint8Array>) => {
+      flight.answered();
+      return readPageStream(chunks, {
+        chunk: () => this.o.sizer.chunk,
+        edges: (edges) => flight.put(edges),
+        pageInfo: (info) => this.#askAhead(flight, info),
+      });
+    };
+    flight.begin(this.o.client.graphql(this.#query, variables, streamed ? { readBody } : {}));
+    return flight;
+  }
+
+  /** A streamed page's pageInfo: the next page is asked for now, while this one is still read. */
+  #askAhead(flight: Flight, info: unknown): void {
+    if (flight !== this.#current || this.#ahead !== undefined || flight.abandoned) return;
+    const { hasNextPage, endCursor } = (info ?? {}) as Partial<GatewayPage['pageInfo']>;
+    if (hasNextPage !== true || typeof endCursor !== 'string' || endCursor === flight.cursor) return;
+    this.#ahead = this.#send(endCursor);
+  }
+}
+
+/** A page given up on (a retry, a restart, an answer to a page no longer wanted): stop reading it. */
+class Abandoned extends Error {
+  override readonly name = 'Abandoned';
+}
+
+/**
+ * One request and its answer: parsed whole, or streamed in chunks handed over one at a time (the parser
+ * waits until the chunk before was taken, so at most two chunks are held: one stored, one arriving).
+ */
+class Flight {
+  readonly #t0 = performance.now();
+  #answerMs: number | undefined;
+  #doneMs = 0;
+  #settled = false;
+  #chunks: unknown[][] = [];
+  #taken: (() => void) | undefined;
+  #wake: (() => void) | undefined;
+  abandoned = false;
+  result: Promise<unknown> = Promise.resolve(undefined);
+
+  constructor(
+    readonly cursor: string | null,
+    readonly asked: number,
+    readonly streamed: boolean,
+  ) {}
+
+  begin(result: Promise<unknown>): void {
+    this.result = result;
     // Awaited in next() (never an unhandled rejection meanwhile).
     const mark = () => {
-      this.#settled = promise;
+      this.#doneMs = performance.now() - this.#t0;
+      this.#settled = true;
+      this.#wake?.();
     };
-    promise.then(mark, mark);
-    this.#inflight = promise;
+    result.then(mark, mark);
+  }
+
+  /** The answer's body begins: the Gateway's time for this page. */
+  answered(): void {
+    this.#answerMs = performance.now() - this.#t0;
+  }
+
+  get ready(): boolean {
+    return this.#settled || this.#chunks.length > 0;
+  }
+
+  async put(edges: unknown[]): Promise<void> {
+    if (this.abandoned) throw new Abandoned('page no longer wanted');
+    this.#chunks.push(edges);
+    this.#wake?.();
+    await new Promise<void>((resolve) => {
+      this.#taken = resolve;
+    });
+    if (this.abandoned) throw new Abandoned('page no longer wanted');
+  }
+
+  /** The next chunk, or undefined once the answer is complete (its last edges are in `result`). */
+  async take(): Promise<unknown[] | undefined> {
+    for (;;) {
+      const chunk = this.#chunks.shift();
+      if (chunk !== undefined) {
+        const taken = this.#taken;
+        this.#taken = undefined;
+        taken?.();
+        return chunk;
+      }
+      if (this.#settled) return undefined;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  abandon(): void {
+    this.abandoned = true;
+    const taken = this.#taken;
+    this.#taken = undefined;
+    taken?.();
+  }
+
+  received(page: GatewayPage, more: boolean, waitStart: number): Received {
+    return {
+      kind: 'page',
+      page,
+      ms: this.streamed ? (this.#answerMs ?? this.#doneMs) : this.#doneMs,
+      waitMs: performance.now() - waitStart,
+      more,
+      cursor: this.cursor,
+      asked: this.asked,
+      streamed: this.streamed,
+    };
   }
 }

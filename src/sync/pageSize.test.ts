@@ -53,4 +53,22 @@ describe('PageSizer', () => {
     sizer.observe(50, 10, 10);
     expect(sizer.size).toBe(400);
   });
+
+  it("streamed pages grow to Tanium's 5,000 past the row cap, which then bounds each chunk", () => {
+    const sizer = new PageSizer(100, DEFAULT_PAGE_SIZE);
+    for (let i = 0; i < 8; i++) {
+      const asked = sizer.streamed;
+      // 200 ms round trips and 0.5 ms per endpoint (35 rows each): answers well within the budget.
+      sizer.observe(200 + asked * 0.5, asked, asked * 35, asked, true);
+    }
+    expect(sizer.streamed).toBe(5_000);
+    expect(sizer.chunk).toBe(Math.floor(DEFAULT_PAGE_SIZE.maxRowsPerPage / 35));
+    expect(sizer.size).toBe(sizer.chunk);
+  });
+
+  it('a streamed page slower than its budget halves the streamed size', () => {
+    const sizer = new PageSizer(4_000, DEFAULT_PAGE_SIZE);
+    sizer.observe(DEFAULT_PAGE_SIZE.streamBudgetMs + 1, 4_000, 4_000, 4_000, true);
+    expect(sizer.streamed).toBe(2_000);
+  });
 });

@@ -292,9 +292,13 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
     },
     maxPageFailures: options.maxPageFailures ?? 5,
     maxRestarts: options.maxRestarts ?? 3,
+    stream: true,
   });
   reader.start(resume?.cursor ?? null, resume?.resumeKey ?? null);
   let collectionDone = 0;
+  // A streamed page's endpoints and rows so far (it arrives in chunks; the sizer judges the page).
+  let pageEdges = 0;
+  let pageRows = 0;
   for (;;) {
     const received = await reader.next();
     // A resumed collection counts only the endpoints after the resume point (for the ETA).
@@ -317,6 +321,8 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
       );
       pages = 0;
       collectionDone = 0;
+      pageEdges = 0;
+      pageRows = 0;
       maxSeen = new PassStartSeen(s.startSeen);
       reader.start(null, null);
       continue;
@@ -329,10 +335,19 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
         const id = (edge?.node as { id?: unknown } | null | undefined)?.id;
         if (typeof id === 'string') s.written.push(id);
       }
-    sizer.observe(received.ms, page.edges.length, mapped.rows);
-    const next = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-    reader.follow(page, mapped.lastId);
-    if (next) await letRequestLeave();
+    pageEdges += page.edges.length;
+    pageRows += mapped.rows;
+    sizer.see(page.edges.length, mapped.rows);
+    if (!received.more) {
+      sizer.observe(received.ms, pageEdges, pageRows, received.asked, received.streamed);
+      pageEdges = 0;
+      pageRows = 0;
+    }
+    // After a chunk, the checkpoint keeps the cursor the page was asked with: a run that stops there
+    // reads the page again (or continues after the last committed id, when that cursor is gone).
+    const next = received.more ? received.cursor : page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    reader.follow(page, mapped.lastId, received.more);
+    if (next && !received.more) await letRequestLeave();
     pages++;
     const storeStart = performance.now();
     const counts = await commitPage(
@@ -362,7 +377,7 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
       counts,
       total: typeof page.totalRecords === 'number' ? page.totalRecords : null,
       done: collectionDone,
-      pageSize: sizer.size,
+      pageSize: sizer.streamed,
       ms: received.ms,
       waitMs: received.waitMs,
       storeMs,

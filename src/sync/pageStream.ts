@@ -1,0 +1,270 @@
+import { UnexpectedResponseError } from '../sdk/index.js';
+
+/**
+ * Reads a Gateway `endpoints` answer (`{"data":{"endpoints":{…,"edges":[…]}}}`) as it arrives and hands
+ * its edges on in chunks, so that a page of thousands of endpoints never sits parsed in memory at once:
+ * memory follows the chunk, not the page (docs/sync.md, "Streamed pages"). Only the spine of the answer
+ * is scanned here; every edge, and every other member (`pageInfo`, `totalRecords`, `errors`), is parsed
+ * by `JSON.parse` from its own slice of the text. Edges after an `errors` member are not handed on (the
+ * answer fails as a whole, as an unstreamed one does).
+ */
+export interface PageStreamSink {
+  /** Edges per chunk (read when a chunk is due); Infinity keeps every edge for the answer. */
+  chunk: () => number;
+  /** A chunk of edges; the next is parsed only once this resolves (the writer's backpressure). */
+  edges: (edges: unknown[]) => Promise<void>;
+  /** `endpoints.pageInfo`, as soon as it is read (before the edges when the server keeps query order). */
+  pageInfo?: (pageInfo: unknown) => void;
+}
+
+/** The answer without the edges already handed on (the rest are its `edges`). */
+export async function readPageStream(
+  body: AsyncIterable<Uint8Array>,
+  sink: PageStreamSink,
+): Promise<unknown> {
+  const scanner = new SpineScanner(sink.pageInfo);
+  const decoder = new TextDecoder();
+  for await (const bytes of body) {
+    scanner.push(decoder.decode(bytes, { stream: true }));
+    for (let n = sink.chunk(); scanner.ready(n); n = sink.chunk()) await sink.edges(scanner.take(n));
+  }
+  scanner.push(decoder.decode());
+  return scanner.end();
+}
+
+function invalid(why: string): UnexpectedResponseError {
+  return new UnexpectedResponseError(`Gateway answer is not valid JSON (${why}).`, { kind: 'invalid-json' });
+}
+
+type Expect = 'key' | 'colon' | 'value' | 'next';
+/** Levels of the spine: the answer, `data`, `data.endpoints`, `data.endpoints.edges`. */
+interface Frame {
+  level: 0 | 1 | 2 | 3;
+  expect: Expect;
+  key: string;
+  into: Record<string, unknown>;
+}
+const DESCEND = ['data', 'endpoints', 'edges'] as const;
+const WS = new Set([0x20, 0x0a, 0x0d, 0x09]);
+
+/** The spine of the answer; edges are parsed one by one as their text completes. */
+class SpineScanner {
+  #text = '';
+  #pos = 0;
+  readonly #root: Record<string, unknown> = {};
+  #frames: Frame[] = [];
+  #started = false;
+  #ended = false;
+  #edges: unknown[] = [];
+  #erred = false;
+  /** An edge whose text is incomplete: where its scan stopped. */
+  #partial: { start: number; at: number; depth: number; inString: boolean } | undefined;
+
+  constructor(private readonly onPageInfo?: (pageInfo: unknown) => void) {}
+
+  push(text: string): void {
+    if (this.#pos > 1 << 16) {
+      this.#text = this.#text.slice(this.#pos);
+      if (this.#partial) {
+        this.#partial.start -= this.#pos;
+        this.#partial.at -= this.#pos;
+      }
+      this.#pos = 0;
+    }
+    this.#text += text;
+    this.#scan();
+  }
+
+  ready(n: number): boolean {
+    return !this.#erred && this.#edges.length >= n;
+  }
+
+  take(n: number): unknown[] {
+    return this.#edges.splice(0, n);
+  }
+
+  end(): unknown {
+    this.#skipWs();
+    if (!this.#ended || this.#pos < this.#text.length) throw invalid('the answer ended early or goes on');
+    const data = this.#root['data'] as Record<string, unknown> | null | undefined;
+    const endpoints = data?.['endpoints'] as Record<string, unknown> | null | undefined;
+    if (endpoints && typeof endpoints === 'object' && !this.#erred) endpoints['edges'] = this.#edges;
+    return this.#root;
+  }
+
+  #skipWs(): void {
+    const t = this.#text;
+    while (this.#pos < t.length && WS.has(t.charCodeAt(this.#pos))) this.#pos++;
+  }
+
+  /** Advances as far as the text allows. */
+  #scan(): void {
+    for (;;) {
+      this.#skipWs();
+      if (this.#pos >= this.#text.length) return;
+      if (!this.#started) {
+        if (this.#text[this.#pos] !== '{') throw invalid('not an object');
+        this.#pos++;
+        this.#started = true;
+        this.#frames.push({ level: 0, expect: 'key', key: '', into: this.#root });
+        continue;
+      }
+      const frame = this.#frames.at(-1);
+      if (!frame) throw invalid('text after the answer');
+      if (!this.#step(frame)) return;
+    }
+  }
+
+  /** One token of the spine; false when the text stops inside it. */
+  #step(f: Frame): boolean {
+    const c = this.#text[this.#pos];
+    if (f.expect === 'next') {
+      if (c === ',') f.expect = f.level === 3 ? 'value' : 'key';
+      else if (c === (f.level === 3 ? ']' : '}')) this.#close();
+      else throw invalid(`unexpected ${c}`);
+      this.#pos++;
+      return true;
+    }
+    if (f.expect === 'key') {
+      if (c === '}') {
+        this.#close();
+        this.#pos++;
+        return true;
+      }
+      const end = stringEnd(this.#text, this.#pos);
+      if (end < 0) return false;
+      f.key = JSON.parse(this.#text.slice(this.#pos, end)) as string;
+      this.#pos = end;
+      f.expect = 'colon';
+      return true;
+    }
+    if (f.expect === 'colon') {
+      if (c !== ':') throw invalid(`expected : not ${c}`);
+      this.#pos++;
+      f.expect = 'value';
+      return true;
+    }
+    if (f.level === 3) return this.#edge(f, c);
+    return this.#member(f, c);
+  }
+
+  #member(f: Frame, c: string | undefined): boolean {
+    const opens = f.level === 2 ? '[' : '{';
+    if (f.key === DESCEND[f.level as 0 | 1 | 2] && c === opens) {
+      const into: Record<string, unknown> = {};
+      if (f.level < 2) f.into[f.key] = into;
+      f.expect = 'next';
+      this.#frames.push({
+        level: (f.level + 1) as Frame['level'],
+        expect: f.level === 2 ? 'value' : 'key',
+        key: '',
+        into,
+      });
+      this.#pos++;
+      return true;
+    }
+    const end = valueEnd(this.#text, this.#pos);
+    if (end < 0) return false;
+    const value = parse(this.#text.slice(this.#pos, end));
+    this.#pos = end;
+    f.into[f.key] = value;
+    f.expect = 'next';
+    if (f.level === 0 && f.key === 'errors' && value !== null) this.#erred = true;
+    if (f.level === 2 && f.key === 'pageInfo') this.onPageInfo?.(value);
+    return true;
+  }
+
+  #edge(f: Frame, c: string | undefined): boolean {
+    if (c === ']' && !this.#partial) {
+      this.#close();
+      this.#pos++;
+      return true;
+    }
+    const p = this.#partial ?? { start: this.#pos, at: this.#pos, depth: 0, inString: false };
+    const end = scanValue(this.#text, p);
+    if (end < 0) {
+      this.#partial = p;
+      return false;
+    }
+    this.#partial = undefined;
+    if (!this.#erred) this.#edges.push(parse(this.#text.slice(p.start, end)));
+    this.#pos = end;
+    f.expect = 'next';
+    return true;
+  }
+
+  #close(): void {
+    this.#frames.pop();
+    if (this.#frames.length === 0) this.#ended = true;
+  }
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalid('a member does not parse');
+  }
+}
+
+/** The index after the string starting at `from` (a quote), or -1 when it is incomplete. */
+function stringEnd(text: string, from: number): number {
+  if (text[from] !== '"') throw invalid(`expected a string at ${text[from]}`);
+  return closingQuote(text, from + 1);
+}
+
+/** The index after the first unescaped quote at or after `from`, or -1 when none has arrived. */
+function closingQuote(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const q = text.indexOf('"', i);
+    if (q < 0) return -1;
+    let slashes = 0;
+    while (text.charCodeAt(q - 1 - slashes) === 0x5c) slashes++;
+    if (slashes % 2 === 0) return q + 1;
+    i = q + 1;
+  }
+}
+
+/** The index after the (small) value at `from`, or -1 when it is incomplete. */
+function valueEnd(text: string, from: number): number {
+  return scanValue(text, { start: from, at: from, depth: 0, inString: false });
+}
+
+/**
+ * Scans a value from `p.at`, keeping where it stopped in `p` (so a long edge is scanned once however
+ * many chunks it spans); answers the index after the value, or -1 when the text ends first.
+ */
+function scanValue(text: string, p: { start: number; at: number; depth: number; inString: boolean }): number {
+  let i = p.at;
+  const first = text.charCodeAt(p.start);
+  // A number, true, false or null ends at a delimiter, which must have arrived.
+  if (first !== 0x7b && first !== 0x5b && first !== 0x22) {
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x2c || c === 0x7d || c === 0x5d || WS.has(c)) return i;
+    }
+    p.at = i;
+    return -1;
+  }
+  while (i < text.length) {
+    if (p.inString) {
+      const end = closingQuote(text, i);
+      if (end < 0) {
+        p.at = text.length;
+        return -1;
+      }
+      p.inString = false;
+      i = end;
+      if (p.depth === 0) return i;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    i++;
+    if (c === 0x22) p.inString = true;
+    else if (c === 0x7b || c === 0x5b) p.depth++;
+    else if ((c === 0x7d || c === 0x5d) && --p.depth === 0) return i;
+  }
+  p.at = i;
+  return -1;
+}
