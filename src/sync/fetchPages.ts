@@ -163,6 +163,16 @@ export class PageReader {
     }
   }
 
+  /**
+   * Stops reading: an answer still streaming is given up (its body released), so that no request
+   * outlives the pass (a client's close waits for its requests).
+   */
+  close(): void {
+    this.#ahead?.abandon();
+    this.#current?.abandon();
+    this.#ahead = undefined;
+  }
+
   /** The next page is not here yet (the runner may use the wait for housekeeping). */
   get waiting(): boolean {
     return this.#current !== undefined && !this.#current.ready;

@@ -263,14 +263,13 @@ export interface PassState {
 
 /** Reads and commits every page of the pass; returns what its completion needs. */
 async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) {
-  const { store, connection } = options;
   const { plan } = run;
   const resume = plan.resume;
   const sizer = new PageSizer(plan.pageSize ?? s.sizeOptions.min, s.sizeOptions);
   const streamOptions: StreamOptions = { ...s.streamOptions };
-  let generation = run.generation;
-  let pages = resume?.pages ?? 0;
-  let maxSeen = new PassStartSeen(resume?.passMaxSeen ?? s.startSeen);
+  const generation = run.generation;
+  const pages = resume?.pages ?? 0;
+  const maxSeen = new PassStartSeen(resume?.passMaxSeen ?? s.startSeen);
   // A pass whose last page was committed but not completed is completed directly.
   if (resume !== undefined && resume.pages > 0 && resume.cursor === null)
     return { mode: plan.mode, generation, passMaxSeen: maxSeen.value, changesOnly: s.changesOnly };
@@ -295,6 +294,31 @@ async function readPass(options: RunSyncOptions, run: StartedRun, s: PassState) 
     stream: true,
   });
   reader.start(resume?.cursor ?? null, resume?.resumeKey ?? null);
+  try {
+    return await readPages(options, run, s, { reader, sizer, streamOptions, generation, pages, maxSeen });
+  } finally {
+    reader.close();
+  }
+}
+
+/** The pass's pages, read and committed one after another (a streamed page chunk by chunk). */
+async function readPages(
+  options: RunSyncOptions,
+  run: StartedRun,
+  s: PassState,
+  state: {
+    reader: PageReader;
+    sizer: PageSizer;
+    streamOptions: StreamOptions;
+    generation: number;
+    pages: number;
+    maxSeen: PassStartSeen;
+  },
+) {
+  const { store, connection } = options;
+  const { plan } = run;
+  const { reader, sizer, streamOptions } = state;
+  let { generation, pages, maxSeen } = state;
   let collectionDone = 0;
   // A streamed page's endpoints and rows so far (it arrives in chunks; the sizer judges the page).
   let pageEdges = 0;

@@ -52,4 +52,37 @@ describe.each(DIALECTS)('page sizing against a distant Gateway ($name)', (dialec
       h.emulator.faults.clear();
     }
   }, 120_000);
+
+  it('a run stopped after a chunk of a streamed page resumes from that page and ends equal to the truth', async () => {
+    const t = await syncTarget(h.emulator, h.url, dialect);
+    try {
+      // A small row cap: the first page (read whole) is 100 endpoints, the next ones arrive in chunks.
+      const pageSize = { maxRowsPerPage: 2_000 };
+      const stop = new AbortController();
+      let events = 0;
+      const stopped = await t
+        .sync({
+          full: true,
+          parallel: 1,
+          pageSize,
+          signal: stop.signal,
+          onEvent: (e) => {
+            // The second chunk of the second page.
+            if (e.event === 'page' && ++events === 3) stop.abort();
+          },
+        })
+        .catch((e: unknown) => e);
+      expect(stopped).toMatchObject({ name: 'AbortError', pages: 3 });
+      const resumed = await t.sync({ parallel: 1, pageSize });
+      expect(resumed).toMatchObject({ resumed: true, mode: 'full' });
+      const now = await truth(h.url);
+      expect(await counts(t.store)).toEqual({
+        endpoints: now.endpoints,
+        cveFindings: now.cveFindings,
+        complianceFindings: now.complianceFindings,
+      });
+    } finally {
+      await t.close();
+    }
+  }, 120_000);
 });
