@@ -1,6 +1,8 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withJobsLease } from '../../src/jobs/jobsLease.js';
 import { JOB_KINDS, newJob } from '../../src/store/jobs.js';
+import { newOwner } from '../../src/store/leaseOwner.js';
 import { runCli } from '../helpers/runCli.js';
 import { truth } from '../helpers/syncHarness.js';
 import {
@@ -29,25 +31,31 @@ interface Queued {
   result: { outcome: string; runId?: number; report?: unknown; error?: unknown } | null;
 }
 
+type Reply = { status: number; body: Record<string, unknown> };
+
+// The cases share one tenant, one serve and (from the second on) one worker, and run in order.
 describe('serve --no-scheduler queues the syncs and rotations asked through the API for the workers', () => {
   let scale: Scale;
   let emulator: { tenants: Tenant[]; close(): Promise<void> };
+  let tenant: Tenant;
+  let name: string;
+  let serve: Proc;
+  let worker: Proc | undefined;
+  let call: (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<Reply>;
   const procs: Proc[] = [];
+
+  /** Waits for the queue job at `path` to end, whichever way it ends. */
+  const ended = (path: string) =>
+    waitFor(`${path} ended`, 120_000, async () => {
+      const state = (await call('GET', path)).body as unknown as Queued;
+      return ['completed', 'failed', 'cancelled'].includes(state.state) ? state : undefined;
+    });
 
   beforeAll(async () => {
     scale = await openScale();
     emulator = await startFrozenTenants(1, 120);
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.allSettled(procs.map((p) => p.stop()));
-    await emulator?.close();
-    await scale?.close();
-  }, 60_000);
-
-  it('answers 202 with the queue job, a worker runs it (not serve), and its state and result are read back', async () => {
-    const [tenant] = emulator.tenants as [Tenant];
-    const [name] = (await connectTenants(scale, [tenant])) as [string];
+    tenant = emulator.tenants[0] as Tenant;
+    name = (await connectTenants(scale, [tenant]))[0] as string;
     // Nothing of the schedule is due: every job the worker runs here is one the API asked for.
     const later = Date.now() + 24 * 3_600_000;
     for (const job of JOB_KINDS) await scale.store.jobs.put({ ...newJob(name, job), nextRunAt: later });
@@ -57,13 +65,13 @@ describe('serve --no-scheduler queues the syncs and rotations asked through the 
     });
     expect(created.code, created.stderr).toBe(0);
     const key = (JSON.parse(created.stdout) as { key: string }).key;
-    const serve = await startProc(['serve', '--port', '0', '--json', '--no-scheduler'], {
+    serve = await startProc(['serve', '--port', '0', '--json', '--no-scheduler'], {
       ...scale.env,
       TANIUM_BRIDGE_DB: named(scale.url, `${scale.schema}_serve`),
     });
     procs.push(serve);
     const base = (JSON.parse(serve.firstLine) as { url: string }).url;
-    const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+    call = async (method, path, body) => {
       const reply = await request(`${base}${path}`, {
         method,
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -71,11 +79,20 @@ describe('serve --no-scheduler queues the syncs and rotations asked through the 
       });
       return { status: reply.statusCode, body: (await reply.body.json()) as Record<string, unknown> };
     };
+  }, 60_000);
 
-    // Asked before any worker runs: queued, and a second ask while it waits is refused, naming it.
+  afterAll(async () => {
+    await Promise.allSettled(procs.map((p) => p.stop()));
+    await emulator?.close();
+    await scale?.close();
+  }, 60_000);
+
+  let job: Queued;
+
+  it('answers 202 with the queue job before any worker runs, and refuses a second ask naming it', async () => {
     const asked = await call('POST', `/v1/connections/${name}/sync`, { full: true });
     expect(asked.status, JSON.stringify(asked.body)).toBe(202);
-    const job = asked.body as unknown as Queued;
+    job = asked.body as unknown as Queued;
     expect(job).toMatchObject({
       queued: true,
       queue: 'sync',
@@ -91,53 +108,75 @@ describe('serve --no-scheduler queues the syncs and rotations asked through the 
     expect(again.body).toMatchObject({ error: { code: 'sync_pending' } });
     expect(JSON.stringify(again.body)).toContain(job.id);
     expect((await call('GET', job.status)).body).toMatchObject({ id: job.id, state: 'created' });
+  }, 60_000);
 
-    const worker = await startProc(['worker', '--json', '--tick', '0.5s'], {
+  it('a worker runs the queued sync (not serve), and its state and result are read back', async () => {
+    worker = await startProc(['worker', '--json', '--tick', '0.5s'], {
       ...scale.env,
       TANIUM_BRIDGE_DB: named(scale.url, `${scale.schema}_w1`),
     });
     procs.push(worker);
-    const finished = async (path: string) =>
-      waitFor(`${path} completed`, 90_000, async () => {
-        const state = (await call('GET', path)).body as unknown as Queued;
-        return state.state === 'completed' ? state : undefined;
-      });
-    const synced = await finished(job.status);
-    expect(synced.result).toMatchObject({ outcome: 'ok', runId: expect.any(Number) });
+    const synced = await ended(job.status);
+    expect(synced).toMatchObject({
+      state: 'completed',
+      result: { outcome: 'ok', runId: expect.any(Number) },
+    });
     const run = await call('GET', `/v1/connections/${name}/runs/${synced.result!.runId}`);
     expect(run.body).toMatchObject({ status: 'complete' });
     // The worker ran it: the run's sync lease was the worker's, and every endpoint is stored.
     expect(ownerPid((run.body as { owner: string | null }).owner)).toBe(worker.child.pid);
     expect(await scale.store.sync.count(name, 'assets')).toBe((await truth(tenant.url)).endpoints);
+  }, 150_000);
 
-    // A rotation asked now: queued as well, run by the worker, and the rotated token works.
+  /** Asks for a rotation now and checks the worker rotated the token. */
+  const rotateNow = async () => {
     const rotate = await call('POST', `/v1/connections/${name}/rotate`, {});
     expect(rotate.status, JSON.stringify(rotate.body)).toBe(202);
     const rotation = rotate.body as unknown as Queued;
     expect(rotation).toMatchObject({ queue: 'rotate', job: 'rotate', actor: 'apikey:ops' });
-    const rotated = await finished(rotation.status);
-    expect(rotated.result).toMatchObject({ outcome: 'rotated', report: { outcome: 'rotated' } });
+    const rotated = await ended(rotation.status);
+    expect(rotated, JSON.stringify(rotated)).toMatchObject({
+      state: 'completed',
+      result: { outcome: 'rotated', report: { outcome: 'rotated' } },
+    });
     const report = (rotated.result as { report: { oldTokenId: string; newTokenId: string } }).report;
     expect(report.newTokenId).not.toBe(report.oldTokenId);
     const check = await runCli(['check', '--name', name, '--json'], { home: scale.home, env: scale.env });
     expect(check.code, check.stderr).toBe(0);
+  };
 
-    // An incremental sync of one stream with the new token, by the worker again.
+  it(
+    'a rotation asked for now is queued, run by the worker, and the rotated token works',
+    rotateNow,
+    150_000,
+  );
+
+  it("a rotation asked for while a sync holds the connection's jobs lease completes, as in serve", async () => {
+    // This process holds the lease as a running sync does for its whole run (a live pid of this machine).
+    const held = await withJobsLease(scale.store, name, newOwner(), rotateNow);
+    expect(held.ran).toBe(true);
+  }, 150_000);
+
+  it('an incremental sync of one stream runs with the new token, by the worker again', async () => {
     const one = await call('POST', `/v1/connections/${name}/sync`, { streams: ['assets'] });
     expect(one.status).toBe(202);
-    const incremental = await finished((one.body as unknown as Queued).status);
-    expect(incremental).toMatchObject({ job: 'sync', result: { outcome: 'ok' } });
+    const incremental = await ended((one.body as unknown as Queued).status);
+    expect(incremental).toMatchObject({ state: 'completed', job: 'sync', result: { outcome: 'ok' } });
+  }, 150_000);
 
-    // None ran inside serve; the schedule was left alone; no token in any output.
-    expect(serve.logs()).not.toMatch(/"msg":"(job|requested job) started"/);
-    expect(worker.logs()).toMatch(/"outcome":"rotated"[^\n]*"msg":"requested job finished"/);
-    for (const kind of JOB_KINDS)
-      expect((await scale.store.jobs.get(name, kind))?.lastStartedAt ?? null).toBeNull();
+  it('an unknown job id is 404 with its code', async () => {
     const missing = await call('GET', '/v1/queue/sync/00000000-0000-0000-0000-000000000000');
     expect(missing).toMatchObject({ status: 404, body: { error: { code: 'queue_job_not_found' } } });
+  }, 30_000);
+
+  it('none ran inside serve, the schedule was left alone, and no output holds a token', async () => {
+    expect(serve.logs()).not.toMatch(/"msg":"(job|requested job) started"/);
+    expect(worker?.logs()).toMatch(/"outcome":"rotated"[^\n]*"msg":"requested job finished"/);
+    for (const kind of JOB_KINDS)
+      expect((await scale.store.jobs.get(name, kind))?.lastStartedAt ?? null).toBeNull();
     expect(await serve.stop()).toBe(0);
-    expect(await worker.stop()).toBe(0);
-    for (const text of [serve.logs(), serve.stdout(), worker.logs(), worker.stdout()])
+    expect(await worker?.stop()).toBe(0);
+    for (const text of [serve.logs(), serve.stdout(), worker?.logs() ?? '', worker?.stdout() ?? ''])
       expect(text).not.toContain(tenant.token);
-  }, 240_000);
+  }, 60_000);
 });

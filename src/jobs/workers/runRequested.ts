@@ -22,34 +22,50 @@ const busy = (connection: string) =>
     code: 'connection_busy',
     kind: 'conflict',
     message: `Another job of "${connection}" runs now.`,
-    fix: 'The job queue tries again shortly.',
+    fix: 'pg-boss retries the job a few times (from 5 s apart, doubling); if it still ends failed, ask for the sync again once the other job has ended.',
   });
 
 /**
- * Runs a job asked for through the API, on a worker, under the connection's jobs lease as every job
- * runs (so it never overlaps the connection's rotation or scheduled sync). What the request itself
+ * Runs a job asked for through the API, on a worker, as serve runs the same request itself. A sync
+ * runs under the connection's jobs lease, as every sync runs (so it never overlaps the connection's
+ * scheduled jobs); a rotation does not take it, as `POST …/rotate` in serve does not: rotations are
+ * kept one at a time per connection by their own rotation lease (docs/rotation.md), and a rotation
+ * next to a sync is safe (the sync's requests read the stored token, docs/rotation.md), so a rotation
+ * asked for while a sync runs is not kept waiting for the sync's whole run. What the request itself
  * refuses (no such connection, a sync lease held elsewhere, Tanium's answer) ends the job with
  * `failed` and the problem, as serve would have answered it. It throws, so that pg-boss retries it
- * (docs/scale.md), when the connection's jobs lease is held, when the store or Tanium cannot be
- * reached, and when this worker stops mid-sync: the sync resumes from its last committed page.
+ * (docs/scale.md), when a sync finds the connection's jobs lease held, when the store or Tanium
+ * cannot be reached, and when this worker stops mid-sync: the sync resumes from its last committed page.
  */
 export async function runRequested(run: JobRunContext, job: RequestedJob): Promise<RequestedResult> {
   const kind = job.queue === 'rotate' ? 'rotate' : job.full ? 'reconcile' : 'sync';
   const fields = { ...run.logFields, connection: job.connection, job: kind, actor: job.actor };
   run.log.info(fields, 'requested job started');
-  const held = await withJobsLease(run.env.ctx.store, job.connection, newOwner(), async () => {
-    try {
-      return await (job.queue === 'sync' ? requestedSync(run, job) : requestedRotation(run, job));
-    } catch (error) {
-      if (!isProblem(error) || error.kind === 'unavailable' || run.stopping()) throw error;
-      return { outcome: 'failed', error: error.toJSON() } satisfies RequestedResult;
-    }
-  });
-  if (!held.ran) throw busy(job.connection);
-  const result = held.value;
+  const result =
+    job.queue === 'rotate'
+      ? await settled(run, () => requestedRotation(run, job))
+      : await underLease(run, job);
   const error = result.error ? redactTokens(result.error.message) : null;
   run.log.info({ ...fields, outcome: result.outcome, error }, 'requested job finished');
   return result;
+}
+
+async function underLease(run: JobRunContext, job: Extract<RequestedJob, { queue: 'sync' }>) {
+  const held = await withJobsLease(run.env.ctx.store, job.connection, newOwner(), () =>
+    settled(run, () => requestedSync(run, job)),
+  );
+  if (!held.ran) throw busy(job.connection);
+  return held.value;
+}
+
+/** The request's own refusal ends the job `failed`; what may pass (an outage, a stop) is thrown. */
+async function settled(run: JobRunContext, fn: () => Promise<RequestedResult>): Promise<RequestedResult> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!isProblem(error) || error.kind === 'unavailable' || run.stopping()) throw error;
+    return { outcome: 'failed', error: error.toJSON() };
+  }
 }
 
 async function requestedSync(
