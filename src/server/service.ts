@@ -69,6 +69,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           options.queue.url,
           `tanium-bridge serve ${process.pid}`,
           options.queue.jobTimeoutMs,
+          log,
         )
       : undefined;
   const deps: ServerDeps = {

@@ -1,9 +1,13 @@
 import PgBoss from 'pg-boss';
-import { Problem } from '../../common/problem.js';
+import type { Logger } from 'pino';
+import { isProblem, Problem } from '../../common/problem.js';
 import { redactTokens } from '../../common/redact.js';
 import type { JobKind } from '../../store/jobs.js';
+import { type DatabaseTarget, parseDatabaseUrl } from '../../store/postgres/databaseUrl.js';
+import { unreachableProblem } from '../../store/postgres/unreachable.js';
 import { bossConnection, RETRY } from './bossConfig.js';
 import { laneJob } from './lanes.js';
+import { QueueErrorLog } from './queueErrors.js';
 import { kindOf, type QueueName } from './queues.js';
 import { type RequestedJob, requestData, requestOf } from './requestedJob.js';
 import type { RequestedResult } from './runRequested.js';
@@ -48,10 +52,16 @@ export class JobQueue {
   private constructor(
     private readonly boss: PgBoss,
     private readonly schema: string,
+    private readonly target: DatabaseTarget,
   ) {}
 
   /** Connects pg-boss (installing its schema on first use) and makes sure both queues exist. */
-  static async open(url: string, applicationName: string, jobTimeoutMs: number): Promise<JobQueue> {
+  static async open(
+    url: string,
+    applicationName: string,
+    jobTimeoutMs: number,
+    log: Logger,
+  ): Promise<JobQueue> {
     const connection = bossConnection(url, applicationName);
     const boss = new PgBoss({
       connectionString: connection.connectionString,
@@ -64,9 +74,12 @@ export class JobQueue {
       expireInSeconds: Math.max(1, Math.round(jobTimeoutMs / 1000)),
       ...RETRY,
     });
-    boss.on('error', () => undefined);
+    const target = parseDatabaseUrl(url);
+    // pg-boss's pool reports a lost session as an event; the request that meets it answers for itself.
+    const errors = new QueueErrorLog(log, target.password);
+    boss.on('error', (error) => errors.report(error));
     await startBoss(boss, url, connection.schema);
-    return new JobQueue(boss, connection.schema);
+    return new JobQueue(boss, connection.schema, target);
   }
 
   /**
@@ -74,7 +87,11 @@ export class JobQueue {
    * so a lane with a job queued, retrying or running refuses with `sync_pending` / `rotation_pending`
    * naming that job, as serve refuses a second sync of a connection with `sync_running`.
    */
-  async send(job: RequestedJob): Promise<QueuedJob> {
+  send(job: RequestedJob): Promise<QueuedJob> {
+    return this.#reaching(() => this.#send(job));
+  }
+
+  async #send(job: RequestedJob): Promise<QueuedJob> {
     const live = await laneJob(this.boss, this.schema, job.queue, job.connection);
     if (live) throw pending(job, live.id, live.state);
     const id = await this.boss.send(job.queue, requestData(job), { singletonKey: job.connection });
@@ -83,13 +100,30 @@ export class JobQueue {
       const now = await laneJob(this.boss, this.schema, job.queue, job.connection);
       throw pending(job, now?.id ?? 'unknown', now?.state ?? 'created');
     }
-    const queued = await this.get(job.queue, id);
+    const queued = await this.#get(job.queue, id);
     if (!queued) throw new Error(`queue job ${id} vanished after it was sent`);
     return queued;
   }
 
   /** A job of either queue by id (kept for pg-boss's retention, then archived), or undefined. */
-  async get(queue: QueueName, id: string): Promise<QueuedJob | undefined> {
+  get(queue: QueueName, id: string): Promise<QueuedJob | undefined> {
+    return this.#reaching(() => this.#get(queue, id));
+  }
+
+  /**
+   * Runs a call on pg-boss's own pool: PostgreSQL out of reach (or refusing the login) is the store's
+   * `database_unreachable` (503), as any request that needs the database answers then, not a bug.
+   */
+  async #reaching<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (isProblem(error)) throw error;
+      throw unreachableProblem(error, this.target);
+    }
+  }
+
+  async #get(queue: QueueName, id: string): Promise<QueuedJob | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
     const job = await this.boss.getJobById<unknown>(queue, id, { includeArchive: true });
     if (!job) return undefined;

@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { JobKind } from '../../store/jobs.js';
 import { newOwner } from '../../store/leaseOwner.js';
+import { parseDatabaseUrl } from '../../store/postgres/databaseUrl.js';
 import type { JobEnv } from '../jobs.js';
 import type { JobRunContext } from '../runJob.js';
 import type { JobView, Scheduler } from '../scheduler.js';
@@ -10,6 +11,7 @@ import { bossConnection, RETRY } from './bossConfig.js';
 import { DbClock } from './dbClock.js';
 import { DISPATCH_LEASE, dispatch } from './dispatcher.js';
 import { handleQueueJob } from './handleQueueJob.js';
+import { QueueErrorLog } from './queueErrors.js';
 import { QUEUES, type QueueName } from './queues.js';
 import { requestOf } from './requestedJob.js';
 import { type RequestedResult, runRequested } from './runRequested.js';
@@ -35,8 +37,6 @@ export interface PgBossSchedulerOptions {
 
 /** How often an idle poller asks pg-boss for a job. */
 const POLL_SECONDS = 1;
-/** One pg-boss error repeated (a database down) is logged once per this many ms. */
-const ERROR_LOG_EVERY_MS = 30_000;
 
 /**
  * The distributed scheduler of `tanium-bridge worker` (docs/scale.md): the stored schedule is turned
@@ -53,7 +53,7 @@ export class PgBossScheduler implements Scheduler {
   readonly #schedule: StoredSchedule;
   readonly #view: WorkerSchedule;
   readonly #handlers = new Set<Promise<unknown>>();
-  readonly #lastErrors = new Map<string, number>();
+  readonly #errors: QueueErrorLog;
   readonly #suspects = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #tick: Promise<void> | undefined;
@@ -62,6 +62,7 @@ export class PgBossScheduler implements Scheduler {
   private constructor(private readonly options: PgBossSchedulerOptions) {
     const connection = bossConnection(options.url, options.applicationName);
     this.#bossSchema = connection.schema;
+    this.#errors = new QueueErrorLog(options.log, parseDatabaseUrl(options.url).password);
     const timeoutSeconds = Math.max(1, Math.round(options.jobTimeoutMs / 1000));
     this.#boss = new PgBoss({
       connectionString: connection.connectionString,
@@ -191,12 +192,6 @@ export class PgBossScheduler implements Scheduler {
 
   /** pg-boss reports polling and maintenance failures as events: one line each, repeats muted a while. */
   #logError(error: unknown): void {
-    const message =
-      error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error);
-    const key = message.replace(/\(Queue: .*\)$/, '').slice(0, 200);
-    const last = this.#lastErrors.get(key) ?? 0;
-    if (Date.now() - last < ERROR_LOG_EVERY_MS) return;
-    this.#lastErrors.set(key, Date.now());
-    this.options.log.warn({ error: key }, 'job queue error');
+    this.#errors.report(error);
   }
 }
