@@ -164,9 +164,16 @@ describe('serve --no-scheduler queues the syncs and rotations asked through the 
     expect(incremental).toMatchObject({ state: 'completed', job: 'sync', result: { outcome: 'ok' } });
   }, 150_000);
 
-  it('an unknown job id is 404 with its code', async () => {
+  it('an unknown job id is 404 and a malformed one 400, each with its code and fix', async () => {
     const missing = await call('GET', '/v1/queue/sync/00000000-0000-0000-0000-000000000000');
     expect(missing).toMatchObject({ status: 404, body: { error: { code: 'queue_job_not_found' } } });
+    for (const id of ['-'.repeat(36), `${'0'.repeat(36)}`, '00000000-0000-0000-0000-00000000000g']) {
+      const bad = await call('GET', `/v1/queue/rotate/${id}`);
+      expect(bad, id).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_job_id', message: expect.any(String), fix: expect.any(String) } },
+      });
+    }
   }, 30_000);
 
   it('none ran inside serve, the schedule was left alone, and no output holds a token', async () => {

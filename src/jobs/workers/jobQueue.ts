@@ -8,7 +8,7 @@ import { unreachableProblem } from '../../store/postgres/unreachable.js';
 import { bossConnection, RETRY } from './bossConfig.js';
 import { laneJob } from './lanes.js';
 import { QueueErrorLog } from './queueErrors.js';
-import { kindOf, type QueueName } from './queues.js';
+import { JOB_ID, kindOf, type QueueName } from './queues.js';
 import { type RequestedJob, requestData, requestOf } from './requestedJob.js';
 import type { RequestedResult } from './runRequested.js';
 import { startBoss } from './startBoss.js';
@@ -124,7 +124,8 @@ export class JobQueue {
   }
 
   async #get(queue: QueueName, id: string): Promise<QueuedJob | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    // PostgreSQL refuses anything but a UUID in pg-boss's uuid column (an error, not a miss).
+    if (!JOB_ID.test(id)) return undefined;
     const job = await this.boss.getJobById<unknown>(queue, id, { includeArchive: true });
     if (!job) return undefined;
     const kind = kindOf(queue, job.data);

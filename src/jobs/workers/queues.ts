@@ -49,3 +49,6 @@ export function kindOf(queue: string, data: unknown): { kind: JobKind; connectio
   if (mode === 'incremental') return { kind: 'sync', connection };
   return undefined;
 }
+
+/** A pg-boss job id: a UUID as PostgreSQL writes it (8-4-4-4-12 hex digits). */
+export const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

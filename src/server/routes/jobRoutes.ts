@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../../common/duration.js';
 import { Problem } from '../../common/problem.js';
 import { requireConnection } from '../../connections/editConnection.js';
-import { QUEUES, type QueueName } from '../../jobs/workers/queues.js';
+import { JOB_ID, QUEUES, type QueueName } from '../../jobs/workers/queues.js';
 import type { JobKind } from '../../store/jobs.js';
 import type { ServerDeps } from '../deps.js';
 import { errors, nameParams } from '../schemas.js';
@@ -29,6 +29,14 @@ const noSuchJob = (queue: string, id: string) =>
     kind: 'not_found',
     message: `The ${queue} queue has no job ${id.slice(0, 40)}.`,
     fix: "Use the id and queue a queued request answered with; finished jobs are kept for pg-boss's retention only.",
+  });
+
+const invalidJobId = (id: string) =>
+  new Problem({
+    code: 'invalid_job_id',
+    kind: 'malformed',
+    message: `"${id.slice(0, 40)}" is not a queue job id.`,
+    fix: 'Use the id (a UUID) or the status URL that the 202 answer of the queued request gave.',
   });
 
 const MIN_EVERY_MS = 1_000;
@@ -77,12 +85,13 @@ export function jobRoutes(app: FastifyInstance, deps: ServerDeps): void {
             id: { type: 'string', maxLength: 64 },
           },
         },
-        response: errors(404, 503),
+        response: errors(400, 404, 503),
       },
     },
     async (request) => {
       if (!deps.jobQueue) throw noQueue();
       const { queue, id } = request.params;
+      if (!JOB_ID.test(id)) throw invalidJobId(id);
       const job = await deps.jobQueue.get(queue, id);
       if (!job) throw noSuchJob(queue, id);
       return job;
