@@ -173,11 +173,13 @@ const messageOf = (reason: unknown) =>
 
 /**
  * pg-boss completes and fails jobs without awaiting the call (its worker's onFetch): while PostgreSQL
- * is unreachable such a call rejects with no one to catch it. Those rejections, recognised by
- * pg-boss's own frames in their stack (pg recaptures the stack of a failed query where it was
- * awaited), are logged as one line and the worker goes on, pg-boss's expiry settling the job, instead
- * of ending, which would restart it into the same outage. Any other unhandled rejection is a bug: the
- * worker stops as on SIGTERM (its syncs interrupted at a page boundary) and exits 70 with one line.
+ * is unreachable such a call rejects with no one to catch it. Those rejections, recognised by the
+ * frame of pg-boss's own complete or fail call in their stack (pg recaptures the stack of a failed
+ * query where it was awaited), are logged as one line and the worker goes on, pg-boss's expiry
+ * settling the job, instead of ending, which would restart it into the same outage. Any other
+ * unhandled rejection is a bug, also one from our own job handler (whose stack holds pg-boss's worker
+ * frames, since pg-boss calls it): the worker stops as on SIGTERM (its syncs interrupted at a page
+ * boundary) and exits 70 with one line.
  */
 function rejectionsOf(log: Logger, stopper: Stopper): (reason: unknown) => void {
   const listener = (reason: unknown) => {
@@ -188,7 +190,9 @@ function rejectionsOf(log: Logger, stopper: Stopper): (reason: unknown) => void 
   return listener;
 }
 
-/** A frame of pg-boss's source in the error's stack (`…/node_modules/pg-boss/src/manager.js:485`). */
+/** pg-boss's unawaited call: `at async Manager.complete (…/node_modules/pg-boss/src/manager.js:485:20)`. */
+const BOSS_SETTLES = /\bManager\.(?:complete|fail) \([^)\n]*[\\/]pg-boss[\\/]src[\\/]manager\.js:\d+/;
+
 function fromPgBoss(reason: unknown): boolean {
-  return reason instanceof Error && /[\\/]pg-boss[\\/]src[\\/]/.test(reason.stack ?? '');
+  return reason instanceof Error && BOSS_SETTLES.test(reason.stack ?? '');
 }
