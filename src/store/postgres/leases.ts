@@ -1,8 +1,19 @@
 import type { Lease, LeaseClaim, LeaseRepository } from '../leases.js';
 import type { PgSession } from './session.js';
+import { bind, literal } from './sqlLiteral.js';
 
 /** `ttlMs` from the database's clock at the moment of the statement. */
 const EXPIRY = "clock_timestamp() + $3::float8 * interval '1 millisecond'";
+
+const RENEW = `UPDATE leases SET expires_at = ${EXPIRY} WHERE key = $1 AND owner = $2`;
+
+/**
+ * renewLease as SQL text with its values written in (for statements sent together, pageBatch.ts):
+ * one row updated when the claim is still its owner's.
+ */
+export function renewLeaseText(claim: LeaseClaim): string {
+  return bind(RENEW, [literal(claim.key), literal(claim.owner), literal(claim.ttlMs)]);
+}
 
 /** Anything that runs a statement: a session, or the client of an open transaction. */
 type Queryable = Pick<PgSession, 'query'>;
@@ -15,7 +26,7 @@ type Queryable = Pick<PgSession, 'query'>;
 export async function renewLease(db: Queryable, claim: LeaseClaim): Promise<boolean> {
   const result = await db.query({
     name: 'leases.renew',
-    text: `UPDATE leases SET expires_at = ${EXPIRY} WHERE key = $1 AND owner = $2`,
+    text: RENEW,
     values: [claim.key, claim.owner, claim.ttlMs],
   });
   return (result.rowCount ?? 0) > 0;

@@ -13,8 +13,14 @@ export interface PgSession {
     values?: unknown[],
   ): Promise<QueryResult<R>>;
   /** One transaction: on the pool a client with BEGIN/COMMIT/ROLLBACK; inside Store.transaction the
-   *  open transaction's client (the work joins it). */
-  atomic<T>(fn: (client: PoolClient) => Promise<T>): Promise<T>;
+   *  open transaction's client (the work joins it). `begin`: statements (no parameters) sent with the
+   *  BEGIN in one round trip, the transaction's first; `fn` gets their results, in order. */
+  atomic<T>(fn: (client: PoolClient, begun: QueryResult[]) => Promise<T>, begin?: string): Promise<T>;
+}
+
+/** Every result of a simple query (pg answers one result bare, several as an array). */
+export function results(reply: QueryResult | QueryResult[]): QueryResult[] {
+  return Array.isArray(reply) ? reply : [reply];
 }
 
 /**
@@ -48,8 +54,8 @@ export class PoolSession implements PgSession {
     return mapErrors(this.pool.query<R>(text as QueryConfig, values), this.fail);
   }
 
-  atomic<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    return inTransaction(this.pool, fn, this.fail);
+  atomic<T>(fn: (client: PoolClient, begun: QueryResult[]) => Promise<T>, begin?: string): Promise<T> {
+    return inTransaction(this.pool, fn, this.fail, begin);
   }
 }
 
@@ -67,8 +73,9 @@ export class ClientSession implements PgSession {
     return mapErrors(this.client.query<R>(text as QueryConfig, values), this.fail);
   }
 
-  atomic<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    return fn(this.client);
+  async atomic<T>(fn: (client: PoolClient, begun: QueryResult[]) => Promise<T>, begin?: string): Promise<T> {
+    const begun = begin ? results(await this.query(begin)) : [];
+    return fn(this.client, begun);
   }
 }
 
@@ -81,8 +88,9 @@ export class ClientSession implements PgSession {
  */
 export async function inTransaction<T>(
   pool: Pool,
-  fn: (client: PoolClient) => Promise<T>,
+  fn: (client: PoolClient, begun: QueryResult[]) => Promise<T>,
   fail: ErrorMapper = asIs,
+  begin?: string,
 ): Promise<T> {
   const client = await pool.connect().catch((error: unknown) => {
     throw fail(error);
@@ -103,12 +111,14 @@ export async function inTransaction<T>(
       },
     );
   try {
-    await client.query('BEGIN').catch((error: unknown) => {
+    // A statement sent with the BEGIN that fails leaves the transaction open and aborted.
+    const begun = await client.query(begin ? `BEGIN;\n${begin}` : 'BEGIN').catch(async (error: unknown) => {
+      if (begin) await rollback();
       throw fail(error);
     });
     let result: T;
     try {
-      result = await fn(client);
+      result = await fn(client, results(begun as QueryResult | QueryResult[]).slice(1));
     } catch (error) {
       await rollback();
       throw fail(error);

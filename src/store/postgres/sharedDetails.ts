@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { PoolClient } from 'pg';
 import type { Field, StreamRecord } from '../../streams/stream.js';
 import type { PgSharedLayout } from './layout.js';
+import type { PageBatch } from './pageBatch.js';
+import { arrayLiteral } from './sqlLiteral.js';
+import type { StagedRefs } from './stagePage.js';
 
 /** Shared value sets remembered per table (a few hundred bytes each), so memory stays bounded. */
 const MAX_KNOWN = 20_000;
@@ -18,7 +20,8 @@ const ARRAY_TYPES: Record<string, string> = {
  * The ids of a stream's descriptive values (a CVE's description, a compliance rule) in their shared
  * table, one row per distinct set of values. Most pages repeat the same CVEs and rules, so the ids are
  * remembered across pages and a page's rows reach the database as a reference only; sets not seen
- * before are added (`key`: an MD5 of the values as JSON) and read back, once per page.
+ * before are added (`key`: an MD5 of the values as JSON) in the page's statements, its rows refer to
+ * them by key, and their ids are read back, all in the page's one batch (pageBatch.ts).
  *
  * Remembered ids go stale when a sweep removes unused sets: every sweep of the shared tables counts
  * itself in the `shared_sweeps` sequence, and a writer that sees the count move forgets its ids (it
@@ -29,56 +32,57 @@ export class SharedDetails {
   /** Value sets known to exist, by their first value: the id of each. */
   readonly #known = new Map<unknown, { values: unknown[]; id: number }[]>();
   #knownCount = 0;
+  /** The insert up to its arrays, which follow in the page's text; the select up to its keys. */
   readonly #insert: string;
   readonly #select: string;
+  /** Each descriptive field's array type. */
+  readonly #types: readonly string[];
   /** The descriptive fields' names, in the shared table's order. */
   readonly #fields: readonly string[];
 
   constructor(layout: PgSharedLayout, descriptive: readonly Field[]) {
     this.#fields = descriptive.map((f) => f.name);
-    const arrays = descriptive.map((f, i) => `$${i + 2}::${ARRAY_TYPES[f.type] ?? 'text[]'}`);
-    this.#insert = `INSERT INTO ${layout.table} (key, ${this.#fields.join(', ')})
-      SELECT * FROM unnest($1::text[], ${arrays.join(', ')}) ORDER BY 1 ON CONFLICT (key) DO NOTHING`;
-    this.#select = `SELECT id, key FROM ${layout.table} WHERE key = ANY($1::text[])`;
+    this.#types = descriptive.map((f) => ARRAY_TYPES[f.type] ?? 'text[]');
+    this.#insert = `INSERT INTO ${layout.table} (key, ${this.#fields.join(', ')}) SELECT * FROM unnest(`;
+    this.#select = `SELECT id, key FROM ${layout.table} WHERE key = ANY(`;
   }
 
-  /** The shared-table id of every record's values, adding the sets not stored yet. */
-  async refs(client: PoolClient, records: readonly StreamRecord[]): Promise<number[]> {
+  /**
+   * The shared-table id of every record's values, or for sets this writer does not know yet their
+   * key; adds to `page` the statements that store those sets (before the rows that refer to them by
+   * key) and read their ids back, remembered once `page` has run.
+   */
+  resolve(records: readonly StreamRecord[], page: PageBatch): StagedRefs {
     const fields = this.#fields;
-    const refs = new Array<number>(records.length);
-    const missing = new Map<string, { values: unknown[]; rows: number[] }>();
+    const ids = new Array<number | null>(records.length).fill(null);
+    const keys = new Array<string | null>(records.length).fill(null);
+    const missing = new Map<string, unknown[]>();
     for (let r = 0; r < records.length; r++) {
       const record = records[r]!;
       const id = this.#find(record);
       if (id !== undefined) {
-        refs[r] = id;
+        ids[r] = id;
         continue;
       }
       const values = fields.map((f) => record[f] ?? null);
       const key = createHash('md5').update(JSON.stringify(values)).digest('hex');
-      const entry = missing.get(key);
-      if (entry) entry.rows.push(r);
-      else missing.set(key, { values, rows: [r] });
+      keys[r] = key;
+      if (!missing.has(key)) missing.set(key, values);
     }
-    if (missing.size === 0) return refs;
-    const keys = [...missing.keys()];
+    if (missing.size === 0) return { ids, keys };
+    const newKeys = arrayLiteral([...missing.keys()], 'text[]');
     const sets = [...missing.values()];
-    await client.query(this.#insert, [
-      keys,
-      ...fields.map((_, f) => sets.map((s) => this.#param(s.values[f], f))),
-    ]);
-    const { rows } = await client.query<{ id: number; key: string }>(this.#select, [keys]);
-    for (const { id, key } of rows) {
-      const set = missing.get(key)!;
-      for (const r of set.rows) refs[r] = id;
-      this.#remember(set.values, id);
-    }
-    return refs;
-  }
-
-  /** JSON values travel as JSON text in a `jsonb[]`. */
-  #param(value: unknown, _field: number): unknown {
-    return value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+    const arrays = this.#types.map((type, f) =>
+      arrayLiteral(
+        sets.map((values) => values[f]),
+        type,
+      ),
+    );
+    page.add(`${this.#insert} ${newKeys}, ${arrays.join(', ')}) ORDER BY 1 ON CONFLICT (key) DO NOTHING`);
+    page.add(`${this.#select}${newKeys})`, ({ rows }) => {
+      for (const { id, key } of rows as { id: number; key: string }[]) this.#remember(missing.get(key)!, id);
+    });
+    return { ids, keys };
   }
 
   #find(record: StreamRecord): number | undefined {

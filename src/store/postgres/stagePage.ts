@@ -14,6 +14,12 @@ export interface StageColumn {
   pgType: string;
 }
 
+/** Each row's shared-table id, or (null id) the key of its values (an MD5 in hex). */
+export interface StagedRefs {
+  ids: readonly (number | null)[];
+  keys: readonly (string | null)[];
+}
+
 /** Rows per chunk handed to COPY: bounds the text built at once. */
 const CHUNK_ROWS = 2000;
 
@@ -23,13 +29,14 @@ const CHUNK_ROWS = 2000;
  * COMMIT DELETE ROWS), so pages pay no catalog change; a creation rolled back is made again next time.
  */
 export class StageTable {
-  /** Creates the table in the session when absent and empties it (one round trip for every stage). */
+  /** Creates the table in the session when absent and empties it (two statements, no parameters). */
   readonly prepare: string;
   readonly #copy: string;
 
   /**
-   * `ref`: a trailing integer column of that name whose values `fill` takes apart from the records
-   * (the shared-table id of each row's descriptive values).
+   * `ref`: a trailing integer column of that name, and `${ref}_key` after it, whose values `fill`
+   * takes apart from the records: the shared-table id of each row's descriptive values, or when the
+   * writer does not know it yet the key they are found by (sharedDetails.ts).
    */
   constructor(
     readonly name: string,
@@ -39,12 +46,12 @@ export class StageTable {
     const all = [
       'round integer NOT NULL',
       ...columns.map((c) => `${c.name} ${c.pgType}`),
-      ...(ref ? [`${ref} integer NOT NULL`] : []),
+      ...(ref ? [`${ref} integer`, `${ref}_key text`] : []),
     ];
     // Empty already unless this transaction staged a page before (DELETE: TRUNCATE changes the catalog).
     this.prepare = `CREATE TEMP TABLE IF NOT EXISTS ${name} (${all.join(', ')}) ON COMMIT DELETE ROWS;
-      DELETE FROM ${name};`;
-    const names = ['round', ...columns.map((c) => c.name), ...(ref ? [ref] : [])];
+      DELETE FROM ${name}`;
+    const names = ['round', ...columns.map((c) => c.name), ...(ref ? [ref, `${ref}_key`] : [])];
     this.#copy = `COPY ${name} (${names.join(', ')}) FROM STDIN`;
   }
 
@@ -57,7 +64,7 @@ export class StageTable {
   async fill(
     client: PoolClient,
     rows: readonly Record<string, unknown>[],
-    extra: { round?: readonly number[]; refs?: readonly number[] } = {},
+    extra: { round?: readonly number[]; refs?: StagedRefs } = {},
   ): Promise<void> {
     const { round, refs } = extra;
     if (rows.length === 0) return;
@@ -73,7 +80,7 @@ export class StageTable {
             const column = columns[c]!;
             text += `\t${copyField(row[column.name], column.type)}`;
           }
-          if (refs) text += `\t${refs[r]}`;
+          if (refs) text += `\t${refs.ids[r] ?? '\\N'}\t${refs.keys[r] ?? '\\N'}`;
           text += '\n';
         }
         yield text;

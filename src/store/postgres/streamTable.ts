@@ -2,8 +2,10 @@ import type { PoolClient } from 'pg';
 import type { ScopeAnswer, StreamBatch, StreamDefinition } from '../../streams/stream.js';
 import type { StreamCounts } from '../sync.js';
 import { PG_LAYOUT, type PgStreamLayout, pgType } from './layout.js';
+import type { PageBatch } from './pageBatch.js';
 import { inRounds, occurrences } from './rounds.js';
 import { SharedDetails } from './sharedDetails.js';
+import { arrayLiteral, bind, literal } from './sqlLiteral.js';
 import { StageTable } from './stagePage.js';
 
 /**
@@ -50,18 +52,22 @@ export class PgStreamTable {
         descriptive.map((n) => fields.find((f) => f.name === n)!),
       );
     const targets = [...own, ...(shared ? [shared.ref] : [])];
-    // Assets also say which rows this run changed: their addresses are written next.
-    const changedIds =
-      def.name === 'assets'
-        ? `, coalesce(array_agg(endpoint_id) FILTER (WHERE changed_run = $3), '{}') AS changed`
-        : '';
+    // A row whose details were new to this writer carries their key: the page added them before.
+    const values = [
+      ...own.map((c) => `s.${c}`),
+      ...(shared
+        ? [
+            `coalesce(s.${shared.ref}, (SELECT d.id FROM ${shared.table} d WHERE d.key = s.${shared.ref}_key))`,
+          ]
+        : []),
+    ];
     this.#upsert = `WITH up AS (
         INSERT INTO ${layout.rowsTable} AS t (connection, ${targets.join(', ')}, seen_gen, created_run, changed_run)
-        SELECT $1, ${targets.map((c) => `s.${c}`).join(', ')}, $2, $3, $3 FROM ${this.#stage.name} s WHERE s.round = $4
+        SELECT $1, ${values.join(', ')}, $2, $3, $3 FROM ${this.#stage.name} s WHERE s.round = $4
         ON CONFLICT (connection, ${def.primaryKey.join(', ')}) DO UPDATE SET ${this.#updateClause(targets)}
         RETURNING t.${def.primaryKey[0]}, t.created_run, t.changed_run)
       SELECT count(*) FILTER (WHERE created_run = $3)::int AS added,
-             count(*) FILTER (WHERE changed_run = $3 AND created_run <> $3)::int AS updated${changedIds}
+             count(*) FILTER (WHERE changed_run = $3 AND created_run <> $3)::int AS updated
       FROM up`;
     if (def.scopeColumns.length > 2) throw new Error(`${def.name}: at most two scope columns`);
     // Streams without scopes keep a record by its key (an asset whose answer was refused).
@@ -104,15 +110,6 @@ export class PgStreamTable {
         : undefined;
   }
 
-  /**
-   * The upsert, named so that each pooled client prepares it once (its plan does not depend on table
-   * sizes). Statements that find rows by key are planned each time: a plan cached while the tables
-   * were small would scan them once they are not.
-   */
-  #named(what: string, text: string, values: unknown[]) {
-    return { name: `tb.${this.#def.name}.${what}`, text, values };
-  }
-
   /** Creates this stream's staging table in the session if needed and empties it (SQL, no parameters). */
   get prepareStage(): string {
     return this.#stage.prepare;
@@ -122,9 +119,14 @@ export class PgStreamTable {
     return this.#def.name;
   }
 
-  /** Writes one batch (call inside the page transaction, on its client). */
+  /**
+   * Writes one batch inside the page transaction, on its client: copies its records into the staging
+   * table now and adds the statements that move them to `page`, which the caller runs once every
+   * stream is staged. The counts are filled in when `page` has run.
+   */
   async write(
     client: PoolClient,
+    page: PageBatch,
     connection: string,
     batch: StreamBatch,
     generation: number,
@@ -139,101 +141,85 @@ export class PgStreamTable {
       rows: batch.rows.length,
     };
     const def = this.#def;
+    const c = literal(connection);
+    const g = literal(generation);
     if (batch.rows.length > 0) {
       const key = def.primaryKey;
       const records = batch.rows;
       const { round, rounds } = occurrences(records, (row) =>
         key.length === 1 ? String(row[key[0]!]) : key.map((k) => String(row[k])).join('\u0000'),
       );
-      const refs = this.shared ? await this.shared.refs(client, records) : undefined;
+      const refs = this.shared?.resolve(records, page);
       await this.#stage.fill(client, records, {
         ...(rounds > 1 ? { round } : {}),
         ...(refs ? { refs } : {}),
       });
-      const changed: string[] = [];
-      for (let r = 0; r < rounds; r++) {
-        const result = await client.query<{ added: number; updated: number; changed?: string[] }>(
-          this.#named('upsert', this.#upsert, [connection, generation, runId, r]),
-        );
-        const row = result.rows[0]!;
-        counts.added += row.added;
-        counts.updated += row.updated;
-        if (row.changed) changed.push(...row.changed);
-      }
-      if (changed.length > 0) await this.#writeAddresses(client, connection, records, changed);
+      for (let r = 0; r < rounds; r++)
+        page.add(bind(this.#upsert, [c, g, literal(runId), literal(r)]), ({ rows }) => {
+          counts.added += rows[0].added;
+          counts.updated += rows[0].updated;
+        });
+      if (def.name === 'assets') this.#writeAddresses(page, c, literal(runId), records);
     }
-    if (this.#scopes) counts.removed += await this.#writeScopes(client, connection, batch, generation);
+    if (this.#scopes) this.#writeScopes(page, c, g, batch, counts);
     else if (batch.kept.length > 0)
-      await client.query(this.#keepScope, [
-        connection,
-        generation,
-        ...scopeArrays(batch.kept, def.primaryKey.length),
-      ]);
+      page.add(bind(this.#keepScope, [c, g, ...scopeArrays(batch.kept, def.primaryKey.length)]));
     return counts;
   }
 
   /**
    * Scoped streams: removes the rows of answered scopes this page did not write, marks kept scopes
-   * seen and records every scope's answer; one statement unless a scope repeats in the page. Returns
-   * the rows removed.
+   * seen and records every scope's answer; one statement unless a scope repeats in the page. Adds the
+   * rows removed to `counts`.
    */
-  async #writeScopes(
-    client: PoolClient,
-    connection: string,
-    batch: StreamBatch,
-    generation: number,
-  ): Promise<number> {
+  #writeScopes(page: PageBatch, c: string, g: string, batch: StreamBatch, counts: StreamCounts): void {
     const w = this.#def.scopeColumns.length;
     const answers = [...batch.replaced, ...batch.kept];
     const rounds = inRounds(answers, ({ scope }) => `${scope[0]}\u0000${scope[1] ?? ''}`);
     if (rounds.length <= 1) {
-      const { rows } = await client.query<{ removed: number }>({
-        text: this.#scopes!,
-        values: [
-          connection,
-          generation,
+      page.add(
+        bind(this.#scopes!, [
+          c,
+          g,
           ...scopeArrays(batch.replaced, w),
           ...scopeArrays(batch.kept, w),
           ...answerArrays(answers),
-        ],
+        ]),
+        ({ rows }) => {
+          counts.removed += rows[0].removed;
+        },
+      );
+      return;
+    }
+    if (batch.replaced.length > 0)
+      page.add(bind(this.#removeScope!, [c, g, ...scopeArrays(batch.replaced, w)]), ({ rowCount }) => {
+        counts.removed += rowCount ?? 0;
       });
-      return rows[0]!.removed;
-    }
-    let removed = 0;
-    if (batch.replaced.length > 0) {
-      const result = await client.query(this.#removeScope!, [
-        connection,
-        generation,
-        ...scopeArrays(batch.replaced, w),
-      ]);
-      removed = result.rowCount ?? 0;
-    }
-    if (batch.kept.length > 0)
-      await client.query(this.#keepScope, [connection, generation, ...scopeArrays(batch.kept, w)]);
+    if (batch.kept.length > 0) page.add(bind(this.#keepScope, [c, g, ...scopeArrays(batch.kept, w)]));
     // Answers in order, replaced then kept: a repeated scope's later answer is applied after the earlier.
-    for (const round of rounds)
-      await client.query(this.#answer!, [connection, generation, ...answerArrays(round)]);
-    return removed;
+    for (const round of rounds) page.add(bind(this.#answer!, [c, g, ...answerArrays(round)]));
   }
 
   /**
-   * Posture lookups by address: every IP and MAC of an asset this run changed, replaced as a set per
-   * kind. A list Tanium answered null (not known this time) leaves that kind's stored addresses alone.
-   * One statement: the addresses that go (of a kind answered, not among the new ones), then the new.
+   * Posture lookups by address: every IP and MAC of an asset this run changed (`changed_run`, as the
+   * upsert before it in the page left it), replaced as a set per kind. A list Tanium answered null
+   * (not known this time) leaves that kind's stored addresses alone. One statement: the addresses
+   * that go (of a kind answered, not among the new ones), then the new. A key repeated in the page
+   * takes the addresses of its first record.
    */
-  async #writeAddresses(
-    client: PoolClient,
-    connection: string,
+  #writeAddresses(
+    page: PageBatch,
+    c: string,
+    run: string,
     records: readonly Record<string, unknown>[],
-    changed: readonly string[],
-  ): Promise<void> {
-    const ids = new Set(changed);
+  ): void {
+    const ids = new Set<string>();
     const clear = { ids: [] as string[], kinds: [] as string[] };
     const add = { ids: [] as string[], addresses: [] as string[], kinds: [] as string[] };
     for (const record of records) {
       const id = record['endpoint_id'] as string;
-      if (!ids.has(id)) continue;
-      ids.delete(id);
+      if (ids.has(id)) continue;
+      ids.add(id);
       const ips = record['ip_addresses'] as string[] | null;
       const macs = record['mac_addresses'] as string[] | null;
       const addresses = new Set<string>(ips ?? []);
@@ -254,16 +240,33 @@ export class PgStreamTable {
         }
       }
     }
-    const added = 'unnest($4::text[], $5::text[], $6::text[]) AS n(endpoint_id, address, kind)';
-    await client.query(
-      `WITH gone AS (
+    const added = 'unnest($5::text[], $6::text[], $7::text[]) AS n(endpoint_id, address, kind)';
+    const changed = `SELECT a.endpoint_id FROM assets a
+      WHERE a.connection = $1 AND a.endpoint_id = ANY($2::text[]) AND a.changed_run = $8`;
+    const text = [...ids];
+    page.add(
+      bind(
+        `WITH changed AS MATERIALIZED (${changed}),
+         gone AS (
            DELETE FROM asset_addresses x
-           WHERE x.connection = $1 AND x.endpoint_id = ANY($2::text[])
-             AND (x.endpoint_id, x.kind) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+           WHERE x.connection = $1 AND x.endpoint_id = ANY($3::text[])
+             AND x.endpoint_id IN (SELECT endpoint_id FROM changed)
+             AND (x.endpoint_id, x.kind) IN (SELECT * FROM unnest($3::text[], $4::text[]))
              AND NOT EXISTS (SELECT 1 FROM ${added} WHERE n.endpoint_id = x.endpoint_id AND n.address = x.address))
          INSERT INTO asset_addresses (connection, endpoint_id, address, kind)
-         SELECT $1, n.endpoint_id, n.address, n.kind FROM ${added} ON CONFLICT DO NOTHING`,
-      [connection, clear.ids, clear.kinds, add.ids, add.addresses, add.kinds],
+         SELECT $1, n.endpoint_id, n.address, n.kind FROM ${added}
+         WHERE n.endpoint_id IN (SELECT endpoint_id FROM changed) ON CONFLICT DO NOTHING`,
+        [
+          c,
+          arrayLiteral(text, 'text[]'),
+          arrayLiteral(clear.ids, 'text[]'),
+          arrayLiteral(clear.kinds, 'text[]'),
+          arrayLiteral(add.ids, 'text[]'),
+          arrayLiteral(add.addresses, 'text[]'),
+          arrayLiteral(add.kinds, 'text[]'),
+          run,
+        ],
+      ),
     );
   }
 
@@ -340,17 +343,22 @@ function answerSql(stream: string, first: number): string {
       checked_at = excluded.checked_at, seen_gen = greatest(t.seen_gen, excluded.seen_gen)`;
 }
 
-/** Answers as the four arrays the answer upsert unnests: endpoint, scope, status, time. */
-function answerArrays(answers: readonly ScopeAnswer[]): unknown[][] {
+/** Answers as the four text array literals the answer upsert unnests: endpoint, scope, status, time. */
+function answerArrays(answers: readonly ScopeAnswer[]): string[] {
   return [
     answers.map((a) => a.scope[0]),
     answers.map((a) => a.scope[1] ?? ''),
     answers.map((a) => a.status),
     answers.map((a) => a.at),
-  ];
+  ].map((values) => arrayLiteral(values, 'text[]'));
 }
 
-/** The scopes' values as one text array per scope column (for `unnest`). */
-function scopeArrays(answers: readonly ScopeAnswer[], width: number): string[][] {
-  return Array.from({ length: width }, (_, i) => answers.map((a) => a.scope[i]!));
+/** The scopes' values as one text array literal per scope column (for `unnest`). */
+function scopeArrays(answers: readonly ScopeAnswer[], width: number): string[] {
+  return Array.from({ length: width }, (_, i) =>
+    arrayLiteral(
+      answers.map((a) => a.scope[i]!),
+      'text[]',
+    ),
+  );
 }

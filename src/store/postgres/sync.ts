@@ -18,11 +18,13 @@ import {
   type SyncRunRecord,
   type SyncSettings,
 } from '../sync.js';
-import { renewLease } from './leases.js';
+import { renewLease, renewLeaseText } from './leases.js';
+import { PageBatch } from './pageBatch.js';
 import { readFields, streamRows } from './readRows.js';
 import { inRounds } from './rounds.js';
 import { scopeAnswers } from './scopeAnswers.js';
 import type { PgSession } from './session.js';
+import { arrayLiteral, bind, literal } from './sqlLiteral.js';
 import { PgStreamTable } from './streamTable.js';
 import { touchSeenRows } from './touchSeen.js';
 
@@ -109,6 +111,12 @@ const DB_NOW = `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24
  */
 const SHARED_TABLES_LOCK = 0x7462_5348; // "tbSH"
 
+/**
+ * Takes the shared-tables lock (shared) and reads the sweeps count holding it (the select list is
+ * evaluated in order).
+ */
+const LOCK_SHARED = `SELECT pg_advisory_xact_lock_shared(${SHARED_TABLES_LOCK}), pg_sequence_last_value('shared_sweeps') AS n`;
+
 /** beginPass of one connection at a time (the generation is read, then written). */
 const passLock = (client: PoolClient, connection: string) =>
   client.query(`SELECT pg_advisory_xact_lock(hashtext('tanium-bridge:pass:' || $1))`, [connection]);
@@ -122,6 +130,8 @@ export class PgSync implements SyncRepository {
   readonly #tables: Map<StreamName, PgStreamTable>;
   /** The `shared_sweeps` count the remembered shared ids were read under. */
   #sweeps: number | undefined;
+  /** Per table: rows this writer put in it, and the count at which it is analysed next. */
+  readonly #grown = new Map<string, { rows: number; next: number }>();
 
   constructor(private readonly session: PgSession) {
     this.#tables = new Map(Object.values(STREAMS).map((def) => [def.name, new PgStreamTable(def)]));
@@ -333,72 +343,88 @@ export class PgSync implements SyncRepository {
   }
 
   /**
-   * Takes the shared-tables lock (shared), then forgets remembered ids when a sweep ran since they
-   * were read (the select list is evaluated in order: the count is read holding the lock).
+   * Forgets remembered ids when a sweep ran since they were read: `n` is the `shared_sweeps` count
+   * read holding the shared-tables lock (LOCK_SHARED).
    */
-  async #lockShared(client: PoolClient): Promise<void> {
-    const { rows } = await client.query<{ n: number | null }>({
-      name: 'tb.sync.lockShared',
-      text: `SELECT pg_advisory_xact_lock_shared($1), pg_sequence_last_value('shared_sweeps') AS n`,
-      values: [SHARED_TABLES_LOCK],
-    });
-    const n = rows[0]!.n ?? 0;
-    if (n !== this.#sweeps) this.#forgetShared();
-    this.#sweeps = n;
+  #sawSweeps(n: number | null): void {
+    if ((n ?? 0) !== this.#sweeps) this.#forgetShared();
+    this.#sweeps = n ?? 0;
   }
 
   async writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>> {
+    let result: Record<string, StreamCounts>;
     try {
-      return await this.#writePage(page, now);
+      result = await this.#writePage(page, now);
     } catch (error) {
       this.#forgetShared();
       throw error;
     }
+    await this.#analyzeGrowing(page);
+    return result;
   }
 
+  /**
+   * One page in four round trips (plus one COPY per stream with rows): the BEGIN with the lease's
+   * renewal, the shared-tables lock and the staging tables' preparation; the COPYs; every other
+   * statement of the page in one batch (pageBatch.ts); the COMMIT, which does not wait for the WAL
+   * to reach disk (`synchronous_commit = off`, this transaction only): a page lost to a crash of the
+   * database server is lost with its checkpoint, and the next run reads it again.
+   */
   #writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>> {
-    return this.session.atomic(async (client) => {
+    const { connection, runId, generation } = page;
+    const staged = page.streams.filter(({ batch }) => batch.rows.length > 0);
+    const shared = staged.some(({ name }) => this.#tables.get(name)!.shared);
+    const begin = [
+      'SET LOCAL synchronous_commit = off',
+      ...(page.lease ? [renewLeaseText(page.lease)] : []),
+      ...(shared ? [LOCK_SHARED] : []),
+      ...staged.map(({ name }) => this.#tables.get(name)!.prepareStage),
+    ].join(';\n');
+    return this.session.atomic(async (client, begun) => {
+      let at = 1;
+      if (page.lease && (begun[at++]!.rowCount ?? 0) === 0)
+        throw new LeaseLostError(page.lease.key, `page ${page.pages} of run ${runId} was not written`);
+      if (shared) this.#sawSweeps((begun[at++]!.rows[0] as { n: number | null }).n);
+      const batch = new PageBatch();
       const result: Record<string, StreamCounts> = {};
-      const { connection, runId, generation } = page;
-      await checkLease(client, page.lease, `page ${page.pages} of run ${runId} was not written`);
-      const staged = page.streams.filter(({ batch }) => batch.rows.length > 0);
-      if (staged.some(({ name }) => this.#tables.get(name)!.shared)) await this.#lockShared(client);
-      if (staged.length > 0)
-        await client.query(staged.map(({ name }) => this.#tables.get(name)!.prepareStage).join('\n'));
-      for (const { name, batch } of page.streams) {
-        const counts = await this.#tables.get(name)!.write(client, connection, batch, generation, runId);
-        counts.quarantined += await quarantine(client, connection, batch.quarantined, runId, now);
+      for (const { name, batch: records } of page.streams) {
+        const counts = await this.#tables
+          .get(name)!
+          .write(client, batch, connection, records, generation, runId);
+        counts.quarantined += quarantine(batch, connection, records.quarantined, runId, now);
         result[name] = counts;
       }
       if (page.quarantined.length > 0) {
         const first = page.streams[0]?.name;
-        const n = await quarantine(client, connection, page.quarantined, runId, now);
+        const n = quarantine(batch, connection, page.quarantined, runId, now);
         if (first && result[first]) result[first].quarantined += n;
       }
-      await client.query({
-        name: 'tb.sync.pagePosition',
-        text: `WITH checkpoint AS (
-            UPDATE sync_checkpoints SET cursor = $1, resume_key = coalesce($2, resume_key), pass_max_seen = $3,
-              page_size = $4, pages = $5, run_id = $6, updated_at = $7
-            WHERE connection = $8 AND stream = ANY($9::text[]) AND generation = $10)
-          UPDATE sync_runs SET pages = $5, heartbeat_at = ${DB_NOW} WHERE id = $6`,
-        values: [
-          // A partition's position is its own; the pass's cursor stays unset (the partitions decide).
-          page.partition ? null : page.cursor,
-          page.partition ? null : (page.resumeKey ?? null),
-          page.passMaxSeen,
-          page.pageSize,
-          page.pages,
-          runId,
-          now,
-          connection,
-          page.streams.map((s) => s.name),
-          generation,
-        ],
-      });
-      if (page.partition) await writePartition(client, page, page.partition);
+      batch.add(positionText(page, now));
+      if (page.partition) batch.add(partitionText(page, page.partition));
+      await batch.run(client);
       return result;
-    });
+    }, begin);
+  }
+
+  /**
+   * Statistics for the tables a page wrote, whenever this writer's rows in one have doubled since it
+   * last analysed it (after the first page with rows, then the second, fourth…): a first sync's
+   * tables have none, and the planner then took a connection's rows as few, finding a page's scopes
+   * through a scan of all of them instead of by endpoint, a page costing more with every page.
+   */
+  async #analyzeGrowing(page: PageWrite): Promise<void> {
+    const due: string[] = [];
+    for (const { name, batch } of page.streams) {
+      if (batch.rows.length === 0) continue;
+      const { layout } = this.#tables.get(name)!;
+      const grown = this.#grown.get(layout.rowsTable) ?? { rows: 0, next: 1 };
+      grown.rows += batch.rows.length;
+      this.#grown.set(layout.rowsTable, grown);
+      if (grown.rows < grown.next) continue;
+      grown.next = grown.rows * 2;
+      due.push(layout.rowsTable, ...(name === 'assets' ? ['asset_addresses'] : []));
+    }
+    if (due.length > 0) await this.session.query(`ANALYZE ${due.join(', ')}`);
   }
 
   /** Records check-ins (SyncRepository.touchSeen) in one lease-checked transaction (touchSeen.ts). */
@@ -537,58 +563,97 @@ export class PgSync implements SyncRepository {
   }
 }
 
-/** Records refused by validation, kept with the latest reason per key. Returns how many. */
-async function quarantine(
-  client: PoolClient,
+/** Records refused by validation, kept with the latest reason per key (added to `batch`). Returns how many. */
+function quarantine(
+  batch: PageBatch,
   connection: string,
   records: readonly Quarantined[],
   runId: number,
   now: string,
-): Promise<number> {
+): number {
   for (const round of inRounds(records, (r) => `${r.stream}\u0000${r.key}`))
-    await client.query(
-      `INSERT INTO quarantine (connection, stream, record_key, reason, raw, run_id, created_at)
-       SELECT $1, q.stream, q.record_key, q.reason, q.raw::json, $2, $3
-       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS q(stream, record_key, reason, raw)
-       ON CONFLICT (connection, stream, record_key) DO UPDATE SET reason = excluded.reason,
-         raw = excluded.raw, run_id = excluded.run_id, created_at = excluded.created_at`,
-      [
-        connection,
-        runId,
-        now,
-        round.map((r) => r.stream),
-        round.map((r) => r.key),
-        round.map((r) => r.reason),
-        round.map((r) => JSON.stringify(r.raw) ?? 'null'),
-      ],
+    batch.add(
+      bind(
+        `INSERT INTO quarantine (connection, stream, record_key, reason, raw, run_id, created_at)
+         SELECT $1, q.stream, q.record_key, q.reason, q.raw::json, $2, $3
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS q(stream, record_key, reason, raw)
+         ON CONFLICT (connection, stream, record_key) DO UPDATE SET reason = excluded.reason,
+           raw = excluded.raw, run_id = excluded.run_id, created_at = excluded.created_at`,
+        [
+          literal(connection),
+          literal(runId),
+          literal(now),
+          arrayLiteral(
+            round.map((r) => r.stream),
+            'text[]',
+          ),
+          arrayLiteral(
+            round.map((r) => r.key),
+            'text[]',
+          ),
+          arrayLiteral(
+            round.map((r) => r.reason),
+            'text[]',
+          ),
+          arrayLiteral(
+            round.map((r) => JSON.stringify(r.raw) ?? 'null'),
+            'text[]',
+          ),
+        ],
+      ),
     );
   return records.length;
 }
 
-/** Upserts a partitioned page's position for every stream of the page (the page's transaction). */
-async function writePartition(
-  client: PoolClient,
-  page: PageWrite,
-  part: { part: number; pages: number },
-): Promise<void> {
-  await client.query({
-    name: 'tb.sync.partitionPosition',
-    text: `INSERT INTO sync_partitions (connection, stream, part, generation, cursor, resume_key, pages, done)
+/** The page's position in its checkpoints and its run's progress, as SQL text. */
+function positionText(page: PageWrite, now: string): string {
+  return bind(
+    `WITH checkpoint AS (
+        UPDATE sync_checkpoints SET cursor = $1, resume_key = coalesce($2, resume_key), pass_max_seen = $3,
+          page_size = $4, pages = $5, run_id = $6, updated_at = $7
+        WHERE connection = $8 AND stream = ANY($9::text[]) AND generation = $10)
+      UPDATE sync_runs SET pages = $5, heartbeat_at = ${DB_NOW} WHERE id = $6`,
+    [
+      // A partition's position is its own; the pass's cursor stays unset (the partitions decide).
+      literal(page.partition ? null : page.cursor),
+      `${literal(page.partition ? null : (page.resumeKey ?? null))}::text`,
+      `${literal(page.passMaxSeen)}::text`,
+      literal(page.pageSize),
+      literal(page.pages),
+      literal(page.runId),
+      literal(now),
+      literal(page.connection),
+      arrayLiteral(
+        page.streams.map((s) => s.name),
+        'text[]',
+      ),
+      literal(page.generation),
+    ],
+  );
+}
+
+/** A partitioned page's position for every stream of the page, as SQL text (an upsert). */
+function partitionText(page: PageWrite, part: { part: number; pages: number }): string {
+  return bind(
+    `INSERT INTO sync_partitions (connection, stream, part, generation, cursor, resume_key, pages, done)
       SELECT $1, stream, $2, $3, $4, $5, $6, $7 FROM unnest($8::text[]) AS stream
       ON CONFLICT (connection, stream, part) DO UPDATE SET generation = excluded.generation,
         cursor = excluded.cursor, resume_key = coalesce(excluded.resume_key, sync_partitions.resume_key),
         pages = excluded.pages, done = excluded.done`,
-    values: [
-      page.connection,
-      part.part,
-      page.generation,
-      page.cursor,
-      page.resumeKey ?? null,
-      part.pages,
-      page.cursor === null,
-      page.streams.map((s) => s.name),
+    [
+      literal(page.connection),
+      literal(part.part),
+      literal(page.generation),
+      `${literal(page.cursor)}::text`,
+      `${literal(page.resumeKey ?? null)}::text`,
+      literal(part.pages),
+      literal(page.cursor === null),
+      arrayLiteral(
+        page.streams.map((s) => s.name),
+        'text[]',
+      ),
     ],
-  });
+  );
 }
 
 /**
