@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PostgresStore } from '../../src/store/postgres/postgresStore.js';
+import type { StreamRecord } from '../../src/streams/stream.js';
 import { POSTGRES_DIALECTS } from './dialects.js';
 
 /**
@@ -41,6 +42,77 @@ describe.each(POSTGRES_DIALECTS)('query plans ($name)', (dialect) => {
           /Index Cond: \(\(connection = 'default'::text\) AND \(endpoint_id = ANY \('\{e1,e2,e3\}'::text\[\]\)\)\)/,
         );
       }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('after its first page a writer has analysed the tables it wrote', async () => {
+    const store = (await dialect.open()) as PostgresStore;
+    try {
+      const now = '2026-12-01T12:00:00Z';
+      const endpoints = Array.from({ length: 300 }, (_, e) => String(1_000_000 + e));
+      const rows: StreamRecord[] = endpoints.flatMap((e) =>
+        Array.from({ length: 20 }, (_, c) => ({
+          endpoint_id: e,
+          cve_id: `CVE-${c}`,
+          cve_year: '2024',
+          cvss_score: 7.5,
+          cvss_score_v3: null,
+          severity: 'High',
+          severity_v3: null,
+          summary: `summary ${c}`,
+          first_found: now,
+          last_found: now,
+          absolute_first_found: now,
+          is_cisa_kev: false,
+          excepted: false,
+          epss_score: 0.01,
+        })),
+      );
+      await store.connections.upsert({ name: 'c', kind: 'server', address: 'https://t.example' }, now);
+      const runId = await store.sync.startRun('c', 'full', ['vulnerabilities'], now);
+      const generation = await store.sync.beginPass(
+        'c',
+        ['vulnerabilities'],
+        { mode: 'full', since: null, runId, pageSize: 300 },
+        now,
+      );
+      const replaced = endpoints.map((e) => ({ scope: [e], status: 'answered' as const, at: now }));
+      await store.sync.writePage(
+        {
+          connection: 'c',
+          runId,
+          generation,
+          streams: [
+            { name: 'vulnerabilities', batch: { rows, replaced, kept: [], unknown: 0, quarantined: [] } },
+          ],
+          quarantined: [],
+          cursor: 'next',
+          passMaxSeen: now,
+          pageSize: 300,
+          pages: 1,
+        },
+        now,
+      );
+      // The planner now knows every row is the connection's: it no longer takes the connection's rows
+      // as few and finds a page's scopes through all of them (an index condition on the connection
+      // alone; on a small table a scan is the cheaper plan, on a large one the endpoint's key).
+      const { rows: stats } = await store.session.query<{ n_distinct: number }>(
+        `SELECT n_distinct FROM pg_stats WHERE schemaname = current_schema()
+         AND tablename = 'vulnerability_findings' AND attname = 'connection'`,
+      );
+      expect(stats).toEqual([{ n_distinct: 1 }]);
+      const text = (
+        await store.session.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN DELETE FROM vulnerability_findings t WHERE t.connection = 'c'
+           AND t.endpoint_id = ANY($1::text[]) AND t.seen_gen < 2`,
+          [endpoints.slice(0, 200).map((e) => `${e}x`)],
+        )
+      ).rows
+        .map((row) => row['QUERY PLAN'])
+        .join('\n');
+      expect(text, text).not.toMatch(/Index Cond: \(connection = 'c'::text\)\n/);
     } finally {
       await store.close();
     }

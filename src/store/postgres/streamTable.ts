@@ -241,26 +241,34 @@ export class PgStreamTable {
       }
     }
     const added = 'unnest($5::text[], $6::text[], $7::text[]) AS n(endpoint_id, address, kind)';
-    const changed = `SELECT a.endpoint_id FROM assets a
-      WHERE a.connection = $1 AND a.endpoint_id = ANY($2::text[]) AND a.changed_run = $8`;
-    const text = [...ids];
+    // One lookup by key per asset (OFFSET 0 keeps it a loop): without statistics an `= ANY` was planned
+    // as a scan of the connection's assets.
+    const changed = `SELECT a.endpoint_id FROM unnest($2::text[]) AS i(id) CROSS JOIN LATERAL
+      (SELECT a.endpoint_id FROM assets a
+       WHERE a.connection = $1 AND a.endpoint_id = i.id AND a.changed_run = $8 OFFSET 0) a`;
+    // Pairs as one text each (an endpoint id never holds the unit separator): `= ANY` and `<> ALL` of a
+    // constant array are hashed, where a join with `unnest` was planned as a loop over every pair for
+    // every stored address (estimates said one row).
+    const pair = (a: string, b: string) => `${a}\u001f${b}`;
+    const cleared = clear.ids.map((id, i) => pair(id, clear.kinds[i]!));
+    const kept = add.ids.map((id, i) => pair(id, add.addresses[i]!));
     page.add(
       bind(
         `WITH changed AS MATERIALIZED (${changed}),
          gone AS (
            DELETE FROM asset_addresses x
-           WHERE x.connection = $1 AND x.endpoint_id = ANY($3::text[])
+           WHERE x.connection = $1 AND x.endpoint_id = ANY($2::text[])
              AND x.endpoint_id IN (SELECT endpoint_id FROM changed)
-             AND (x.endpoint_id, x.kind) IN (SELECT * FROM unnest($3::text[], $4::text[]))
-             AND NOT EXISTS (SELECT 1 FROM ${added} WHERE n.endpoint_id = x.endpoint_id AND n.address = x.address))
+             AND x.endpoint_id || chr(31) || x.kind = ANY($3::text[])
+             AND x.endpoint_id || chr(31) || x.address <> ALL($4::text[]))
          INSERT INTO asset_addresses (connection, endpoint_id, address, kind)
          SELECT $1, n.endpoint_id, n.address, n.kind FROM ${added}
          WHERE n.endpoint_id IN (SELECT endpoint_id FROM changed) ON CONFLICT DO NOTHING`,
         [
           c,
-          arrayLiteral(text, 'text[]'),
-          arrayLiteral(clear.ids, 'text[]'),
-          arrayLiteral(clear.kinds, 'text[]'),
+          arrayLiteral([...ids], 'text[]'),
+          arrayLiteral(cleared, 'text[]'),
+          arrayLiteral(kept, 'text[]'),
           arrayLiteral(add.ids, 'text[]'),
           arrayLiteral(add.addresses, 'text[]'),
           arrayLiteral(add.kinds, 'text[]'),
