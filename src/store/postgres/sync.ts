@@ -364,7 +364,7 @@ export class PgSync implements SyncRepository {
   }
 
   /**
-   * One page in four round trips (plus one COPY per stream with rows): the BEGIN with the lease's
+   * One page in three round trips plus one COPY per stream with rows: the BEGIN with the lease's
    * renewal, the shared-tables lock and the staging tables' preparation; the COPYs; every other
    * statement of the page in one batch (pageBatch.ts); the COMMIT, which does not wait for the WAL
    * to reach disk (`synchronous_commit = off`, this transaction only): a page lost to a crash of the
