@@ -78,6 +78,54 @@ describe('tanium-bridge worker: its command line', () => {
     }
   }, 90_000);
 
+  it('a queue schema installed by another role: the fix is USAGE on it and rights on its tables, and those grants let the worker start', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const role = `tb_otherq_${suffix}`;
+    const schema = `tbo_${suffix}`;
+    const secret = `pw-${randomBytes(6).toString('hex')}`;
+    const base = scale.url.split('?')[0] as string;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    const procs: { stop(): Promise<number | null> }[] = [];
+    try {
+      await admin.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${secret}'`);
+      await admin.query(`CREATE SCHEMA "${schema}" AUTHORIZATION "${role}"`);
+      // The queue was installed by the admin (another role), as a first start by another user leaves it.
+      const installed = new PgBoss({ connectionString: base, schema: `${schema}_pgboss`, supervise: false });
+      installed.on('error', () => undefined);
+      await startBoss(installed, base, `${schema}_pgboss`);
+      await installed.stop({ graceful: false, wait: true });
+      const url = new URL(scale.url);
+      url.username = role;
+      url.password = secret;
+      url.searchParams.set('schema', schema);
+      const env = { ...scale.env, TANIUM_BRIDGE_DB: url.toString() };
+      const run = await runCli(['worker'], { home: tempHome(), env });
+      expect(run.code, run.stderr).toBe(1);
+      const queue = `${schema}_pgboss`;
+      const owner = decodeURIComponent(new URL(base).username);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        `The PostgreSQL user "${role}" may not use the job queue's schema "${queue}" in ${url.host}${url.pathname}, which belongs to "${owner}". Let it use that schema and its tables (GRANT USAGE ON SCHEMA "${queue}" TO "${role}"; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${queue}" TO "${role}"), or run every process as "${owner}".`,
+      ]);
+      expect(run.stdout + run.stderr).not.toContain(secret);
+      await admin.query(`GRANT USAGE ON SCHEMA "${queue}" TO "${role}"`);
+      await admin.query(
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${queue}" TO "${role}"`,
+      );
+      const worker = await startProc(['worker', '--json', '--tick', '0.5s'], env);
+      procs.push(worker);
+      expect(JSON.parse(worker.firstLine)).toMatchObject({ pid: worker.child.pid });
+      expect(await worker.stop()).toBe(0);
+    } finally {
+      await Promise.allSettled(procs.map((p) => p.stop()));
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}_pgboss" CASCADE`);
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.query(`DROP OWNED BY "${role}"`).catch(() => undefined);
+      await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+      await admin.end();
+    }
+  }, 90_000);
+
   it('a queue server that cannot be reached: database_unreachable naming host:port/database, the password masked', async () => {
     const secret = 'pw-unreachable-7';
     const url = `postgres://someone:${secret}@127.0.0.1:1/test`;
