@@ -6,6 +6,7 @@ import { JOB_ID, QUEUES, type QueueName } from '../../jobs/workers/queues.js';
 import type { JobKind } from '../../store/jobs.js';
 import type { ServerDeps } from '../deps.js';
 import { errors, nameParams } from '../schemas.js';
+import { queuedReply } from './queuedReply.js';
 
 const noScheduler = () =>
   new Problem({
@@ -94,7 +95,8 @@ export function jobRoutes(app: FastifyInstance, deps: ServerDeps): void {
       if (!JOB_ID.test(id)) throw invalidJobId(id);
       const job = await deps.jobQueue.get(queue, id);
       if (!job) throw noSuchJob(queue, id);
-      return job;
+      // The object the 202 answered, with its state now: a client follows one shape (docs/server.md).
+      return queuedReply(job);
     },
   );
 
