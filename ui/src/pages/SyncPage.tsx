@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ApiError, api, enc } from '../api';
 import { asApiError, useGet } from '../hooks';
+import { endedAs, isQueued, type QueuedReply, untilEnded } from '../queuedJob';
 import { STREAMS, type SyncRun } from '../types';
 import { Empty, ErrorBox, Scroll, Section, when } from '../widgets';
 import { SchedulePanel } from './SchedulePanel';
@@ -15,7 +16,7 @@ interface PageEvent {
 }
 
 interface Progress {
-  state: 'idle' | 'running' | 'done' | 'failed';
+  state: 'idle' | 'queued' | 'running' | 'done' | 'failed';
   page?: PageEvent;
   note?: string;
   error?: string;
@@ -30,6 +31,7 @@ export function SyncPage({ connection, onFinished }: { connection: string; onFin
   const [progress, setProgress] = useState<Progress>({ state: 'idle' });
   const [error, setError] = useState<ApiError>();
   const source = useRef<EventSource | undefined>(undefined);
+  const mounted = useRef(true);
   const { reload } = runs;
 
   const follow = useCallback(() => {
@@ -68,19 +70,39 @@ export function SyncPage({ connection, onFinished }: { connection: string; onFin
   }, [base, reload, onFinished]);
 
   useEffect(() => {
+    mounted.current = true;
     follow();
-    return () => source.current?.close();
+    return () => {
+      mounted.current = false;
+      source.current?.close();
+    };
   }, [follow]);
 
   const start = async () => {
     setError(undefined);
     try {
-      await api('POST', `${base}/sync`, { streams, full });
-      setProgress({ state: 'running' });
-      follow();
+      const answer = await api<unknown>('POST', `${base}/sync`, { streams, full });
+      if (isQueued(answer)) await followQueued(answer);
+      else {
+        setProgress({ state: 'running' });
+        follow();
+      }
     } catch (e) {
       setError(asApiError(e));
     }
+  };
+  // Queued for the workers (serve --no-scheduler): the run is not streamed here, its job is polled.
+  const followQueued = async (job: QueuedReply) => {
+    source.current?.close();
+    setProgress({ state: 'queued' });
+    const ended = await untilEnded(job, () => !mounted.current).then(endedAs, (e: unknown) => ({
+      ok: false as const,
+      error: `${asApiError(e).body.message} ${asApiError(e).body.fix}`,
+    }));
+    if (!mounted.current) return;
+    setProgress(ended.ok ? { state: 'done' } : { state: 'failed', error: ended.error });
+    reload();
+    onFinished();
   };
   const stop = async () => {
     await api('DELETE', `${base}/sync`).catch((e: unknown) => setError(asApiError(e)));
@@ -108,7 +130,7 @@ export function SyncPage({ connection, onFinished }: { connection: string; onFin
           <button
             type="button"
             onClick={start}
-            disabled={progress.state === 'running' || streams.length === 0}
+            disabled={progress.state === 'running' || progress.state === 'queued' || streams.length === 0}
           >
             Run sync now
           </button>
@@ -147,6 +169,11 @@ function ProgressView({ progress }: { progress: Progress }) {
               : 'Starting…'}
           </p>
         </>
+      ) : null}
+      {progress.state === 'queued' ? (
+        <p role="status">
+          Sync queued for the workers: it runs there, and its outcome shows here when it ends.
+        </p>
       ) : null}
       {progress.state === 'done' ? (
         <p role="status" className="ok">

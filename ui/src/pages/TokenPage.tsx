@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { type ApiError, api, enc } from '../api';
 import { asApiError, useGet } from '../hooks';
+import { endedAs, isQueued, type QueuedReply, untilEnded } from '../queuedJob';
 import type { Rotation } from '../types';
 import { Empty, ErrorBox, Loading, Scroll, Section, when } from '../widgets';
 import { SchedulePanel } from './SchedulePanel';
@@ -24,12 +25,30 @@ export function TokenPage({ connection }: { connection: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
   const [outcome, setOutcome] = useState<string>();
+  const [failure, setFailure] = useState<string>();
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
   const rotate = async () => {
     setBusy(true);
     setError(undefined);
+    setFailure(undefined);
     try {
-      const answer = await api<{ outcome?: string }>('POST', `${base}/rotate`, {});
-      setOutcome(`Rotation finished: ${answer.outcome ?? 'done'}.`);
+      const answer = await api<{ outcome?: string } | QueuedReply>('POST', `${base}/rotate`, {});
+      if (isQueued(answer)) {
+        // Queued for the workers (serve --no-scheduler): follow the job until it ends.
+        setOutcome('Rotation queued for the workers…');
+        const ended = endedAs(await untilEnded(answer, () => !mounted.current));
+        if (ended.ok) setOutcome(`Rotation finished: ${ended.outcome}.`);
+        else {
+          setOutcome(undefined);
+          setFailure(`Rotation failed: ${ended.error}`);
+        }
+      } else setOutcome(`Rotation finished: ${answer.outcome ?? 'done'}.`);
       rotation.reload();
       trail.reload();
     } catch (e) {
@@ -69,6 +88,11 @@ export function TokenPage({ connection }: { connection: string }) {
           Rotate now
         </button>
         <ErrorBox error={error} />
+        {failure ? (
+          <p role="alert" className="error">
+            {failure}
+          </p>
+        ) : null}
         {outcome ? (
           <p role="status" className="ok">
             {outcome}
