@@ -6,7 +6,7 @@ import { Problem } from '../common/problem.js';
 import { redactTokens } from '../common/redact.js';
 import { UserError } from '../common/userError.js';
 import { PgBossScheduler } from '../jobs/workers/pgBossScheduler.js';
-import { JOB_KINDS } from '../store/jobs.js';
+import { JOB_KINDS, type JobKind } from '../store/jobs.js';
 import { DB_ENV, resolveDb } from '../store/open.js';
 import { isPostgresUrl } from '../store/postgres/databaseUrl.js';
 import { redactUrl } from '../store/postgres/redactUrl.js';
@@ -82,21 +82,7 @@ export function registerWorker(program: Command): void {
     .action(async (options: WorkerOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const url = postgresUrl(global);
-      if (!LOG_LEVELS.includes(options.logLevel))
-        throw new UserError(
-          `Invalid --log-level "${options.logLevel}": use one of ${LOG_LEVELS.join(', ')}.`,
-        );
-      const settings = {
-        concurrency: parseConcurrency(options.concurrency),
-        jobs: parseJobs(options.jobs),
-        defaults: {
-          sync: parseDuration(options.syncEvery),
-          reconcile: parseDuration(options.fullEvery),
-          rotate: parseDuration(options.rotateEvery),
-        },
-        tickMs: parseDuration(options.tick),
-        jobTimeoutMs: parseDuration(options.jobTimeout),
-      };
+      const settings = parseSettings(options);
       const log = createLogger({ level: options.logLevel });
       await withConnections({ ...global, db: url }, async (ctx) => {
         const syncs = new ActiveSyncs(ctx);
@@ -117,20 +103,7 @@ export function registerWorker(program: Command): void {
         process.once('SIGTERM', () => stopper.stop({ signal: 'SIGTERM' }));
         const onRejection = rejectionsOf(log, stopper);
         scheduler.start();
-        const shown = redactUrl(url);
-        const announced = {
-          pid: process.pid,
-          db: shown,
-          concurrency: settings.concurrency,
-          jobs: settings.jobs,
-        };
-        if (global.json) printJson(announced);
-        else
-          process.stdout.write(
-            `tanium-bridge worker ${process.pid} runs jobs from ${shown} (${settings.concurrency} syncs at a time). Stop with Ctrl+C.\n`,
-          );
-        const { pid: _pid, ...facts } = announced;
-        log.info({ ...facts, queueSchema: scheduler.bossSchema }, 'worker started');
+        announce(global, log, url, settings, scheduler.bossSchema);
         const failure = await stopper.stopped;
         process.off('unhandledRejection', onRejection);
         log.info('stopped');
@@ -138,6 +111,49 @@ export function registerWorker(program: Command): void {
         if (failure !== undefined) throw failure;
       });
     });
+}
+
+interface WorkerSettings {
+  concurrency: number;
+  jobs: JobKind[];
+  defaults: Record<JobKind, number>;
+  tickMs: number;
+  jobTimeoutMs: number;
+}
+
+/** The worker's flags, each refused with its own fix before anything connects. */
+function parseSettings(options: WorkerOptions): WorkerSettings {
+  if (!LOG_LEVELS.includes(options.logLevel))
+    throw new UserError(`Invalid --log-level "${options.logLevel}": use one of ${LOG_LEVELS.join(', ')}.`);
+  return {
+    concurrency: parseConcurrency(options.concurrency),
+    jobs: parseJobs(options.jobs),
+    defaults: {
+      sync: parseDuration(options.syncEvery),
+      reconcile: parseDuration(options.fullEvery),
+      rotate: parseDuration(options.rotateEvery),
+    },
+    tickMs: parseDuration(options.tick),
+    jobTimeoutMs: parseDuration(options.jobTimeout),
+  };
+}
+
+/** The first stdout line (JSON with --json) and the log's `worker started`, the URL's password masked. */
+function announce(
+  global: GlobalOptions,
+  log: Logger,
+  url: string,
+  settings: WorkerSettings,
+  queueSchema: string,
+) {
+  const shown = redactUrl(url);
+  const facts = { db: shown, concurrency: settings.concurrency, jobs: settings.jobs };
+  if (global.json) printJson({ pid: process.pid, ...facts });
+  else
+    process.stdout.write(
+      `tanium-bridge worker ${process.pid} runs jobs from ${shown} (${settings.concurrency} syncs at a time). Stop with Ctrl+C.\n`,
+    );
+  log.info({ ...facts, queueSchema }, 'worker started');
 }
 
 /** A worker stops once: on a signal (exit 0), or on a bug (the error, rethrown by the command). */
