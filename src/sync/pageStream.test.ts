@@ -73,6 +73,13 @@ describe('readPageStream', () => {
     expect((rest as unknown as { errors: unknown }).errors).toEqual([{ message: 'boom' }]);
   });
 
+  it('an empty errors list is no error: the edges are handed on', async () => {
+    const whole = answer(6);
+    const { chunks, rest } = await read(JSON.stringify({ errors: [], ...whole }), 5, 2);
+    expect(chunks).toHaveLength(3);
+    expect([...chunks.flat(), ...rest.data.endpoints.edges]).toEqual(whole.data.endpoints.edges);
+  });
+
   it('answers data null and other members as they are', async () => {
     const { rest } = await read(JSON.stringify({ data: null, extensions: { x: [1, '}'] } }), 3, 2);
     expect(rest).toEqual({ data: null, extensions: { x: [1, '}'] } });

@@ -169,7 +169,8 @@ class SpineScanner {
     this.#pos = end;
     f.into[f.key] = value;
     f.expect = 'next';
-    if (f.level === 0 && f.key === 'errors' && value !== null) this.#erred = true;
+    // As graphqlMessages reads an answer: only a non-empty list is an error (`"errors": []` is none).
+    if (f.level === 0 && f.key === 'errors' && Array.isArray(value) && value.length > 0) this.#erred = true;
     if (f.level === 2 && f.key === 'pageInfo') this.onPageInfo?.(value);
     return true;
   }
