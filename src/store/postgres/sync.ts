@@ -366,22 +366,21 @@ export class PgSync implements SyncRepository {
   /**
    * One page in three round trips plus one COPY per stream with rows: the BEGIN with the lease's
    * renewal, the shared-tables lock and the staging tables' preparation; the COPYs; every other
-   * statement of the page in one batch (pageBatch.ts); the COMMIT, which does not wait for the WAL
-   * to reach disk (`synchronous_commit = off`, this transaction only): a page lost to a crash of the
-   * database server is lost with its checkpoint, and the next run reads it again.
+   * statement of the page in one batch (pageBatch.ts); the COMMIT. The commit waits for its WAL to
+   * reach disk: a page acknowledged but lost to a server crash would not be read again by the same
+   * run, whose later pages move the checkpoint on, and the pass's sweep would then remove its rows.
    */
   #writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>> {
     const { connection, runId, generation } = page;
     const staged = page.streams.filter(({ batch }) => batch.rows.length > 0);
     const shared = staged.some(({ name }) => this.#tables.get(name)!.shared);
     const begin = [
-      'SET LOCAL synchronous_commit = off',
       ...(page.lease ? [renewLeaseText(page.lease)] : []),
       ...(shared ? [LOCK_SHARED] : []),
       ...staged.map(({ name }) => this.#tables.get(name)!.prepareStage),
     ].join(';\n');
     return this.session.atomic(async (client, begun) => {
-      let at = 1;
+      let at = 0;
       if (page.lease && (begun[at++]!.rowCount ?? 0) === 0)
         throw new LeaseLostError(page.lease.key, `page ${page.pages} of run ${runId} was not written`);
       if (shared) this.#sawSweeps((begun[at++]!.rows[0] as { n: number | null }).n);
@@ -424,7 +423,16 @@ export class PgSync implements SyncRepository {
       grown.next = grown.rows * 2;
       due.push(layout.rowsTable, ...(name === 'assets' ? ['asset_addresses'] : []));
     }
-    if (due.length > 0) await this.session.query(`ANALYZE ${due.join(', ')}`);
+    if (due.length === 0) return;
+    // Statistics only speed later pages up: a failed or blocked ANALYZE (a lock timeout behind an
+    // anti-wraparound vacuum, a cancellation) must not fail a page that has already committed.
+    try {
+      await this.session.atomic(async (client) => {
+        await client.query(`ANALYZE ${due.join(', ')}`);
+      }, "SET LOCAL lock_timeout = '5s'");
+    } catch {
+      // Tried again when the rows double next; the planner meanwhile has autovacuum's statistics.
+    }
   }
 
   /** Records check-ins (SyncRepository.touchSeen) in one lease-checked transaction (touchSeen.ts). */
