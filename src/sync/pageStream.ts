@@ -5,8 +5,9 @@ import { UnexpectedResponseError } from '../sdk/index.js';
  * its edges on in chunks, so that a page of thousands of endpoints never sits parsed in memory at once:
  * memory follows the chunk, not the page (docs/sync.md, "Streamed pages"). Only the spine of the answer
  * is scanned here; every edge, and every other member (`pageInfo`, `totalRecords`, `errors`), is parsed
- * by `JSON.parse` from its own slice of the text. Edges after an `errors` member are not handed on (the
- * answer fails as a whole, as an unstreamed one does).
+ * by `JSON.parse` from its own slice of the text. Edges after an `errors` member are not handed on, so
+ * an answer that puts `errors` first (graphql-js, the emulator) fails as a whole, as an unstreamed one
+ * does; chunks handed on before a late `errors` member are already written (docs/sync.md, "Limits").
  */
 export interface PageStreamSink {
   /** Edges per chunk (read when a chunk is due); Infinity keeps every edge for the answer. */
