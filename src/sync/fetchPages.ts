@@ -353,7 +353,8 @@ class Abandoned extends Error {
 
 /**
  * One request and its answer: parsed whole, or streamed in chunks handed over one at a time (the parser
- * waits until the chunk before was taken, so at most two chunks are held: one stored, one arriving).
+ * waits until the chunk before was taken: two chunks of a page, one stored and one arriving, plus the
+ * first chunk of the next page, asked for early at this one's pageInfo: at most three chunks are held).
  */
 class Flight {
   readonly #t0 = performance.now();
