@@ -80,6 +80,20 @@ describe('readPageStream', () => {
     expect([...chunks.flat(), ...rest.data.endpoints.edges]).toEqual(whole.data.endpoints.edges);
   });
 
+  it('refuses a trailing comma at every level of the spine', async () => {
+    const text = JSON.stringify(answer(2));
+    const bad = [
+      text.replace(']}}}', ',]}}}'), // after the last edge
+      text.replace(']}}}', '],}}}'), // in endpoints, after edges
+      text.replace(']}}}', ']},}}'), // in data
+      text.replace(']}}}', ']}},}'), // in the answer
+    ];
+    for (const body of bad) {
+      expect(body).not.toBe(text);
+      await expect(read(body, 7, 1)).rejects.toThrow(/trailing comma/);
+    }
+  });
+
   it('answers data null and other members as they are', async () => {
     const { rest } = await read(JSON.stringify({ data: null, extensions: { x: [1, '}'] } }), 3, 2);
     expect(rest).toEqual({ data: null, extensions: { x: [1, '}'] } });

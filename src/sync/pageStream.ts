@@ -44,6 +44,8 @@ interface Frame {
   expect: Expect;
   key: string;
   into: Record<string, unknown>;
+  /** A comma was the last token: a closing `}` or `]` now is a trailing comma, which JSON refuses. */
+  comma?: boolean;
 }
 const DESCEND = ['data', 'endpoints', 'edges'] as const;
 const WS = new Set([0x20, 0x0a, 0x0d, 0x09]);
@@ -120,14 +122,17 @@ class SpineScanner {
   #step(f: Frame): boolean {
     const c = this.#text[this.#pos];
     if (f.expect === 'next') {
-      if (c === ',') f.expect = f.level === 3 ? 'value' : 'key';
-      else if (c === (f.level === 3 ? ']' : '}')) this.#close();
+      if (c === ',') {
+        f.expect = f.level === 3 ? 'value' : 'key';
+        f.comma = true;
+      } else if (c === (f.level === 3 ? ']' : '}')) this.#close();
       else throw invalid(`unexpected ${c}`);
       this.#pos++;
       return true;
     }
     if (f.expect === 'key') {
       if (c === '}') {
+        if (f.comma) throw invalid('a trailing comma');
         this.#close();
         this.#pos++;
         return true;
@@ -135,6 +140,7 @@ class SpineScanner {
       const end = stringEnd(this.#text, this.#pos);
       if (end < 0) return false;
       f.key = JSON.parse(this.#text.slice(this.#pos, end)) as string;
+      f.comma = false;
       this.#pos = end;
       f.expect = 'colon';
       return true;
@@ -178,6 +184,7 @@ class SpineScanner {
 
   #edge(f: Frame, c: string | undefined): boolean {
     if (c === ']' && !this.#partial) {
+      if (f.comma) throw invalid('a trailing comma');
       this.#close();
       this.#pos++;
       return true;
@@ -189,6 +196,7 @@ class SpineScanner {
       return false;
     }
     this.#partial = undefined;
+    f.comma = false;
     if (!this.#erred) this.#edges.push(parse(this.#text.slice(p.start, end)));
     this.#pos = end;
     f.expect = 'next';
