@@ -7,7 +7,14 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { dialectHomes } from '../helpers/dialectHomes.js';
 import { startHarness } from '../helpers/emulatorHarness.js';
-import { CLI_SUITE_TIMEOUT_MS, type CliResult, runCli, tempHome } from '../helpers/runCli.js';
+import {
+  bindHome,
+  boundEnv,
+  CLI_SUITE_TIMEOUT_MS,
+  type CliResult,
+  runCli,
+  tempHome,
+} from '../helpers/runCli.js';
 import { type Served, serve } from '../helpers/serveHarness.js';
 import { POSTGRES_DIALECTS } from '../store/dialects.js';
 
@@ -155,8 +162,11 @@ describe.each(POSTGRES_DIALECTS)('serve --db ($name)', { timeout: CLI_SUITE_TIME
       const list = await served.call('GET', '/v1/connections');
       expect(list.status, list.text).toBe(200);
       expect(list.json.connections.map((c: { name: string }) => c.name)).toEqual(['default']);
-      // The same home without --db is SQLite, where this key does not exist.
-      const sqlite = await serve(home, key, ['--no-scheduler']);
+      // The same home without --db (nor the variable its CLI runs were given) is SQLite, where this key
+      // does not exist.
+      const bound = boundEnv(home);
+      bindHome(home, {});
+      const sqlite = await serve(home, key, ['--no-scheduler']).finally(() => bindHome(home, bound));
       try {
         expect((await sqlite.call('GET', '/v1/connections')).status).toBe(401);
       } finally {
