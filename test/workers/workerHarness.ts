@@ -124,8 +124,13 @@ export interface Scale {
   home: string;
   env: Record<string, string>;
   store: PostgresStore;
-  /** Sessions whose application_name starts with `prefix` (the test names every process it starts). */
-  terminateSessions(prefix: string): Promise<number>;
+  /**
+   * Ends the sessions whose application_name starts with `prefix` (the test names every process it
+   * starts) while one of them is inside a page transaction: the test holds the lock a
+   * page's checkpoint write needs, waits until a session of `prefix` waits on it, then ends them all.
+   * (Ended while idle, a pool session is simply replaced on the next query, and nothing fails.)
+   */
+  terminateMidPage(prefix: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -145,16 +150,28 @@ export async function openScale(): Promise<Scale> {
     home,
     env,
     store,
-    async terminateSessions(prefix) {
+    async terminateMidPage(prefix) {
       const admin = new pg.Client({ connectionString: BASE });
       await admin.connect();
       try {
+        await admin.query('BEGIN');
+        await admin.query(
+          `LOCK TABLE "${schema}".sync_checkpoints, "${schema}".sync_partitions IN SHARE ROW EXCLUSIVE MODE`,
+        );
+        await waitFor('a page transaction waiting on the checkpoint lock', 60_000, async () => {
+          const { rowCount } = await admin.query(
+            `SELECT 1 FROM pg_stat_activity WHERE application_name LIKE $1 AND wait_event_type = 'Lock'`,
+            [`${prefix}%`],
+          );
+          return rowCount ? true : undefined;
+        });
         const { rowCount } = await admin.query(
           'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1 AND pid <> pg_backend_pid()',
           [`${prefix}%`],
         );
         return rowCount ?? 0;
       } finally {
+        await admin.query('ROLLBACK').catch(() => undefined);
         await admin.end();
       }
     },
