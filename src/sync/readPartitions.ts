@@ -7,8 +7,9 @@ import { mapPage, PassStartSeen } from './mapPage.js';
 import { PageSizer } from './pageSize.js';
 import { Parallelism } from './parallelism.js';
 import { partitionFilter, partitionShare } from './partitions.js';
+import type { PassState } from './passState.js';
 import { recordPage } from './recordPage.js';
-import type { PassState, RunSyncOptions } from './runner.js';
+import type { RunSyncOptions } from './runner.js';
 import type { StartedRun } from './startRun.js';
 
 /** One partition of the pass: its reader, sizer and where it stands. */

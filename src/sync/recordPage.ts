@@ -1,6 +1,6 @@
 import type { StreamCounts } from '../store/sync.js';
 import { addCounts } from './commitPage.js';
-import type { PassState } from './runner.js';
+import type { PassState } from './passState.js';
 
 /** What a committed page adds to the run: counts, totals and the `page` event. */
 export interface CommittedPage {
