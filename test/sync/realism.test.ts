@@ -21,7 +21,7 @@ import { DIALECTS } from '../store/dialects.js';
  * store, read through the repositories.
  */
 
-const ENDPOINTS = 1200;
+const ENDPOINTS = 600;
 const SENSORS = SETTINGS.sensors;
 
 interface EndpointTruth {
