@@ -4,6 +4,7 @@ import { holderIsDead } from '../../store/leaseOwner.js';
 import type { Store } from '../../store/store.js';
 import type { StoredSchedule } from '../storedSchedule.js';
 import type { DbClock } from './dbClock.js';
+import type { LaneSender } from './laneSender.js';
 import { busyLanes, laneKey } from './lanes.js';
 import { failOrphans } from './orphans.js';
 import { jobData, LANES } from './queues.js';
@@ -15,6 +16,8 @@ export interface DispatcherOptions {
   store: Store;
   boss: PgBoss;
   bossSchema: string;
+  /** Sends each job with the look at its lane in one step, as the API's requests do (laneSender.ts). */
+  lanes: LaneSender;
   schedule: StoredSchedule;
   clock: DbClock;
   owner: string;
@@ -28,7 +31,8 @@ export interface DispatcherOptions {
 /**
  * Turns the stored schedule into queue jobs. Every worker ticks; the one holding the dispatch lease
  * sends, per connection and lane (rotate; sync or reconcile), the first due job, unless that lane
- * already has a job queued, waiting to retry or running in pg-boss. Because the lane stays busy until
+ * already has a job queued, waiting to retry or running in pg-boss (read for every lane at once, then
+ * again for the lane under its lock as the job is sent, laneSender.ts). Because the lane stays busy until
  * the job ends, and the job records its next run (runJob.ts) before it ends, a job is never queued
  * twice. First it hands on the sync jobs whose worker is gone (orphans.ts). Returns how many jobs it
  * sent (0 when another worker dispatches).
@@ -46,12 +50,17 @@ export async function dispatch(options: DispatcherOptions): Promise<number> {
       if (busy.has(laneKey(lane.queue, connection.name))) continue;
       const record = await options.schedule.dueJob(connection.name, nowMs, lane.kinds);
       if (!record) continue;
-      const id = await boss.send(lane.queue, jobData(record.job, connection.name), {
-        singletonKey: connection.name,
-      });
-      if (id !== null) {
+      const queued = await options.lanes.send(
+        lane.queue,
+        connection.name,
+        jobData(record.job, connection.name),
+      );
+      if (queued.sent) {
         sent++;
-        options.log.debug({ queueJob: id, connection: connection.name, job: record.job }, 'job queued');
+        options.log.debug(
+          { queueJob: queued.id, connection: connection.name, job: record.job },
+          'job queued',
+        );
       }
     }
   }

@@ -6,7 +6,7 @@ import type { JobKind } from '../../store/jobs.js';
 import { type DatabaseTarget, parseDatabaseUrl } from '../../store/postgres/databaseUrl.js';
 import { unreachableProblem } from '../../store/postgres/unreachable.js';
 import { bossConnection, RETRY } from './bossConfig.js';
-import { laneJob } from './lanes.js';
+import { LaneSender } from './laneSender.js';
 import { QueueErrorLog } from './queueErrors.js';
 import { JOB_ID, kindOf, type QueueName } from './queues.js';
 import { type RequestedJob, requestData, requestOf } from './requestedJob.js';
@@ -51,7 +51,7 @@ const iso = (value: Date | string | null | undefined) =>
 export class JobQueue {
   private constructor(
     private readonly boss: PgBoss,
-    private readonly schema: string,
+    private readonly lanes: LaneSender,
     private readonly target: DatabaseTarget,
   ) {}
 
@@ -77,31 +77,27 @@ export class JobQueue {
     const target = parseDatabaseUrl(url);
     // pg-boss's pool reports a lost session as an event; the request that meets it answers for itself.
     const errors = new QueueErrorLog(log, target.password);
-    boss.on('error', (error) => errors.report(error));
+    const report = (error: unknown) => errors.report(error);
+    boss.on('error', report);
     await startBoss(boss, url, connection.schema);
-    return new JobQueue(boss, connection.schema, target);
+    return new JobQueue(boss, new LaneSender(boss, connection, report), target);
   }
 
   /**
    * Queues a requested job in its connection's lane. A lane holds one live job at a time (queues.ts),
    * so a lane with a job queued, retrying or running refuses with `sync_pending` / `rotation_pending`
-   * naming that job, as serve refuses a second sync of a connection with `sync_running`.
+   * naming that job, as serve refuses a second sync of a connection with `sync_running`. The look and
+   * the send are one step (laneSender.ts): of requests arriving together, one is queued.
    */
   send(job: RequestedJob): Promise<QueuedJob> {
     return this.#reaching(() => this.#send(job));
   }
 
   async #send(job: RequestedJob): Promise<QueuedJob> {
-    const live = await laneJob(this.boss, this.schema, job.queue, job.connection);
-    if (live) throw pending(job, live.id, live.state);
-    const id = await this.boss.send(job.queue, requestData(job), { singletonKey: job.connection });
-    if (id === null) {
-      // The dispatcher filled the lane between the look and the send: the stately queue refused ours.
-      const now = await laneJob(this.boss, this.schema, job.queue, job.connection);
-      throw pending(job, now?.id ?? 'unknown', now?.state ?? 'created');
-    }
-    const queued = await this.#get(job.queue, id);
-    if (!queued) throw new Error(`queue job ${id} vanished after it was sent`);
+    const sent = await this.lanes.send(job.queue, job.connection, requestData(job));
+    if (!sent.sent) throw pending(job, sent.live.id, sent.live.state);
+    const queued = await this.#get(job.queue, sent.id);
+    if (!queued) throw new Error(`queue job ${sent.id} vanished after it was sent`);
     return queued;
   }
 
@@ -148,6 +144,7 @@ export class JobQueue {
 
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: false, wait: true, timeout: 2_000 }).catch(() => undefined);
+    await this.lanes.close();
   }
 }
 

@@ -29,14 +29,17 @@ export async function busyLanes(boss: PgBoss, schema: string): Promise<Set<strin
   return busy;
 }
 
-/** The live job of one connection's lane, the oldest first when (briefly) there are two. */
+/**
+ * The live job of one connection's lane, the oldest first when (briefly) there are two. `db` is
+ * pg-boss's pool or, for the lane's atomic send (laneSender.ts), the transaction holding its lock.
+ */
 export async function laneJob(
-  boss: PgBoss,
+  db: PgBoss.Db,
   schema: string,
   queue: QueueName,
   connection: string,
 ): Promise<LaneJob | undefined> {
-  const { rows } = await boss.getDb().executeSql(
+  const { rows } = await db.executeSql(
     `SELECT id::text AS id, state::text AS state FROM "${schema}".job
         WHERE name = $1 AND singleton_key = $2 AND state < 'completed' ORDER BY created_on LIMIT 1`,
     [queue, connection],

@@ -11,6 +11,7 @@ import { bossConnection, RETRY } from './bossConfig.js';
 import { DbClock } from './dbClock.js';
 import { DISPATCH_LEASE, dispatch } from './dispatcher.js';
 import { handleQueueJob } from './handleQueueJob.js';
+import { LaneSender } from './laneSender.js';
 import { QueueErrorLog } from './queueErrors.js';
 import { QUEUES, type QueueName } from './queues.js';
 import { requestOf } from './requestedJob.js';
@@ -54,6 +55,7 @@ export class PgBossScheduler implements Scheduler {
   readonly #view: WorkerSchedule;
   readonly #handlers = new Set<Promise<unknown>>();
   readonly #errors: QueueErrorLog;
+  readonly #lanes: LaneSender;
   readonly #suspects = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #tick: Promise<void> | undefined;
@@ -77,6 +79,7 @@ export class PgBossScheduler implements Scheduler {
       ...RETRY,
     });
     this.#boss.on('error', (error) => this.#logError(error));
+    this.#lanes = new LaneSender(this.#boss, connection, (error) => this.#logError(error));
     this.#clock = new DbClock(this.#boss.getDb());
     this.#schedule = new StoredSchedule(options.env.ctx.store, options.defaults, options.only);
     this.#view = new WorkerSchedule(options.env.ctx.store, options.defaults, options.only);
@@ -132,6 +135,7 @@ export class PgBossScheduler implements Scheduler {
     await Promise.allSettled([...this.#handlers]);
     await this.options.env.ctx.store.leases.release(DISPATCH_LEASE, this.#owner).catch(() => undefined);
     await this.#boss.stop({ graceful: true, wait: true, timeout: 2_000 }).catch(() => undefined);
+    await this.#lanes.close();
   }
 
   list(): Promise<JobView[]> {
@@ -148,6 +152,7 @@ export class PgBossScheduler implements Scheduler {
         store: this.options.env.ctx.store,
         boss: this.#boss,
         bossSchema: this.#bossSchema,
+        lanes: this.#lanes,
         schedule: this.#schedule,
         clock: this.#clock,
         owner: this.#owner,
