@@ -1,3 +1,4 @@
+import AjvModule from 'ajv';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withJobsLease } from '../../src/jobs/jobsLease.js';
@@ -89,6 +90,25 @@ describe('serve --no-scheduler queues the syncs and rotations asked through the 
 
   let job: Queued;
 
+  /**
+   * Checks a status answer against the 200 schema of `GET /v1/queue/{queue}/{id}` in the served
+   * OpenAPI document: it fits, and it has no field the document leaves out.
+   */
+  const fitsDocument = async (answer: Record<string, unknown>) => {
+    const openapi = (await call('GET', '/v1/openapi.json')).body as {
+      paths: Record<
+        string,
+        { get: { responses: Record<string, { content: Record<string, { schema: object }> }> } }
+      >;
+    };
+    const ok = openapi.paths['/v1/queue/{queue}/{id}']?.get.responses['200'];
+    expect(ok, 'a 200 response for GET /v1/queue/{queue}/{id}').toBeDefined();
+    const schema = ok!.content['application/json']!.schema as { properties: Record<string, unknown> };
+    const validate = new AjvModule.default({ allowUnionTypes: true, validateFormats: false }).compile(schema);
+    expect(validate(answer), JSON.stringify(validate.errors)).toBe(true);
+    expect(Object.keys(answer).filter((key) => !(key in schema.properties))).toEqual([]);
+  };
+
   it('answers 202 with the queue job before any worker runs, and refuses a second ask naming it', async () => {
     const asked = await call('POST', `/v1/connections/${name}/sync`, { full: true });
     expect(asked.status, JSON.stringify(asked.body)).toBe(202);
@@ -107,8 +127,10 @@ describe('serve --no-scheduler queues the syncs and rotations asked through the 
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ error: { code: 'sync_pending' } });
     expect(JSON.stringify(again.body)).toContain(job.id);
-    // The status URL answers the object the 202 did, with the state now.
-    expect((await call('GET', job.status)).body).toEqual(job);
+    // The status URL answers the object the 202 did, with the state now, as its document says.
+    const status = await call('GET', job.status);
+    expect(status.body).toEqual(job);
+    await fitsDocument(status.body);
   }, 60_000);
 
   it('a worker runs the queued sync (not serve), and its state and result are read back', async () => {
@@ -122,6 +144,7 @@ describe('serve --no-scheduler queues the syncs and rotations asked through the 
       state: 'completed',
       result: { outcome: 'ok', runId: expect.any(Number) },
     });
+    await fitsDocument(synced as unknown as Record<string, unknown>);
     const run = await call('GET', `/v1/connections/${name}/runs/${synced.result!.runId}`);
     expect(run.body).toMatchObject({ status: 'complete' });
     // The worker ran it: the run's sync lease was the worker's, and every endpoint is stored.
@@ -140,6 +163,7 @@ describe('serve --no-scheduler queues the syncs and rotations asked through the 
       state: 'completed',
       result: { outcome: 'rotated', report: { outcome: 'rotated' } },
     });
+    await fitsDocument(rotated as unknown as Record<string, unknown>);
     const report = (rotated.result as { report: { oldTokenId: string; newTokenId: string } }).report;
     expect(report.newTokenId).not.toBe(report.oldTokenId);
     const check = await runCli(['check', '--name', name, '--json'], { home: scale.home, env: scale.env });

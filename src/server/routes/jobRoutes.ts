@@ -6,7 +6,7 @@ import { JOB_ID, QUEUES, type QueueName } from '../../jobs/workers/queues.js';
 import type { JobKind } from '../../store/jobs.js';
 import type { ServerDeps } from '../deps.js';
 import { errors, nameParams } from '../schemas.js';
-import { queuedReply } from './queuedReply.js';
+import { queuedReply, queuedReplySchema } from './queuedReply.js';
 
 const noScheduler = () =>
   new Problem({
@@ -86,7 +86,7 @@ export function jobRoutes(app: FastifyInstance, deps: ServerDeps): void {
             id: { type: 'string', maxLength: 64 },
           },
         },
-        response: errors(400, 404, 503),
+        response: { 200: queuedReplySchema, ...errors(400, 404, 503) },
       },
     },
     async (request) => {
