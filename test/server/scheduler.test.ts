@@ -1,27 +1,15 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { type DialectHomes, dialectHomes } from '../helpers/dialectHomes.js';
 import { createToken, type Harness, startHarness } from '../helpers/emulatorHarness.js';
 import { CLI_SUITE_TIMEOUT_MS } from '../helpers/runCli.js';
 import { homeWithKeys, serve } from '../helpers/serveHarness.js';
-
-let h: Harness;
-/** Made before the first test moves the clock 10 days on (the harness's own token expires meanwhile). */
-let second: string;
-
-beforeAll(async () => {
-  h = await startHarness({ endpoints: 60 });
-  second = (await createToken(h, { expire_in_days: 30 })).token_string as string;
-});
-
-afterAll(async () => {
-  await h.close();
-});
+import { DIALECTS } from '../store/dialects.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function history(home: string) {
-  const store = SqliteStore.open(join(home, 'bridge.db'));
+/** What the home's serve processes recorded, read through the repositories of its store. */
+async function history(homes: DialectHomes, home: string) {
+  const store = await homes.open(home);
   try {
     return {
       rotations: await store.rotation.history('default', 10_000),
@@ -42,12 +30,29 @@ function overlaps(intervals: { start: string; end: string | null }[]): number {
   return count;
 }
 
-describe('the scheduler inside serve', () => {
+// Each dialect has its own tenant (its clock moves 16 days across the two cases) and its own stores
+// (PostgreSQL: a schema per home, dropped after).
+describe.each(DIALECTS)('the scheduler inside serve ($name)', (dialect) => {
+  const homes = dialectHomes(dialect);
+  let h: Harness;
+  /** Made before the first case moves the clock 10 days on (the harness's own token expires meanwhile). */
+  let second: string;
+
+  beforeAll(async () => {
+    h = await startHarness({ endpoints: 60 });
+    second = (await createToken(h, { expire_in_days: 30 })).token_string as string;
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    await homes.dropAll();
+  });
+
   it(
     'rotates a 7-day token about daily across 10 simulated days, and it never stops working',
     async () => {
       const created = await createToken(h, { expire_in_days: 7 });
-      const { home, admin } = await homeWithKeys(h, created.token_string);
+      const { home, admin } = await homeWithKeys(h, created.token_string, await homes.home());
       const api = await serve(home, admin, ['--jobs', 'rotate', '--rotate-every', '1s', '--tick', '0.2s']);
       try {
         for (let step = 0; step < 40; step++) {
@@ -69,7 +74,7 @@ describe('the scheduler inside serve', () => {
       } finally {
         expect(await api.stop()).toBe(0);
       }
-      const { rotations } = await history(home);
+      const { rotations } = await history(homes, home);
       const rotated = rotations.filter((r) => r.outcome === 'rotated');
       // Due once a day (the default policy): 10 days of 6-hour steps give 9 or 10 rotations.
       expect(rotated.length).toBeGreaterThanOrEqual(9);
@@ -82,7 +87,7 @@ describe('the scheduler inside serve', () => {
   it(
     'two serve processes on one home never rotate or sync one connection at once',
     async () => {
-      const { home, admin } = await homeWithKeys(h, second);
+      const { home, admin } = await homeWithKeys(h, second, await homes.home());
       const args = ['--rotate-every', '1s', '--sync-every', '1s', '--full-every', '3s', '--tick', '0.1s'];
       const [a, b] = await Promise.all([serve(home, admin, args), serve(home, admin, args)]);
       try {
@@ -94,7 +99,7 @@ describe('the scheduler inside serve', () => {
         expect(await a.stop()).toBe(0);
         expect(await b.stop()).toBe(0);
       }
-      const { rotations, runs } = await history(home);
+      const { rotations, runs } = await history(homes, home);
       expect(rotations.filter((r) => r.outcome === 'rotated').length).toBeGreaterThanOrEqual(3);
       expect(runs.length).toBeGreaterThanOrEqual(3);
       expect(overlaps(rotations.map((r) => ({ start: r.startedAt, end: r.finishedAt })))).toBe(0);
