@@ -31,6 +31,9 @@ const dbArg = process.argv.indexOf('--db');
 /** The PostgreSQL URL to sync into (the orchestrator passes it on to each sync worker). */
 const DB = dbArg > 1 ? process.argv[dbArg + 1] : process.env.BENCH_SYNC_DB;
 const STORE_NAME = DB ? 'PostgreSQL' : 'SQLite';
+/** BENCH_CPU_PROF=DIR writes a CPU profile of every measured process (floor, syncs, clients) into DIR. */
+const PROFILE = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+
 
 if (process.argv[2] === '--worker') await worker(process.argv[3], process.argv[4], process.argv[5]);
 else {
@@ -201,7 +204,7 @@ async function plainWorker(pageSize, url, token) {
 
 function run(args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...PROFILE, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;

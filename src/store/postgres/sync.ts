@@ -18,12 +18,13 @@ import {
   type SyncRunRecord,
   type SyncSettings,
 } from '../sync.js';
+import { GrowthStatistics } from './growthStatistics.js';
 import { renewLease, renewLeaseText } from './leases.js';
 import { PageBatch } from './pageBatch.js';
 import { readFields, streamRows } from './readRows.js';
 import { inRounds } from './rounds.js';
 import { scopeAnswers } from './scopeAnswers.js';
-import type { PgSession } from './session.js';
+import { type PgSession, PoolSession } from './session.js';
 import { arrayLiteral, bind, literal } from './sqlLiteral.js';
 import { PgStreamTable } from './streamTable.js';
 import { touchSeenRows } from './touchSeen.js';
@@ -130,10 +131,10 @@ export class PgSync implements SyncRepository {
   readonly #tables: Map<StreamName, PgStreamTable>;
   /** The `shared_sweeps` count the remembered shared ids were read under. */
   #sweeps: number | undefined;
-  /** Per table: rows this writer put in it, and the count at which it is analysed next. */
-  readonly #grown = new Map<string, { rows: number; next: number }>();
+  readonly #statistics: GrowthStatistics;
 
   constructor(private readonly session: PgSession) {
+    this.#statistics = new GrowthStatistics(session, session instanceof PoolSession);
     this.#tables = new Map(Object.values(STREAMS).map((def) => [def.name, new PgStreamTable(def)]));
   }
 
@@ -405,34 +406,17 @@ export class PgSync implements SyncRepository {
     }, begin);
   }
 
-  /**
-   * Statistics for the tables a page wrote, whenever this writer's rows in one have doubled since it
-   * last analysed it (after the first page with rows, then the second, fourth…): a first sync's
-   * tables have none, and the planner then took a connection's rows as few, finding a page's scopes
-   * through a scan of all of them instead of by endpoint, a page costing more with every page.
-   */
-  async #analyzeGrowing(page: PageWrite): Promise<void> {
-    const due: string[] = [];
-    for (const { name, batch } of page.streams) {
-      if (batch.rows.length === 0) continue;
-      const { layout } = this.#tables.get(name)!;
-      const grown = this.#grown.get(layout.rowsTable) ?? { rows: 0, next: 1 };
-      grown.rows += batch.rows.length;
-      this.#grown.set(layout.rowsTable, grown);
-      if (grown.rows < grown.next) continue;
-      grown.next = grown.rows * 2;
-      due.push(layout.rowsTable, ...(name === 'assets' ? ['asset_addresses'] : []));
-    }
-    if (due.length === 0) return;
-    // Statistics only speed later pages up: a failed or blocked ANALYZE (a lock timeout behind an
-    // anti-wraparound vacuum, a cancellation) must not fail a page that has already committed.
-    try {
-      await this.session.atomic(async (client) => {
-        await client.query(`ANALYZE ${due.join(', ')}`);
-      }, "SET LOCAL lock_timeout = '5s'");
-    } catch {
-      // Tried again when the rows double next; the planner meanwhile has autovacuum's statistics.
-    }
+  /** Counts the rows a committed page wrote, for the writer's statistics (growthStatistics.ts). */
+  #analyzeGrowing(page: PageWrite): Promise<void> {
+    return this.#statistics.wrote(
+      page.streams
+        .filter(({ batch }) => batch.rows.length > 0)
+        .map(({ name, batch }) => ({
+          table: this.#tables.get(name)!.layout.rowsTable,
+          rows: batch.rows.length,
+          ...(name === 'assets' ? { with: ['asset_addresses'] } : {}),
+        })),
+    );
   }
 
   /** Records check-ins (SyncRepository.touchSeen) in one lease-checked transaction (touchSeen.ts). */
@@ -455,6 +439,7 @@ export class PgSync implements SyncRepository {
     now: string,
   ): Promise<Record<string, number>> {
     const removed = await this.#completePass(connection, streams, pass, now);
+    await this.#statistics.settled();
     await this.#analyze(streams);
     return removed;
   }
