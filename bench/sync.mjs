@@ -32,8 +32,9 @@ const dbArg = process.argv.indexOf('--db');
 const DB = dbArg > 1 ? process.argv[dbArg + 1] : process.env.BENCH_SYNC_DB;
 const STORE_NAME = DB ? 'PostgreSQL' : 'SQLite';
 /** BENCH_CPU_PROF=DIR writes a CPU profile of every measured process (floor, syncs, clients) into DIR. */
-const PROFILE = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-
+const PROFILE = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
 
 if (process.argv[2] === '--worker') await worker(process.argv[3], process.argv[4], process.argv[5]);
 else {
