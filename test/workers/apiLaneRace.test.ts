@@ -1,3 +1,4 @@
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,4 +110,60 @@ describe('concurrent asks of one lane (serve --no-scheduler on PostgreSQL)', () 
         expect(live).toHaveLength(1);
       }
     }, 60_000);
+
+  /** Holds the lane's lock in a transaction of the test's own, as a stalled sender would. */
+  const holdLane = async (queue: QueueName) => {
+    const admin = new pg.Client({ connectionString: scale.url.replace(/\?.*$/, '') });
+    await admin.connect();
+    await admin.query('BEGIN');
+    await admin.query(`SELECT pg_advisory_xact_lock(hashtext('tanium-bridge:lane:' || $1))`, [
+      `${scale.schema}_pgboss.${queue}.${name}`,
+    ]);
+    return {
+      admin,
+      release: async () => {
+        await admin.query('ROLLBACK');
+        await admin.end();
+      },
+    };
+  };
+
+  it('a lane whose lock another sender holds past the wait: 409 naming it, and nothing queued', async () => {
+    const held = await holdLane('sync');
+    try {
+      const reply = await ask('sync');
+      expect(reply).toEqual({ status: 409, code: 'sync_pending' });
+    } finally {
+      await held.release();
+    }
+    const { live } = await round('sync');
+    expect(live).toHaveLength(1);
+  }, 60_000);
+
+  it('a sender whose session the server ends while it waits: 503, serve stays up, the next ask queues', async () => {
+    const held = await holdLane('rotate');
+    try {
+      const asked = ask('rotate');
+      // The serve's sender waits on the lock the test holds: end its sessions (a restart, a failover).
+      let ended = 0;
+      for (let i = 0; i < 40 && ended === 0; i++) {
+        const { rowCount } = await held.admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+           WHERE application_name = $1 AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+          [`${scale.schema}_serve`],
+        );
+        ended = rowCount ?? 0;
+        if (ended === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ended).toBe(1);
+      expect(await asked).toEqual({ status: 503, code: 'database_unreachable' });
+    } finally {
+      await held.release();
+    }
+    expect(serve.child.exitCode).toBeNull();
+    const { replies, live } = await round('rotate');
+    expect(replies.filter((r) => r.status === 202)).toHaveLength(1);
+    expect(live).toHaveLength(1);
+    expect(serve.logs()).not.toMatch(/uncaught|Connection terminated unexpectedly\n\s+at /i);
+  }, 60_000);
 });

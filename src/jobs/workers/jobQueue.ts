@@ -40,6 +40,16 @@ const pending = (job: RequestedJob, id: string, state: string) =>
     details: { connection: job.connection, queue: job.queue, jobId: id, state },
   });
 
+/** Another process held the lane's lock past the sender's wait: it is queueing into the lane itself. */
+const laneBusy = (job: RequestedJob) =>
+  new Problem({
+    code: job.queue === 'sync' ? 'sync_pending' : 'rotation_pending',
+    kind: 'conflict',
+    message: `Another process is queueing a ${job.queue === 'sync' ? 'sync' : 'rotation'} of "${job.connection}" for the workers right now.`,
+    fix: 'Ask again in a few seconds; the job queue then shows that job, or queues yours.',
+    details: { connection: job.connection, queue: job.queue },
+  });
+
 const iso = (value: Date | string | null | undefined) =>
   value === null || value === undefined ? null : new Date(value).toISOString();
 
@@ -95,6 +105,7 @@ export class JobQueue {
 
   async #send(job: RequestedJob): Promise<QueuedJob> {
     const sent = await this.lanes.send(job.queue, job.connection, requestData(job));
+    if ('busy' in sent) throw laneBusy(job);
     if (!sent.sent) throw pending(job, sent.live.id, sent.live.state);
     const queued = await this.#get(job.queue, sent.id);
     if (!queued) throw new Error(`queue job ${sent.id} vanished after it was sent`);

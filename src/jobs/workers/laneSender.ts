@@ -1,11 +1,27 @@
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
+import { inTransaction } from '../../store/postgres/session.js';
 import type { BossConnection } from './bossConfig.js';
 import { type LaneJob, laneJob } from './lanes.js';
 import type { QueueName } from './queues.js';
 
-/** What a send into a lane did: queued the job (its id), or found the lane's live job and queued none. */
-export type LaneSent = { sent: true; id: string } | { sent: false; live: LaneJob };
+/**
+ * What a send into a lane did: queued the job (its id), found the lane's live job and queued none, or
+ * found another sender holding the lane's lock past LOCK_WAIT and queued none (`busy`).
+ */
+export type LaneSent =
+  | { sent: true; id: string }
+  | { sent: false; live: LaneJob }
+  | { sent: false; busy: true };
+
+/**
+ * How long a send waits for another sender's lane lock: a send holds it for a few statements, so a
+ * longer wait means that sender is stalled (paused, its network half-open), and waiting on would hang
+ * API requests and the dispatcher's tick behind it.
+ */
+const LOCK_WAIT = "SET LOCAL lock_timeout = '5s'";
+/** PostgreSQL's lock_not_available: the lock_timeout passed. */
+const LOCK_NOT_AVAILABLE = '55P03';
 
 /** One transaction-scoped advisory lock per lane, keyed by pg-boss's schema, the queue and the connection. */
 const LOCK_LANE = `SELECT pg_advisory_xact_lock(hashtext('tanium-bridge:lane:' || $1))`;
@@ -27,35 +43,43 @@ export class LaneSender {
     connection: BossConnection,
     onError: (error: unknown) => void,
   ) {
-    this.#pool = new pg.Pool({ connectionString: connection.connectionString, max: 1 });
+    // Connecting waits at most 10 s, as the store's pool does: a send never hangs on an unreachable server.
+    this.#pool = new pg.Pool({
+      connectionString: connection.connectionString,
+      max: 1,
+      connectionTimeoutMillis: 10_000,
+    });
     this.#schema = connection.schema;
     // A session lost while idle is reported as an event (as pg-boss's pool does) and replaced.
     this.#pool.on('error', onError);
   }
 
-  /** Sends `data` to `queue` keyed by `connection` unless that lane holds a live job. */
+  /**
+   * Sends `data` to `queue` keyed by `connection` unless that lane holds a live job. The transaction
+   * runs as the store's do (session.ts, `inTransaction`): a session the server ends mid-send fails the
+   * send, never the process.
+   */
   async send(queue: QueueName, connection: string, data: object): Promise<LaneSent> {
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      await client.query(LOCK_LANE, [`${this.#schema}.${queue}.${connection}`]);
-      const db: PgBoss.Db = { executeSql: (text, values) => client.query(text, values) };
-      const live = await laneJob(db, this.#schema, queue, connection);
-      const id = live ? null : await this.boss.send(queue, data, { singletonKey: connection, db });
-      await client.query('COMMIT');
-      if (live) return { sent: false, live };
-      if (id !== null) return { sent: true, id };
-      // The stately queue refused it: a sender that takes no lane lock (an older version) filled the lane.
-      const now = await laneJob(db, this.#schema, queue, connection);
-      return { sent: false, live: now ?? { id: 'unknown', state: 'created' } };
+      return await inTransaction(
+        this.#pool,
+        async (client) => {
+          await client.query(LOCK_LANE, [`${this.#schema}.${queue}.${connection}`]);
+          const db: PgBoss.Db = { executeSql: (text, values) => client.query(text, values) };
+          const live = await laneJob(db, this.#schema, queue, connection);
+          if (live) return { sent: false, live };
+          const id = await this.boss.send(queue, data, { singletonKey: connection, db });
+          if (id !== null) return { sent: true, id };
+          // The stately queue refused it: a sender that takes no lane lock (an older version) filled the lane.
+          const now = await laneJob(db, this.#schema, queue, connection);
+          return { sent: false, live: now ?? { id: 'unknown', state: 'created' } };
+        },
+        undefined,
+        LOCK_WAIT,
+      );
     } catch (error) {
-      broken = error instanceof Error ? error : new Error(String(error));
-      await client.query('ROLLBACK').catch(() => undefined);
+      if ((error as { code?: unknown }).code === LOCK_NOT_AVAILABLE) return { sent: false, busy: true };
       throw error;
-    } finally {
-      // A session that failed mid-transaction is closed rather than handed to the next send.
-      client.release(broken);
     }
   }
 
