@@ -23,7 +23,7 @@ describe("a worker's PostgreSQL sessions dropped by the server during a sync", (
 
   beforeAll(async () => {
     scale = await openScale();
-    emulator = await startFrozenTenants(1, 400);
+    emulator = await startFrozenTenants(1, 1000);
   }, 120_000);
 
   afterAll(async () => {
@@ -35,7 +35,8 @@ describe("a worker's PostgreSQL sessions dropped by the server during a sync", (
   it('the job fails cleanly (one line, the worker stays up, no retry storm) and the next run resumes', async () => {
     const [tenant] = emulator.tenants as [Tenant];
     const [name] = (await connectTenants(scale, [tenant])) as [string];
-    await gatewayFault(tenant, 'latency:150');
+    // Pages of 300 ms at least: the reconcile still has pages to write when the test takes its lock.
+    await gatewayFault(tenant, 'latency:300');
     const application = `${scale.schema}_w1`;
     worker = await startProc(['worker', '--json', '--tick', '0.5s', '--log-level', 'info'], {
       ...scale.env,
@@ -53,6 +54,9 @@ describe("a worker's PostgreSQL sessions dropped by the server during a sync", (
     const failed = await waitFor('the job recorded as failed', 60_000, async () => {
       const job = await scale.store.jobs.get(name, 'reconcile');
       return job?.lastOutcome === 'failed' ? job : undefined;
+    }).catch((error: Error) => {
+      // The worker's own account says which job met the drop, if not this one.
+      throw new Error(`${error.message}; worker logs:\n${worker?.logs()}`);
     });
     expect(failed.failures).toBe(1);
     expect(failed.lastError).not.toContain('\n');

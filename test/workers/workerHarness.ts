@@ -158,10 +158,13 @@ export async function openScale(): Promise<Scale> {
         await admin.query(
           `LOCK TABLE "${schema}".sync_checkpoints, "${schema}".sync_partitions IN SHARE ROW EXCLUSIVE MODE`,
         );
+        // A session of `prefix` waiting for (not holding) the lock on one of those tables: a page write.
         await waitFor('a page transaction waiting on the checkpoint lock', 60_000, async () => {
           const { rowCount } = await admin.query(
-            `SELECT 1 FROM pg_stat_activity WHERE application_name LIKE $1 AND wait_event_type = 'Lock'`,
-            [`${prefix}%`],
+            `SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE a.application_name LIKE $1 AND NOT l.granted AND l.locktype = 'relation'
+               AND l.relation IN ($2::regclass, $3::regclass)`,
+            [`${prefix}%`, `"${schema}".sync_checkpoints`, `"${schema}".sync_partitions`],
           );
           return rowCount ? true : undefined;
         });
