@@ -43,6 +43,41 @@ describe.each(POSTGRES_DIALECTS)('growth statistics ($name)', (dialect) => {
     }
   });
 
+  it('wrote() returns while a background analyse waits, and stop() cancels it', async () => {
+    const store = (await dialect.open()) as PostgresStore;
+    const blocker = (await dialect.open()) as PostgresStore;
+    try {
+      const session = store.session;
+      await session.query('CREATE TABLE grown (n integer)');
+      await session.query('INSERT INTO grown SELECT generate_series(1, 10)');
+      const stats = new GrowthStatistics(session, true);
+      await stats.wrote([{ table: 'grown', rows: 10 }]);
+      // Another session holds the lock ANALYZE needs: the next analyse can only wait.
+      const table = `"${(await session.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s}".grown`;
+      await blocker.session.atomic(async (client) => {
+        await client.query(`LOCK TABLE ${table} IN SHARE UPDATE EXCLUSIVE MODE`);
+        await stats.wrote([{ table: 'grown', rows: 10 }]); // 20: due, and it returns at once
+        await expect
+          .poll(
+            async () =>
+              (
+                await blocker.session.query(
+                  `SELECT 1 FROM pg_locks WHERE relation = '${table}'::regclass AND NOT granted`,
+                )
+              ).rowCount,
+            { timeout: 10_000 },
+          )
+          .toBe(1);
+        await stats.stop(); // cancels the waiting analyse rather than waiting out its 5 s
+      });
+      await stats.wrote([{ table: 'grown', rows: 100 }]); // stopped: nothing more starts
+      await expect(stats.settled()).resolves.toBeUndefined();
+    } finally {
+      await blocker.close();
+      await store.close();
+    }
+  });
+
   it('an analyse that fails (a table gone) fails neither the write nor a later one', async () => {
     const store = (await dialect.open()) as PostgresStore;
     try {

@@ -17,6 +17,9 @@ export class GrowthStatistics {
   /** Tables due while an analyse runs: analysed next. */
   readonly #pending = new Set<string>();
   #running: Promise<void> | undefined;
+  /** The backend running a background analyse, so that `stop` can cancel it. */
+  #backend: number | undefined;
+  #stopped = false;
 
   /**
    * `background`: later analyses may run beside the next pages (a pool session); inside one open
@@ -45,7 +48,7 @@ export class GrowthStatistics {
         else this.#pending.add(name);
     }
     if (awaited.length > 0) await this.#analyze(awaited);
-    if (this.#pending.size > 0 && !this.#running) this.#running = this.#drain();
+    if (this.#pending.size > 0 && !this.#running && !this.#stopped) this.#running = this.#drain();
   }
 
   /** Resolves when no analyse of this writer runs (before a pass's own final analyse). */
@@ -53,12 +56,26 @@ export class GrowthStatistics {
     while (this.#running) await this.#running;
   }
 
+  /**
+   * Before the store's pool ends: no further analyse starts, and the one in flight is cancelled (the
+   * pool's end would otherwise wait for it, a lock wait of up to 5 s plus the sampling, inside a
+   * worker's shutdown budget).
+   */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#pending.clear();
+    const backend = this.#backend;
+    if (backend !== undefined)
+      await this.session.query('SELECT pg_cancel_backend($1)', [backend]).catch(() => undefined);
+    await this.settled();
+  }
+
   async #drain(): Promise<void> {
     try {
-      while (this.#pending.size > 0) {
+      while (this.#pending.size > 0 && !this.#stopped) {
         const tables = [...this.#pending];
         this.#pending.clear();
-        await this.#analyze(tables);
+        await this.#analyze(tables, true);
       }
     } finally {
       this.#running = undefined;
@@ -69,13 +86,16 @@ export class GrowthStatistics {
    * Statistics only speed later pages up: a failed or blocked ANALYZE (a lock timeout behind an
    * anti-wraparound vacuum, a cancellation, a lost session) must not fail a page that has committed.
    */
-  async #analyze(tables: readonly string[]): Promise<void> {
+  async #analyze(tables: readonly string[], background = false): Promise<void> {
     try {
       await this.session.atomic(async (client) => {
+        if (background) this.#backend = (client as { processID?: number }).processID;
         await client.query(`ANALYZE ${[...new Set(tables)].join(', ')}`);
       }, "SET LOCAL lock_timeout = '5s'");
     } catch {
       // Tried again when the rows double next; the planner meanwhile has autovacuum's statistics.
+    } finally {
+      if (background) this.#backend = undefined;
     }
   }
 }

@@ -140,6 +140,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.sync instanceof PgSync) await this.sync.stop();
     await this.pool.end();
   }
 }

@@ -429,6 +429,11 @@ export class PgSync implements SyncRepository {
     });
   }
 
+  /** Cancels this writer's background statistics before the store's pool ends (growthStatistics.ts). */
+  stop(): Promise<void> {
+    return this.#statistics.stop();
+  }
+
   /** Nothing to do between pages: PostgreSQL's own background processes checkpoint and vacuum. */
   async idle(): Promise<void> {}
 
