@@ -18,7 +18,8 @@ import { DIALECTS } from '../store/dialects.js';
  * the dialect under test; the full-pass store it is compared with, through the repositories, is SQLite.
  */
 
-const ENDPOINTS = 2000;
+/** About 1% of them (10 endpoints) change in the window below: enough to count against 3x. */
+const ENDPOINTS = 1000;
 const SETTINGS: SyncSettings = {
   // Scan- and patch-driven sensors (Online changes with the connection: see the last test).
   sensors: ['Installed Applications', 'Applicable Patches'],
@@ -89,8 +90,7 @@ async function addressLookups(store: Store, assets: Row[]): Promise<Record<strin
  * its addresses).
  */
 async function expectSameStores(actual: Store, expected: Store, changed: readonly string[] = []) {
-  const a = await contents(actual);
-  const e = await contents(expected);
+  const [a, e] = await Promise.all([contents(actual), contents(expected)]);
   expect(Object.keys(a)).toEqual(Object.keys(e));
   for (const name of Object.keys(e)) {
     expect(a[name]!.length, `${name} rows`).toBe(e[name]!.length);
@@ -132,15 +132,19 @@ describe.each(DIALECTS)(
     it(
       'after 1% data churn it reads at most 3x the changed endpoints, and the store equals a full pass',
       async () => {
-        const first = await t.sync({ settings: SETTINGS });
+        // Two stores, one instant (the clock is frozen): the two first passes run side by side.
+        const [first] = await Promise.all([
+          t.sync({ settings: SETTINGS }),
+          full.sync({ settings: SETTINGS, full: true }),
+        ]);
         expect(first.mode).toBe('full');
-        await full.sync({ settings: SETTINGS, full: true });
         const t0 = await clockNow(h);
-        await h.advance('17m');
+        // Long enough for every online endpoint to check in (every 1-5 minutes).
+        await h.advance('8m');
         let churn = await changesSince(h, t0);
-        // The fleet's epoch and scan phases follow the wall clock at start, so 17 minutes hold a varying
-        // share of data events: extend the window a minute at a time until about 1% changed.
-        for (let minutes = 17; churn.updated / churn.endpoints <= 0.005 && minutes < 90; minutes++) {
+        // The fleet's epoch and scan phases follow the wall clock at start, so a window holds a varying
+        // share of data events: extend it a minute at a time until about 1% changed.
+        for (let minutes = 8; churn.updated / churn.endpoints <= 0.008 && minutes < 90; minutes++) {
           await h.advance('1m');
           churn = await changesSince(h, t0);
         }
@@ -150,7 +154,11 @@ describe.each(DIALECTS)(
         expect(churn.updated / churn.endpoints).toBeLessThan(0.02);
 
         const events: SyncEvent[] = [];
-        const incremental = await t.sync({ settings: SETTINGS, onEvent: (e) => events.push(e) });
+        // Beside it, a full pass at the same instant (it reads the emulator only; the clock stays put).
+        const [incremental, reference] = await Promise.all([
+          t.sync({ settings: SETTINGS, onEvent: (e) => events.push(e) }),
+          full.sync({ settings: SETTINGS, full: true }),
+        ]);
         expect(incremental.mode).toBe('incremental');
         expect(incremental.checkIns?.changesOnly).toBe(true);
         expect(incremental.checkIns!.endpoints).toBeGreaterThanOrEqual(churn.checkedIn);
@@ -159,8 +167,8 @@ describe.each(DIALECTS)(
         expect(incremental.endpoints).toBeLessThanOrEqual(3 * churn.updated);
         expect(events.filter((e) => e.event === 'check-ins')).toHaveLength(1);
 
-        // A full pass at the same instant: the same rows, row for row.
-        expect((await full.sync({ settings: SETTINGS, full: true })).mode).toBe('full');
+        // The full pass at the same instant: the same rows, row for row.
+        expect(reference.mode).toBe('full');
         await expectSameStores(t.store, full.store, churn.updatedIds);
         const counts = await truth(h.url);
         expect(await t.store.sync.count('default', 'assets')).toBe(counts.endpoints);
@@ -174,18 +182,20 @@ describe.each(DIALECTS)(
         const t1 = await clockNow(h);
         await h.advance('5m');
         const churn = await changesSince(h, t1);
-        const again = await t.sync({ settings: SETTINGS });
+        const [again] = await Promise.all([
+          t.sync({ settings: SETTINGS }),
+          full.sync({ settings: SETTINGS, full: true }),
+        ]);
         expect(again.mode).toBe('incremental');
         // The margin (10 min) re-reads the changes of the 10 minutes before the watermark too.
         expect(again.endpoints).toBeLessThanOrEqual(3 * Math.max(churn.updated, 10));
-        await full.sync({ settings: SETTINGS, full: true });
         await expectSameStores(t.store, full.store, churn.updatedIds);
       },
       timeout(180_000),
     );
 
     // PostgreSQL's sweep of the retired after an incremental pass is sync.test.ts's ("… a full one
-    // removes the retired"): here it would add two 2,000-endpoint passes into PostgreSQL (about 2.5 min
+    // removes the retired"): here it would add two 1,000-endpoint passes into PostgreSQL (about 2.5 min
     // of a loaded 2-core box), for no code path the tests above and that one do not run.
     if (dialect.name === 'sqlite')
       it(
@@ -200,11 +210,13 @@ describe.each(DIALECTS)(
           expect(incremental.streams.assets!.removed).toBe(0);
           // Retired endpoints are still stored: a retired endpoint is neither seen nor updated again.
           expect(await t.store.sync.count('default', 'assets')).toBeGreaterThan(after.endpoints);
-          const reconcile = await t.sync({ settings: { ...SETTINGS, reconcileEvery: 1 } });
+          const [reconcile] = await Promise.all([
+            t.sync({ settings: { ...SETTINGS, reconcileEvery: 1 } }),
+            full.sync({ settings: SETTINGS, full: true }),
+          ]);
           expect(reconcile.mode).toBe('full');
           expect(reconcile.streams.assets!.removed).toBeGreaterThan(0);
           expect(await t.store.sync.count('default', 'assets')).toBe(after.endpoints);
-          await full.sync({ settings: SETTINGS, full: true });
           await expectSameStores(t.store, full.store);
         },
         timeout(180_000),
@@ -216,7 +228,7 @@ describe.each(DIALECTS)('incremental sync on a tenant that refuses UPDATED_AFTER
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
-      endpoints: 600,
+      endpoints: 300,
       seed: 15,
       realism: 0,
       checkIns: 'frequent',
@@ -232,19 +244,20 @@ describe.each(DIALECTS)('incremental sync on a tenant that refuses UPDATED_AFTER
       const t = await syncTarget(h.emulator, h.url, dialect);
       const full = await syncTarget(h.emulator);
       try {
-        await t.sync({ settings: SETTINGS });
-        await full.sync({ settings: SETTINGS, full: true });
+        await Promise.all([t.sync({ settings: SETTINGS }), full.sync({ settings: SETTINGS, full: true })]);
         const t0 = await clockNow(h);
         await h.advance('17m');
         const churn = await changesSince(h, t0);
         const events: SyncEvent[] = [];
-        const incremental = await t.sync({ settings: SETTINGS, onEvent: (e) => events.push(e) });
+        const [incremental] = await Promise.all([
+          t.sync({ settings: SETTINGS, onEvent: (e) => events.push(e) }),
+          full.sync({ settings: SETTINGS, full: true }),
+        ]);
         expect(incremental.mode).toBe('incremental');
         expect(incremental.checkIns?.changesOnly).toBe(false);
         expect(events.some((e) => e.event === 'retry' && /UPDATED_AFTER/.test(e.reason))).toBe(true);
         // Every endpoint seen since the watermark, not only the changed ones: slower, still exact.
         expect(incremental.endpoints).toBeGreaterThanOrEqual(churn.checkedIn);
-        await full.sync({ settings: SETTINGS, full: true });
         await expectSameStores(t.store, full.store, churn.updatedIds);
       } finally {
         await t.close();
