@@ -65,9 +65,9 @@ export class PgStreamTable {
         INSERT INTO ${layout.rowsTable} AS t (connection, ${targets.join(', ')}, seen_gen, created_run, changed_run)
         SELECT $1, ${values.join(', ')}, $2, $3, $3 FROM ${this.#stage.name} s WHERE s.round = $4
         ON CONFLICT (connection, ${def.primaryKey.join(', ')}) DO UPDATE SET ${this.#updateClause(targets)}
-        RETURNING t.${def.primaryKey[0]}, t.created_run, t.changed_run)
-      SELECT count(*) FILTER (WHERE created_run = $3)::int AS added,
-             count(*) FILTER (WHERE changed_run = $3 AND created_run <> $3)::int AS updated
+        RETURNING t.xmax = 0 AS fresh, ${this.#changedBefore()} AS changed_before)
+      SELECT count(*) FILTER (WHERE fresh)::int AS added,
+             count(*) FILTER (WHERE changed_before <> $3)::int AS updated
       FROM up`;
     if (def.scopeColumns.length > 2) throw new Error(`${def.name}: at most two scope columns`);
     // Streams without scopes keep a record by its key (an asset whose answer was refused).
@@ -301,6 +301,20 @@ export class PgStreamTable {
       `DELETE FROM ${shared.table} d WHERE NOT EXISTS
          (SELECT 1 FROM ${this.layout.rowsTable} f WHERE f.${shared.ref} = d.id)`,
     );
+  }
+
+  /**
+   * For a row this upsert changed that existed before this run (`$3`): its `changed_run` before the
+   * statement; null otherwise. A row the run writes twice (a page read again after some of its chunks
+   * were committed, a repeated key's later round) is counted once: added only by the statement that
+   * inserted it (`xmax = 0` marks a fresh insert), updated only by the first that changed it. The
+   * subquery reads the statement's snapshot, which holds the row as it was; it runs for changed rows only.
+   */
+  #changedBefore(): string {
+    const rowsTable = this.layout.rowsTable;
+    const key = this.#def.primaryKey.map((c) => `o.${c} = t.${c}`).join(' AND ');
+    return `CASE WHEN NOT (t.xmax = 0) AND t.changed_run = $3 AND t.created_run <> $3 THEN
+      (SELECT o.changed_run FROM ${rowsTable} o WHERE o.connection = t.connection AND ${key}) END`;
   }
 
   /**

@@ -22,7 +22,8 @@ export interface TableWrite {
  * Streams with descriptive fields keep each distinct set of them once (`cve_details`, `compliance_rules`,
  * src/store/sqlite/layout.ts) and store a reference: a compliance row shrinks from about 420 bytes to about 140, which is what the
  * page transaction's time is made of. Streams scoped by endpoint alone count their added and updated
- * rows with one query per page instead of `RETURNING` on every row (a quarter of the write time).
+ * rows with two queries per page (before and after it) instead of `RETURNING` on every row (a quarter of
+ * the write time).
  * Records arrive with native values and are encoded here (fieldCodec.ts); the field order of each
  * statement is worked out once, in the constructor.
  */
@@ -36,7 +37,11 @@ export class StreamTable {
   readonly #shared: string[];
   readonly #sharedCodes: Encoding[];
   readonly #upsert: Statement;
+  /** The connection and key among an upsert's arguments. */
+  readonly #keyArgs: (args: readonly unknown[]) => unknown[];
   readonly #countPage: Statement | undefined;
+  /** A row's `created_run` and `changed_run` before it is written (streams counted row by row). */
+  readonly #before: Statement | undefined;
   readonly #removeScope: Statement | undefined;
   readonly #keepScope: Statement;
   /** Records how each scope was answered (`scope_answers`); scoped streams only. */
@@ -80,6 +85,16 @@ export class StreamTable {
           )
           .raw(true)
       : undefined;
+    this.#before = byEndpoint
+      ? undefined
+      : db
+          .prepare(
+            `SELECT created_run, changed_run FROM ${this.#table}
+             WHERE ${['connection', ...def.primaryKey].map((c) => `${c} = ?`).join(' AND ')}`,
+          )
+          .raw(true);
+    const key = def.primaryKey.map((name) => this.#own.indexOf(name) + 1);
+    this.#keyArgs = (args) => [args[0], ...key.map((i) => args[i])];
     const scope = def.scopeColumns.map((c) => `${c} = ?`).join(' AND ');
     this.#removeScope = scope
       ? db.prepare(`DELETE FROM ${this.#table} WHERE connection = ? AND ${scope} AND seen_gen < ?`)
@@ -140,6 +155,7 @@ export class StreamTable {
     const own = this.#own;
     const codes = this.#ownCodes;
     const args: unknown[] = [];
+    const pageBefore = this.#countBefore(connection, batch, runId);
     for (let r = 0; r < batch.rows.length; r++) {
       const row = batch.rows[r]!;
       args.length = 0;
@@ -152,9 +168,12 @@ export class StreamTable {
         this.#upsert.run(args);
         continue;
       }
-      const [created, updated] = this.#upsert.get(args) as [number, number];
-      if (created === runId) counts.added++;
-      else if (updated === runId) counts.updated++;
+      // A row the run writes twice (a page read again after some of its chunks were committed, a key
+      // repeated in a page) was counted the first time: added when it was new, updated when it changed.
+      const before = this.#before!.get(this.#keyArgs(args)) as [number, number] | undefined;
+      const [, updated] = this.#upsert.get(args) as [number, number];
+      if (before === undefined) counts.added++;
+      else if (updated === runId && before[0] !== runId && before[1] !== runId) counts.updated++;
       if (keepChanged && updated === runId) changed.push(row);
     }
     if (this.#removeScope)
@@ -165,13 +184,29 @@ export class StreamTable {
       for (const answer of batch.replaced) this.#recordAnswer(connection, answer, generation);
       for (const answer of batch.kept) this.#recordAnswer(connection, answer, generation);
     }
-    if (this.#countPage && batch.rows.length > 0) {
-      const ids = JSON.stringify([...batch.replaced, ...batch.kept].map(({ scope }) => scope[0]));
-      const [added, updated] = this.#countPage.get({ run: runId, connection, ids }) as [number, number];
-      counts.added += added;
-      counts.updated += updated;
+    if (pageBefore) {
+      const [added, updated] = this.#countPage!.get(pageBefore.query) as [number, number];
+      counts.added += added - pageBefore.added;
+      counts.updated += updated - pageBefore.updated;
     }
     return { counts, changed };
+  }
+
+  /**
+   * Streams counted per page: the page's endpoints' rows this run already added and updated, before the
+   * page is written, so that rows it writes again (a page read again after some of its chunks were
+   * committed) are not counted twice; undefined when the page has no rows or the stream counts per row.
+   */
+  #countBefore(
+    connection: string,
+    batch: StreamBatch,
+    runId: number,
+  ): { query: Record<string, unknown>; added: number; updated: number } | undefined {
+    if (!this.#countPage || batch.rows.length === 0) return undefined;
+    const ids = JSON.stringify([...batch.replaced, ...batch.kept].map(({ scope }) => scope[0]));
+    const query = { run: runId, connection, ids };
+    const [added, updated] = this.#countPage.get(query) as [number, number];
+    return { query, added, updated };
   }
 
   /** The scope's status now; `answered_at` moves only with a real answer. */
