@@ -11,8 +11,13 @@ import { BIN, type CliResult, runCli } from '../helpers/runCli.js';
 import { counts, freezeClock, truth } from '../helpers/syncHarness.js';
 import { DIALECTS } from '../store/dialects.js';
 
-/** Trials per dialect (PostgreSQL's store opens take longer: fewer trials, the same contention). */
-const TRIALS: Record<string, number> = { sqlite: 30, postgres: 10 };
+/**
+ * Trials per dialect (PostgreSQL's store opens take longer: fewer trials, the same contention). Each
+ * trial forces both syncs to plan in the same instant; before the lease, separate passes started in 6
+ * of 16 such trials (docs/sync.md), which 12 trials would miss with odds of about 1 in 280, and 6 with
+ * about 1 in 17.
+ */
+const TRIALS: Record<string, number> = { sqlite: 12, postgres: 6 };
 const SYNC = ['sync', '--full', '--json', '--sensors', 'Online'];
 const HELD =
   /^A sync of "default" is running \(run \d+, (page \d+, )?pid \d+ on host [^)]+\): wait for it with `node bin\/tanium-bridge\.js sync --wait( --home \S+)?`, or try again later\.$/;
@@ -186,15 +191,18 @@ describe.each(DIALECTS)('two syncs of one connection from two processes at once 
   afterAll(() => homes.dropAll());
 
   it(`${TRIALS[dialect.name]} trials with the lease's lock contended: one pass each, the other reports the lease, the store equals the truth`, async () => {
-    // Every Gateway page takes at least 300 ms, so the pass outlasts the loser's start.
-    const rules = [{ path: GATEWAY, fault: 'latency:300', rate: 1 }];
+    // Every page of endpoints takes at least 300 ms, so the pass outlasts the loser's start (which
+    // only has to read the lease once the lock is let go). The pass's other Gateway requests answer
+    // at once: slowed too, they made every pass seconds longer and tested nothing more.
+    const rules = [{ path: GATEWAY, operation: 'SyncEndpoints', fault: 'latency:300', rate: 1 }];
     expect((await h.call('POST', '/__emulator/faults', { token: null, body: { rules } })).status).toBe(200);
     const expected = await truth(h.url);
     const first = await runCli(SYNC, { home });
     expect(first.code, first.stderr).toBe(0);
     const outcomes: string[] = [];
+    // Each trial's runs are those after the previous trial's (the first trial's: after `first`'s).
+    let before = (await storeState(homes, home)).runs.length;
     for (let trial = 0; trial < trials; trial++) {
-      const before = (await storeState(homes, home)).runs.length;
       const lock = contention(homes, home);
       await lock.hold();
       const started = [startCli(homes, home, SYNC), startCli(homes, home, SYNC)];
@@ -217,6 +225,7 @@ describe.each(DIALECTS)('two syncs of one connection from two processes at once 
       });
       const mine = state.runs.slice(0, state.runs.length - before);
       expect(mine.map((r) => r.status)).toEqual(['complete']);
+      before = state.runs.length;
     }
     expect(outcomes).toEqual(Array(trials).fill('0/75'));
     await h.call('DELETE', '/__emulator/faults', { token: null });
