@@ -3,9 +3,17 @@ import type { ScopeAnswer, StreamBatch, StreamDefinition, StreamRecord } from '.
 import type { StreamCounts } from '../sync.js';
 import { type Encoding, encodeValue, encodings } from './fieldCodec.js';
 import { LAYOUT } from './layout.js';
+import { RowBatch, valueRows } from './rowBatch.js';
 
 /** Shared value sets remembered per table (about 300 bytes each), so memory stays bounded. */
 const MAX_KNOWN = 20_000;
+
+/** What every row of a page is written with besides its own values. */
+interface RowMarks {
+  connection: string;
+  generation: number;
+  runId: number;
+}
 
 /** What writing one stream's part of a page did; `changed` holds the records added or changed (assets only). */
 export interface TableWrite {
@@ -23,7 +31,7 @@ export interface TableWrite {
  * src/store/sqlite/layout.ts) and store a reference: a compliance row shrinks from about 420 bytes to about 140, which is what the
  * page transaction's time is made of. Streams scoped by endpoint alone count their added and updated
  * rows with two queries per page (before and after it) instead of `RETURNING` on every row (a quarter of
- * the write time).
+ * the write time), and so upsert many rows per statement (rowBatch.ts).
  * Records arrive with native values and are encoded here (fieldCodec.ts); the field order of each
  * statement is worked out once, in the constructor.
  */
@@ -36,7 +44,9 @@ export class StreamTable {
   /** Fields stored in the shared details table, in statement order, and their encodings. */
   readonly #shared: string[];
   readonly #sharedCodes: Encoding[];
-  readonly #upsert: Statement;
+  /** Streams counting their rows per page (`#countPage`) upsert many rows per statement (rowBatch.ts). */
+  readonly #upsert: Statement | undefined;
+  readonly #upserts: RowBatch | undefined;
   /** The connection and key among an upsert's arguments. */
   readonly #keyArgs: (args: readonly unknown[]) => unknown[];
   readonly #countPage: Statement | undefined;
@@ -69,13 +79,13 @@ export class StreamTable {
     this.#sharedCodes = encodings(sharedNames.map(field));
     const own = [...this.#own, ...(shared ? [shared.ref] : [])];
     const byEndpoint = def.scopeColumns.length === 1 && def.scopeColumns[0] === 'endpoint_id';
-    const upsert = db.prepare(
+    const upsert = (rows: number) =>
       `INSERT INTO ${this.#table} AS t (connection, ${own.join(', ')}, seen_gen, created_run, changed_run)
-       VALUES (${['?', ...own.map(() => '?'), '?', '?', '?'].join(', ')})
+       VALUES ${valueRows(own.length + 4, rows)}
        ON CONFLICT (${['connection', ...def.primaryKey].join(', ')}) DO UPDATE SET ${updateClause(def, own)}
-       ${byEndpoint ? '' : 'RETURNING created_run, changed_run'}`,
-    );
-    this.#upsert = byEndpoint ? upsert : upsert.raw(true);
+       ${byEndpoint ? '' : 'RETURNING created_run, changed_run'}`;
+    this.#upserts = byEndpoint ? new RowBatch(db, upsert) : undefined;
+    this.#upsert = byEndpoint ? undefined : db.prepare(upsert(1)).raw(true);
     this.#countPage = byEndpoint
       ? db
           .prepare(
@@ -152,30 +162,22 @@ export class StreamTable {
     };
     const changed: StreamRecord[] = [];
     const refs = this.#shared.length > 0 ? this.#refs(batch.rows) : undefined;
-    const own = this.#own;
-    const codes = this.#ownCodes;
-    const args: unknown[] = [];
+    const marks = { connection, generation, runId };
     const pageBefore = this.#countBefore(connection, batch, runId);
-    for (let r = 0; r < batch.rows.length; r++) {
-      const row = batch.rows[r]!;
-      args.length = 0;
-      args.push(connection);
-      for (let i = 0; i < own.length; i++) args.push(encodeValue(codes[i]!, row[own[i]!]));
-      if (refs) args.push(refs[r]);
-      args.push(generation, runId, runId);
-      counts.rows++;
-      if (this.#countPage) {
-        this.#upsert.run(args);
-        continue;
+    if (this.#upserts) this.#upsertMany(this.#upserts, batch.rows, refs, marks);
+    else
+      for (let r = 0; r < batch.rows.length; r++) {
+        const row = batch.rows[r]!;
+        const args = this.#values([], row, refs?.[r], marks);
+        // A row the run writes twice (a page read again after some of its chunks were committed, a key
+        // repeated in a page) was counted the first time: added when it was new, updated when it changed.
+        const before = this.#before!.get(this.#keyArgs(args)) as [number, number] | undefined;
+        const [, updated] = this.#upsert!.get(args) as [number, number];
+        if (before === undefined) counts.added++;
+        else if (updated === runId && before[0] !== runId && before[1] !== runId) counts.updated++;
+        if (keepChanged && updated === runId) changed.push(row);
       }
-      // A row the run writes twice (a page read again after some of its chunks were committed, a key
-      // repeated in a page) was counted the first time: added when it was new, updated when it changed.
-      const before = this.#before!.get(this.#keyArgs(args)) as [number, number] | undefined;
-      const [, updated] = this.#upsert.get(args) as [number, number];
-      if (before === undefined) counts.added++;
-      else if (updated === runId && before[0] !== runId && before[1] !== runId) counts.updated++;
-      if (keepChanged && updated === runId) changed.push(row);
-    }
+    counts.rows = batch.rows.length;
     if (this.#removeScope)
       for (const { scope } of batch.replaced)
         counts.removed += this.#removeScope.run(connection, ...scope, generation).changes;
@@ -207,6 +209,32 @@ export class StreamTable {
     const query = { run: runId, connection, ids };
     const [added, updated] = this.#countPage.get(query) as [number, number];
     return { query, added, updated };
+  }
+
+  /** Upserts rows many to a statement; their added and updated counts come from `#countPage`. */
+  #upsertMany(
+    upserts: RowBatch,
+    rows: readonly StreamRecord[],
+    refs: readonly number[] | undefined,
+    marks: RowMarks,
+  ): void {
+    upserts.clear();
+    for (let r = 0; r < rows.length; r++) {
+      this.#values(upserts.values, rows[r]!, refs?.[r], marks);
+      upserts.row();
+    }
+    upserts.flush();
+  }
+
+  /** Pushes one row's statement values onto `into` (the upsert's column order) and answers `into`. */
+  #values(into: unknown[], row: StreamRecord, ref: number | undefined, marks: RowMarks): unknown[] {
+    const own = this.#own;
+    const codes = this.#ownCodes;
+    into.push(marks.connection);
+    for (let i = 0; i < own.length; i++) into.push(encodeValue(codes[i]!, row[own[i]!]));
+    if (ref !== undefined) into.push(ref);
+    into.push(marks.generation, marks.runId, marks.runId);
+    return into;
   }
 
   /** The scope's status now; `answered_at` moves only with a real answer. */
