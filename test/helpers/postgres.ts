@@ -46,7 +46,8 @@ export async function postgresTarget(): Promise<PostgresTarget | undefined> {
       const admin = new pg.Client({ connectionString: BASE });
       await admin.connect();
       try {
-        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        // pg-boss keeps its queue beside the store, in NAME_pgboss (a serve or worker of the test made it).
+        await admin.query(`DROP SCHEMA IF EXISTS "${schema}", "${schema}_pgboss" CASCADE`);
       } finally {
         await admin.end();
       }
