@@ -19,6 +19,12 @@ export interface PagePosition {
   partition?: { part: number; pages: number };
 }
 
+/** A committed page's counts per stream, and how long its write took (the `page` event's storeMs). */
+export interface CommittedCounts {
+  counts: Record<string, StreamCounts>;
+  storeMs: number;
+}
+
 /**
  * Writes a mapped page and the streams' checkpoints in one transaction that first checks and renews
  * the run's lease (a lease lost to another process throws LeaseLostError and writes nothing).
@@ -30,8 +36,9 @@ export async function commitPage(
   mapped: MappedPage,
   at: PagePosition,
   now: string,
-): Promise<Record<string, StreamCounts>> {
-  return store.sync.writePage(
+): Promise<CommittedCounts> {
+  const started = performance.now();
+  const counts = await store.sync.writePage(
     {
       ...at,
       streams: active.map((name, s) => ({ name, batch: mapped.batches[s]! })),
@@ -41,6 +48,7 @@ export async function commitPage(
     },
     now,
   );
+  return { counts, storeMs: performance.now() - started };
 }
 
 /** Adds a page's (or the sweep's) counts to the run's totals per stream. */

@@ -173,8 +173,7 @@ export async function readPartitions(
     }
     pages++;
     p.pages++;
-    const storeStart = performance.now();
-    const counts = await commitPage(
+    const { counts, storeMs } = await commitPage(
       store,
       run.lease,
       s.active,
@@ -191,7 +190,6 @@ export async function readPartitions(
       },
       s.now(),
     );
-    const storeMs = performance.now() - storeStart;
     if (!next) p.done = true;
     if (!arrivals.ready) await store.sync.idle();
     recordPage(s, {

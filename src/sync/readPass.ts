@@ -125,8 +125,7 @@ async function readPages(
     reader.follow(page, mapped.lastId, received.more);
     if (next && !received.more) await letRequestLeave();
     at.pages++;
-    const storeStart = performance.now();
-    const counts = await commitPage(
+    const { counts, storeMs } = await commitPage(
       store,
       run.lease,
       s.active,
@@ -142,7 +141,6 @@ async function readPages(
       },
       s.now(),
     );
-    const storeMs = performance.now() - storeStart;
     // The next page is not here yet: use the wait for the store's housekeeping.
     if (next && reader.waiting) await store.sync.idle();
     at.collectionDone += page.edges.length;
