@@ -31,11 +31,15 @@ export interface QueuedJob {
   result: RequestedResult | { message: string } | null;
 }
 
+/** What a lane that cannot take the job now answers with, and what it names the job. */
+const pendingCode = (job: RequestedJob) => (job.queue === 'sync' ? 'sync_pending' : 'rotation_pending');
+const noun = (job: RequestedJob) => (job.queue === 'sync' ? 'sync' : 'rotation');
+
 const pending = (job: RequestedJob, id: string, state: string) =>
   new Problem({
-    code: job.queue === 'sync' ? 'sync_pending' : 'rotation_pending',
+    code: pendingCode(job),
     kind: 'conflict',
-    message: `A ${job.queue === 'sync' ? 'sync' : 'rotation'} of "${job.connection}" is already ${state === 'active' ? 'running' : 'queued'} for the workers (job ${id}).`,
+    message: `A ${noun(job)} of "${job.connection}" is already ${state === 'active' ? 'running' : 'queued'} for the workers (job ${id}).`,
     fix: 'Wait for that job to end (its state is in the job queue), then ask again.',
     details: { connection: job.connection, queue: job.queue, jobId: id, state },
   });
@@ -43,9 +47,9 @@ const pending = (job: RequestedJob, id: string, state: string) =>
 /** Another process held the lane's lock past the sender's wait: it is queueing into the lane itself. */
 const laneBusy = (job: RequestedJob) =>
   new Problem({
-    code: job.queue === 'sync' ? 'sync_pending' : 'rotation_pending',
+    code: pendingCode(job),
     kind: 'conflict',
-    message: `Another process is queueing a ${job.queue === 'sync' ? 'sync' : 'rotation'} of "${job.connection}" for the workers right now.`,
+    message: `Another process is queueing a ${noun(job)} of "${job.connection}" for the workers right now.`,
     fix: 'Ask again in a few seconds; the job queue then shows that job, or queues yours.',
     details: { connection: job.connection, queue: job.queue },
   });
