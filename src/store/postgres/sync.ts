@@ -581,22 +581,12 @@ function quarantine(
           literal(connection),
           literal(runId),
           literal(now),
-          arrayLiteral(
+          ...[
             round.map((r) => r.stream),
-            'text[]',
-          ),
-          arrayLiteral(
             round.map((r) => r.key),
-            'text[]',
-          ),
-          arrayLiteral(
             round.map((r) => r.reason),
-            'text[]',
-          ),
-          arrayLiteral(
             round.map((r) => JSON.stringify(r.raw) ?? 'null'),
-            'text[]',
-          ),
+          ].map((values) => arrayLiteral(values, 'text[]')),
         ],
       ),
     );
