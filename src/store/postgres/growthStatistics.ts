@@ -59,15 +59,20 @@ export class GrowthStatistics {
   /**
    * Before the store's pool ends: no further analyse starts, and the one in flight is cancelled (the
    * pool's end would otherwise wait for it, a lock wait of up to 5 s plus the sampling, inside a
-   * worker's shutdown budget).
+   * worker's shutdown budget). Answers whether it cancelled one.
    */
-  async stop(): Promise<void> {
+  async stop(): Promise<boolean> {
     this.#stopped = true;
     this.#pending.clear();
     const backend = this.#backend;
-    if (backend !== undefined)
-      await this.session.query('SELECT pg_cancel_backend($1)', [backend]).catch(() => undefined);
+    const cancelled =
+      backend !== undefined &&
+      (await this.session
+        .query<{ cancelled: boolean }>('SELECT pg_cancel_backend($1) AS cancelled', [backend])
+        .then(({ rows }) => rows[0]?.cancelled === true)
+        .catch(() => false));
     await this.settled();
+    return cancelled;
   }
 
   async #drain(): Promise<void> {

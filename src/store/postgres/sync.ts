@@ -430,8 +430,8 @@ export class PgSync implements SyncRepository {
   }
 
   /** Cancels this writer's background statistics before the store's pool ends (growthStatistics.ts). */
-  stop(): Promise<void> {
-    return this.#statistics.stop();
+  async stop(): Promise<void> {
+    await this.#statistics.stop();
   }
 
   /** Nothing to do between pages: PostgreSQL's own background processes checkpoint and vacuum. */
