@@ -77,8 +77,9 @@ it('per-endpoint statements of a page use the key of the endpoint, not a scan', 
     expect(plan('SELECT endpoint_id FROM asset_addresses WHERE connection = ? AND address = ?', 2)).toEqual([
       'SEARCH asset_addresses USING COVERING INDEX asset_addresses_address (connection=? AND address=?)',
     ]);
-    expect(plan('SELECT endpoint_id FROM assets WHERE serial_number = ?', 1)).toEqual([
-      'SEARCH assets USING INDEX assets_serial_number (serial_number=?)',
+    // Lookups name their connection: migration 12's indexes lead with it (migration 17 dropped the rest).
+    expect(plan('SELECT endpoint_id FROM assets WHERE connection = ? AND serial_number = ?', 2)).toEqual([
+      'SEARCH assets USING INDEX assets_posture_serial (connection=? AND serial_number=?)',
     ]);
   } finally {
     await store.close();
@@ -101,4 +102,44 @@ it('migration 5 rebuilds asset addresses from the assets of a database left at v
     { address: 'fe80::1', kind: 'ip' },
   ]);
   db.close();
+});
+
+it('migration 17 drops the asset indexes no reader uses from a database left at version 16, and keeps its rows', async () => {
+  const file = join(tempDir(), 'bridge.db');
+  const db = new Database(file);
+  migrate(db, sqliteMigrations.slice(0, 16));
+  db.prepare(`INSERT INTO connections VALUES ('default', 'server', 'http://127.0.0.1:1', 'x', 'x')`).run();
+  db.prepare(
+    `INSERT INTO assets (connection, endpoint_id, serial_number, name, computer_id, seen_gen, created_run, changed_run)
+     VALUES ('default', '1', 'SN-1', 'ws-1.corp', '42', 1, 1, 1)`,
+  ).run();
+  const indexes = () =>
+    (
+      db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'assets' ORDER BY name`)
+        .all() as {
+        name: string;
+      }[]
+    ).map((row) => row.name);
+  expect(indexes()).toContain('assets_serial_number');
+  expect(migrate(db, sqliteMigrations.slice(0, 17))).toEqual([17]);
+  expect(indexes()).toEqual([
+    'assets_posture_computer',
+    'assets_posture_name',
+    'assets_posture_serial',
+    'sqlite_autoindex_assets_1',
+  ]);
+  db.close();
+  // The upgraded file opens as a store and finds the asset by each key through the posture indexes.
+  const store = SqliteStore.open(file);
+  try {
+    for (const [key, value] of [
+      ['serial', 'sn-1'],
+      ['computer-id', '42'],
+      ['hostname', 'ws-1'],
+    ] as const)
+      expect((await store.posture.find('default', key, [value], 10)).map((e) => e.endpointId)).toEqual(['1']);
+  } finally {
+    await store.close();
+  }
 });

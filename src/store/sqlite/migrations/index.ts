@@ -15,6 +15,7 @@ import { migration013 } from './013_posture_groups.js';
 import { migration014 } from './014_cloudflare_settings.js';
 import { migration015 } from './015_forget_connection_data.js';
 import { migration016 } from './016_sync_partitions.js';
+import { migration017 } from './017_assets_lookup_indexes.js';
 
 /** Every SQLite migration, in order. Append; never edit or reorder a released one. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -34,6 +35,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration014,
   migration015,
   migration016,
+  migration017,
 ];
 
 assertOrdered(sqliteMigrations);
