@@ -156,8 +156,12 @@ export class PageReader {
     this.#cursor = next;
     const ahead = this.#ahead;
     this.#ahead = undefined;
-    if (ahead?.cursor === next) this.#current = ahead;
-    else {
+    if (ahead?.cursor === next) {
+      this.#current = ahead;
+      // Its pageInfo may have come in while it was still the page ahead: ask for the one after it now,
+      // or every other page would wait a whole round trip.
+      if (ahead.pageInfo !== undefined) this.#askAhead(ahead, ahead.pageInfo);
+    } else {
       ahead?.abandon();
       this.#request();
     }
@@ -339,6 +343,7 @@ export class PageReader {
 
   /** A streamed page's pageInfo: the next page is asked for now, while this one is still read. */
   #askAhead(flight: Flight, info: unknown): void {
+    flight.pageInfo = info;
     if (flight !== this.#current || this.#ahead !== undefined || flight.abandoned) return;
     const { hasNextPage, endCursor } = (info ?? {}) as Partial<GatewayPage['pageInfo']>;
     if (hasNextPage !== true || typeof endCursor !== 'string' || endCursor === flight.cursor) return;
@@ -365,6 +370,8 @@ class Flight {
   #taken: (() => void) | undefined;
   #wake: (() => void) | undefined;
   abandoned = false;
+  /** The streamed answer's pageInfo, once read (the next page is asked for from it). */
+  pageInfo: unknown;
   result: Promise<unknown> = Promise.resolve(undefined);
 
   constructor(
