@@ -81,6 +81,34 @@ const patches = (values: string[]) => ({
 });
 
 describe.each(DIALECTS)('scope answers ($name)', (dialect) => {
+  it('a page removes the findings its answers no longer list, beside the rows it writes', async () => {
+    const { pass, rows } = await setup(dialect);
+    const t0 = '2026-11-20T10:00:00Z';
+    const t1 = '2026-11-23T10:00:00Z';
+    const first = await pass('full', [
+      {
+        vulnerabilities: read('vulnerabilities', [
+          { id: '1', eidLastSeen: t0, compliance: { cveFindings: [cve('CVE-1'), cve('CVE-2')] } },
+        ]),
+      },
+    ]);
+    expect(first[0]!['vulnerabilities']).toMatchObject({ added: 2, removed: 0 });
+    // Endpoint 1 now lists CVE-1 only; endpoint 3 is new: the page both writes rows and removes one.
+    const [counts] = await pass('full', [
+      {
+        vulnerabilities: read('vulnerabilities', [
+          { id: '1', eidLastSeen: t1, compliance: { cveFindings: [cve('CVE-1')] } },
+          { id: '3', eidLastSeen: t1, compliance: { cveFindings: [cve('CVE-3')] } },
+        ]),
+      },
+    ]);
+    expect(counts!['vulnerabilities']).toMatchObject({ added: 1, removed: 1 });
+    expect((await rows('vulnerabilities')).map((r) => [r['endpoint_id'], r['cve_id']])).toEqual([
+      ['1', 'CVE-1'],
+      ['3', 'CVE-3'],
+    ]);
+  });
+
   it('null findings and unavailable readings keep the stored rows, marked with their last real answer', async () => {
     const { pass, rows } = await setup(dialect);
     const t0 = '2026-11-20T10:00:00Z';

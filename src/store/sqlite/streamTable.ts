@@ -8,6 +8,15 @@ import { RowBatch, valueRows } from './rowBatch.js';
 /** Shared value sets remembered per table (about 300 bytes each), so memory stays bounded. */
 const MAX_KNOWN = 20_000;
 
+/** The page's endpoints' rows before it is written (`#countBefore`); `query` counts them again after. */
+interface PageBefore {
+  query: Record<string, unknown>;
+  added: number;
+  updated: number;
+  /** Rows whose generation mark is older than the pass's. */
+  older: number;
+}
+
 /** What every row of a page is written with besides its own values. */
 interface RowMarks {
   connection: string;
@@ -15,10 +24,16 @@ interface RowMarks {
   runId: number;
 }
 
+/** A record a page added or changed; `added` when no row of its key was stored before it. */
+export interface ChangedRow {
+  row: StreamRecord;
+  added: boolean;
+}
+
 /** What writing one stream's part of a page did; `changed` holds the records added or changed (assets only). */
 export interface TableWrite {
   counts: StreamCounts;
-  changed: StreamRecord[];
+  changed: ChangedRow[];
 }
 
 /**
@@ -90,7 +105,8 @@ export class StreamTable {
       ? db
           .prepare(
             `SELECT count(*) FILTER (WHERE created_run = @run),
-                    count(*) FILTER (WHERE changed_run = @run AND created_run <> @run)
+                    count(*) FILTER (WHERE changed_run = @run AND created_run <> @run),
+                    count(*) FILTER (WHERE seen_gen < @generation)
              FROM ${this.#table} WHERE connection = @connection AND endpoint_id IN (SELECT value FROM json_each(@ids))`,
           )
           .raw(true)
@@ -160,10 +176,10 @@ export class StreamTable {
       unknown: batch.unknown,
       rows: 0,
     };
-    const changed: StreamRecord[] = [];
+    const changed: ChangedRow[] = [];
     const refs = this.#shared.length > 0 ? this.#refs(batch.rows) : undefined;
     const marks = { connection, generation, runId };
-    const pageBefore = this.#countBefore(connection, batch, runId);
+    const pageBefore = this.#countBefore(connection, batch, generation, runId);
     if (this.#upserts) this.#upsertMany(this.#upserts, batch.rows, refs, marks);
     else
       for (let r = 0; r < batch.rows.length; r++) {
@@ -175,10 +191,12 @@ export class StreamTable {
         const [, updated] = this.#upsert!.get(args) as [number, number];
         if (before === undefined) counts.added++;
         else if (updated === runId && before[0] !== runId && before[1] !== runId) counts.updated++;
-        if (keepChanged && updated === runId) changed.push(row);
+        if (keepChanged && updated === runId) changed.push({ row, added: before === undefined });
       }
     counts.rows = batch.rows.length;
-    if (this.#removeScope)
+    // The upsert only raises marks to the pass's generation, so when none of the page's endpoints had a
+    // row of an older one before it (a first sync), no answered scope has a row left to remove.
+    if (this.#removeScope && (!pageBefore || pageBefore.older > 0))
       for (const { scope } of batch.replaced)
         counts.removed += this.#removeScope.run(connection, ...scope, generation).changes;
     for (const { scope } of batch.kept) this.#keepScope.run(generation, connection, ...scope);
@@ -197,18 +215,20 @@ export class StreamTable {
   /**
    * Streams counted per page: the page's endpoints' rows this run already added and updated, before the
    * page is written, so that rows it writes again (a page read again after some of its chunks were
-   * committed) are not counted twice; undefined when the page has no rows or the stream counts per row.
+   * committed) are not counted twice, and their rows of older generations; undefined when the page has
+   * no rows or the stream counts per row.
    */
   #countBefore(
     connection: string,
     batch: StreamBatch,
+    generation: number,
     runId: number,
-  ): { query: Record<string, unknown>; added: number; updated: number } | undefined {
+  ): PageBefore | undefined {
     if (!this.#countPage || batch.rows.length === 0) return undefined;
     const ids = JSON.stringify([...batch.replaced, ...batch.kept].map(({ scope }) => scope[0]));
-    const query = { run: runId, connection, ids };
-    const [added, updated] = this.#countPage.get(query) as [number, number];
-    return { query, added, updated };
+    const query = { run: runId, connection, ids, generation };
+    const [added, updated, older] = this.#countPage.get(query) as [number, number, number];
+    return { query, added, updated, older };
   }
 
   /** Upserts rows many to a statement; their added and updated counts come from `#countPage`. */

@@ -30,7 +30,7 @@ import { LAYOUT } from './layout.js';
 import { renewLease } from './leases.js';
 import { scopeAnswers } from './scopeAnswers.js';
 import type { Runner } from './serial.js';
-import { type StreamTable, streamTables } from './streamTable.js';
+import { type ChangedRow, type StreamTable, streamTables } from './streamTable.js';
 import { touchSeenRows } from './touchSeen.js';
 
 interface CheckpointRow {
@@ -429,9 +429,11 @@ export class SqliteSync implements SyncRepository {
 
   /**
    * Posture lookups by address: every IP and MAC of a changed asset, replaced as a set per kind. A list
-   * Tanium answered null (not known this time) leaves that kind's stored addresses as they are.
+   * Tanium answered null (not known this time) leaves that kind's stored addresses as they are. A new
+   * asset has none stored to replace: addresses go with their asset (the pass's sweep removes those of
+   * the assets it removed, a removed connection both, migration 15).
    */
-  #writeAddresses(connection: string, rows: readonly StreamRecord[]): void {
+  #writeAddresses(connection: string, rows: readonly ChangedRow[]): void {
     const clear = this.#stmt(
       'DELETE FROM asset_addresses WHERE connection = ? AND endpoint_id = ? AND kind = ?',
     );
@@ -439,13 +441,13 @@ export class SqliteSync implements SyncRepository {
       `INSERT INTO asset_addresses (connection, address, endpoint_id, kind) VALUES (?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     );
-    for (const row of rows) {
+    for (const { row, added } of rows) {
       const id = row['endpoint_id'] as string;
       const ipList = row['ip_addresses'] as string[] | null;
       const macList = row['mac_addresses'] as string[] | null;
       const ip = row['ip_address'];
-      if (ipList) clear.run(connection, id, 'ip');
-      if (macList) clear.run(connection, id, 'mac');
+      if (ipList && !added) clear.run(connection, id, 'ip');
+      if (macList && !added) clear.run(connection, id, 'mac');
       const addresses = new Set<string>(ipList ?? []);
       if (typeof ip === 'string' && ip !== '') addresses.add(ip);
       for (const address of addresses) add.run(connection, address, id, 'ip');
