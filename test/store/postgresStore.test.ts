@@ -98,6 +98,21 @@ describe.each(POSTGRES_DIALECTS)('PostgreSQL store ($name)', () => {
     }
   });
 
+  it('?options= in the URL (session settings) keeps ?schema=: both reach every session', async () => {
+    const schema = pgTarget.freshSchema();
+    const url = `${pgTarget.url(schema)}&options=${encodeURIComponent('-c statement_timeout=123456')}`;
+    const store = await PostgresStore.open(url, { poolSize: 2 });
+    try {
+      const { rows } = await store.session.query<{ schema: string; timeout: string }>(
+        `SELECT current_schema() AS schema, current_setting('statement_timeout') AS timeout`,
+      );
+      expect(rows).toEqual([{ schema, timeout: '123456ms' }]);
+    } finally {
+      await store.close();
+      await pgTarget.dropSchema(schema);
+    }
+  });
+
   it('a transaction is one client: its own writes seen inside, nothing outside until it commits', async () => {
     const schema = pgTarget.freshSchema();
     const store = await PostgresStore.open(pgTarget.url(schema));

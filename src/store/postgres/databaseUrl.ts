@@ -60,6 +60,24 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   };
 }
 
+/**
+ * What a pool of the store connects with: the URL's schema becomes the sessions' `search_path`, added
+ * to the URL's own `options` (e.g. `?options=-c%20log_min_duration_statement=0`), since pg lets an
+ * `options` in the connection string replace the pool's (the schema was then lost and the store used
+ * the user's default schema).
+ */
+export function storeConnection(target: DatabaseTarget): { connectionString: string; options?: string } {
+  if (target.schema === undefined) return { connectionString: target.connectionString };
+  const parsed = new URL(target.connectionString);
+  const own = parsed.searchParams.get('options');
+  parsed.searchParams.delete('options');
+  const searchPath = `-c search_path=${target.schema}`;
+  return {
+    connectionString: parsed.toString(),
+    options: own === null || own.trim() === '' ? searchPath : `${own} ${searchPath}`,
+  };
+}
+
 function invalid(url: string, reason: string): Problem {
   return new Problem({
     code: 'database_url_invalid',

@@ -3,7 +3,7 @@ import type { Store, StoreTx } from '../store.js';
 import { PgApiKeys } from './apiKeys.js';
 import { PgCloudflareSettings } from './cloudflareSettings.js';
 import { PgConnections } from './connections.js';
-import { type DatabaseTarget, parseDatabaseUrl } from './databaseUrl.js';
+import { type DatabaseTarget, parseDatabaseUrl, storeConnection } from './databaseUrl.js';
 import { PgGatewaySchemas } from './gatewaySchemas.js';
 import { PgJobs } from './jobs.js';
 import { PgLeases } from './leases.js';
@@ -111,11 +111,10 @@ export class PostgresStore implements Store {
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const target = parseDatabaseUrl(url);
     const pool = new pg.Pool({
-      connectionString: target.connectionString,
+      ...storeConnection(target),
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       types,
-      ...(target.schema === undefined ? {} : { options: `-c search_path=${target.schema}` }),
     });
     // An idle client whose connection the server dropped: the pool discards it; the next query
     // connects again. Without a listener the error would end the process.
