@@ -1,6 +1,15 @@
 import type { PgSession } from './session.js';
 
 /**
+ * The statistics target of these analyses (PostgreSQL's default is 100: a sample of 30,000 rows, most of
+ * a 20,000-endpoint sync's table pages read each time). What the page statements' plans need from them
+ * is the size of the connection's rows, which a sample of 3,000 rows gives as well, for about a tenth of
+ * the work (0.12 s of server CPU instead of 0.9-1.2 s for the four tables of a 20,000-endpoint sync).
+ * The pass's own analyse at its end uses the database's target, as autovacuum does.
+ */
+const SAMPLE_TARGET = 10;
+
+/**
  * Statistics for the tables a writer fills, whenever its rows in one have doubled since it last
  * analysed it (after the first page with rows, then the second, fourth…): a first sync's tables have
  * none, and the planner then took a connection's rows as few, finding a page's scopes through a scan
@@ -96,7 +105,7 @@ export class GrowthStatistics {
       await this.session.atomic(async (client) => {
         if (background) this.#backend = (client as { processID?: number }).processID;
         await client.query(`ANALYZE ${[...new Set(tables)].join(', ')}`);
-      }, "SET LOCAL lock_timeout = '5s'");
+      }, `SET LOCAL lock_timeout = '5s'; SET LOCAL default_statistics_target = ${SAMPLE_TARGET}`);
     } catch {
       // Tried again when the rows double next; the planner meanwhile has autovacuum's statistics.
     } finally {
