@@ -27,7 +27,7 @@ export const DEFAULT_PAGE_SIZE: PageSizeOptions = {
   min: 100,
   max: 5_000,
   budgetMs: 2_000,
-  maxRowsPerPage: 8_000,
+  maxRowsPerPage: 6_000,
   streamBudgetMs: 10_000,
 };
 

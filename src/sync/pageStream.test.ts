@@ -158,6 +158,40 @@ describe('readPageStream', () => {
     }
   });
 
+  it('reads on with the exact scan once a mebibyte holds no separator (edges separated another way)', async () => {
+    const edges = Array.from({ length: 300 }, (_, i) => ({
+      node: { id: `e${i}`, blob: 'x'.repeat(10_000) },
+    }));
+    const text = JSON.stringify({ data: { endpoints: { edges } } }).replaceAll('},{"node":', '}, {"node":');
+    const bytes = encoder.encode(text);
+    // Where each edge's text ends (ASCII: bytes and characters agree).
+    const ends = edges.map(
+      (_, i) => text.indexOf(i + 1 < edges.length ? `}, {"node":{"id":"e${i + 1}"` : ']}}}') + 1,
+    );
+    let yielded = 0;
+    async function* body() {
+      for (let i = 0; i < bytes.length; i += 16_384) {
+        yielded = Math.min(bytes.length, i + 16_384);
+        yield bytes.slice(i, i + 16_384);
+      }
+    }
+    const lag: number[] = [];
+    const rest = await readPageStream(body(), {
+      chunk: () => 1,
+      edges: async (chunk) => {
+        lag.push(yielded - ends[lag.length]!);
+        expect(chunk).toHaveLength(1);
+      },
+    });
+    expect(lag).toHaveLength(edges.length);
+    expect((rest as { data: { endpoints: { edges: unknown[] } } }).data.endpoints.edges).toEqual([]);
+    // After the first mebibyte an edge is handed on within a piece of its end, not a mebibyte later
+    // (which searching for the separator again from every edge would also cost in CPU).
+    const late = lag.filter((_, i) => ends[i]! > 1.2 * 1024 * 1024);
+    expect(late.length).toBeGreaterThan(100);
+    expect(Math.max(...late)).toBeLessThan(64 * 1024);
+  });
+
   it('reads an edge larger than a cut may span', async () => {
     const big = { node: { id: 'big', blob: 'x'.repeat(1_300_000), list: [1, 2] } };
     const whole = { data: { endpoints: { edges: [{ node: { id: 'a' } }, big, { node: { id: 'b' } }] } } };

@@ -87,7 +87,8 @@ const SEPARATOR_KEY = SEPARATOR.slice(0, 6);
 const CUT_LIMIT = 1 << 20;
 /**
  * Cuts refused before an answer is scanned exactly to its end: an answer whose edges hold the separator
- * deeper (or are not separated by it) would otherwise parse each edge twice.
+ * deeper would otherwise parse each edge twice. An answer with no separator in a mebibyte is scanned
+ * exactly at once.
  */
 const REFUSALS_LIMIT = 8;
 /** `JSON.parse` refused the text. */
@@ -273,12 +274,15 @@ class SpineScanner {
     if (!t.startsWith(EDGE_START, from)) return undefined;
     const sep = separatorAt(t, Math.max(this.#searched, from));
     if (sep < 0) {
-      if (this.#final || t.length - from > CUT_LIMIT) return this.#uncut();
+      if (this.#final) return this.#uncut();
+      // A mebibyte without a separator: the edges are separated some other way (`}, {"node":`, one per
+      // line); searching again from every edge would scan the same text once per edge.
+      if (t.length - from > CUT_LIMIT) return this.#stopCutting();
       // A separator split across texts is found again from here.
       this.#searched = Math.max(from, t.length - SEPARATOR.length + 1);
       return false;
     }
-    if (sep - from > CUT_LIMIT) return this.#uncut();
+    if (sep - from > CUT_LIMIT) return this.#stopCutting();
     const edge = attempt(t.slice(from, sep + 1));
     if (edge === REFUSED) {
       this.#refusals++;
@@ -295,6 +299,12 @@ class SpineScanner {
   #uncut(): undefined {
     this.#searched = 0;
     return undefined;
+  }
+
+  /** The rest of the answer is scanned exactly. */
+  #stopCutting(): undefined {
+    this.#refusals = REFUSALS_LIMIT;
+    return this.#uncut();
   }
 
   #close(): void {

@@ -12,7 +12,8 @@ export class Utf8Pieces {
   decode(bytes: Uint8Array): string {
     const all = this.#carry ? joinBytes(this.#carry, bytes) : bytes;
     const end = wholeCharacters(all);
-    this.#carry = end < all.length ? all.slice(end) : undefined;
+    // A copy: `all` may be the caller's chunk, and a Buffer's slice is a view of memory it may reuse.
+    this.#carry = end < all.length ? new Uint8Array(all.subarray(end)) : undefined;
     return this.#text(all.subarray(0, end));
   }
 

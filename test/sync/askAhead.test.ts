@@ -23,7 +23,6 @@ async function gatewayRequests(): Promise<number> {
   return stats.requests.byRoute[GATEWAY] ?? 0;
 }
 
-/** Polls until the emulator has received `n` Gateway requests; false if it has not within `ms`. */
 /** The next page (the reader never restarts here: maxRestarts is 0). */
 async function nextPage(reader: PageReader): Promise<Extract<Received, { kind: 'page' }>> {
   const received = await reader.next();
@@ -35,6 +34,7 @@ function lastId(received: Extract<Received, { kind: 'page' }>): string | null {
   return (received.page.edges.at(-1)?.node as { id?: string } | undefined)?.id ?? null;
 }
 
+/** Polls until the emulator has received `n` Gateway requests; false if it has not within `ms`. */
 async function requestsReach(n: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {

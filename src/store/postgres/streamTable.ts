@@ -64,23 +64,27 @@ export class PgStreamTable {
     ];
     // Rows whose leading key value (the endpoint) has no row of the connection yet go in with a plain
     // INSERT: ON CONFLICT's speculative insertion cost half as much again per row (a first sync's rows
-    // are all new). Only this writer adds the connection's rows (the sync lease; one writer per run),
-    // so no other transaction adds rows of those endpoints meanwhile. The endpoints are looked up once
-    // each, by key (OFFSET 0 keeps the lookup a loop); the rest go through the upsert. Both parts test
-    // a row's key against the new ones through a hash (`IN (…) IS TRUE`, `NOT IN`, which the planner
-    // does not turn into joins): without statistics on the staging table, a semi-join was planned as
-    // a loop over the new keys for every staged row, most of the statement's time.
+    // are all new). Only this writer adds the connection's rows: every page transaction first renews
+    // the sync lease with an UPDATE of its row and holds that row lock to its commit, so a rival that
+    // took the lease over waits for this transaction before its own pages begin, and no other
+    // transaction adds rows of those endpoints meanwhile (partitions of one run read disjoint
+    // endpoints). The endpoints are looked up once each, by key (OFFSET 0 keeps the lookup a loop); the
+    // rest go through the upsert. Both parts test a row's key against the new ones through a hash
+    // (`IN (…) IS TRUE` and its exact complement `IS NOT TRUE`, which the planner does not turn into
+    // joins): without statistics on the staging table, a semi-join was planned as a loop over the new
+    // keys for every staged row, most of the statement's time. A null key is never new: it goes to the
+    // upsert, which refuses it as before.
     const lead = def.primaryKey[0]!;
     const select = `SELECT $1, ${values.join(', ')}, $2, $3, $3 FROM ${this.#stage.name} s WHERE s.round = $4`;
     this.#upsert = `WITH new_keys AS MATERIALIZED (
         SELECT n.k FROM (SELECT DISTINCT s.${lead} AS k FROM ${this.#stage.name} s WHERE s.round = $4) n
-        WHERE NOT EXISTS (SELECT 1 FROM ${layout.rowsTable} o WHERE o.connection = $1 AND o.${lead} = n.k OFFSET 0)),
+        WHERE n.k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${layout.rowsTable} o WHERE o.connection = $1 AND o.${lead} = n.k OFFSET 0)),
       inserted AS (
         INSERT INTO ${layout.rowsTable} (connection, ${targets.join(', ')}, seen_gen, created_run, changed_run)
         ${select} AND (s.${lead} IN (SELECT k FROM new_keys)) IS TRUE RETURNING 1),
       up AS (
         INSERT INTO ${layout.rowsTable} AS t (connection, ${targets.join(', ')}, seen_gen, created_run, changed_run)
-        ${select} AND s.${lead} NOT IN (SELECT k FROM new_keys)
+        ${select} AND (s.${lead} IN (SELECT k FROM new_keys)) IS NOT TRUE
         ON CONFLICT (connection, ${def.primaryKey.join(', ')}) DO UPDATE SET ${this.#updateClause(targets)}
         RETURNING t.xmax = 0 AS fresh, ${this.#changedBefore()} AS changed_before)
       SELECT (SELECT count(*) FROM inserted)::int + count(*) FILTER (WHERE fresh)::int AS added,
