@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import type { PageWrite, StreamCounts } from '../../src/store/sync.js';
 import type { StreamBatch, StreamName, StreamRecord } from '../../src/streams/stream.js';
+import { answeredBatch, cveRecord } from '../helpers/cveRecord.js';
 import { DIALECTS } from './dialects.js';
 
 /**
@@ -15,33 +16,16 @@ const T2 = '2026-11-24T12:00:00Z';
 const STREAMS: StreamName[] = ['vulnerabilities'];
 
 function cve(endpoint: string, id: string, lastFound: string, summary = `summary of ${id}`): StreamRecord {
-  return {
-    endpoint_id: endpoint,
-    cve_id: id,
-    cve_year: '2024',
-    cvss_score: 7.5,
-    cvss_score_v3: null,
-    severity: 'High',
-    severity_v3: null,
+  return cveRecord(endpoint, id, {
     summary,
     first_found: T1,
     last_found: lastFound,
     absolute_first_found: T1,
-    is_cisa_kev: false,
-    excepted: false,
-    epss_score: 0.01,
-  };
+  });
 }
 
 function batch(rows: StreamRecord[]): StreamBatch {
-  const endpoints = [...new Set(rows.map((r) => r['endpoint_id'] as string))];
-  return {
-    rows,
-    replaced: endpoints.map((e) => ({ scope: [e], status: 'answered', at: T1 })),
-    kept: [],
-    unknown: 0,
-    quarantined: [],
-  };
+  return answeredBatch(rows, T1);
 }
 
 /** One full pass of one page: its counts for the stream. */

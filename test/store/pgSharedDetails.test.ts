@@ -4,6 +4,7 @@ import type { Store } from '../../src/store/store.js';
 import type { PageWrite } from '../../src/store/sync.js';
 import type { StreamBatch, StreamName, StreamRecord } from '../../src/streams/stream.js';
 import { complianceRecord } from '../helpers/complianceRecord.js';
+import { answeredBatch, cveRecord } from '../helpers/cveRecord.js';
 import { POSTGRES_DIALECTS } from './dialects.js';
 
 /**
@@ -16,33 +17,11 @@ import { POSTGRES_DIALECTS } from './dialects.js';
 const NOW = '2026-11-23T12:00:00Z';
 
 function cve(endpoint: string, id: string, summary = `summary of ${id}`): StreamRecord {
-  return {
-    endpoint_id: endpoint,
-    cve_id: id,
-    cve_year: '2024',
-    cvss_score: 7.5,
-    cvss_score_v3: null,
-    severity: 'High',
-    severity_v3: null,
-    summary,
-    first_found: NOW,
-    last_found: NOW,
-    absolute_first_found: NOW,
-    is_cisa_kev: false,
-    excepted: false,
-    epss_score: 0.01,
-  };
+  return cveRecord(endpoint, id, { summary });
 }
 
 function batch(rows: StreamRecord[]): StreamBatch {
-  const endpoints = [...new Set(rows.map((r) => r['endpoint_id'] as string))];
-  return {
-    rows,
-    replaced: endpoints.map((e) => ({ scope: [e], status: 'answered', at: NOW })),
-    kept: [],
-    unknown: 0,
-    quarantined: [],
-  };
+  return answeredBatch(rows, NOW);
 }
 
 const STREAMS: StreamName[] = ['vulnerabilities', 'compliance'];
