@@ -218,6 +218,12 @@ export interface SyncRepository {
    */
   writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>>;
   /**
+   * True when `writePage` mostly waits on a database server (PostgreSQL): the runner then reads and
+   * maps the next chunk while a page commits (src/sync/commitAhead.ts). Absent on SQLite, whose
+   * write runs synchronously inside the call.
+   */
+  readonly overlapsCommits?: boolean;
+  /**
    * Records check-ins of stored endpoints, in one transaction guarded by `lease` like `writePage`:
    * `assets.last_seen` and each scope's `checked_at` become the new eidLastSeen, and its `answered_at`
    * too where the scope's status is `answered` (the answer is the same, given again). Never moves a

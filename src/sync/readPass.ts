@@ -1,6 +1,7 @@
 import { STREAMS } from '../streams/index.js';
 import type { StreamOptions } from '../streams/stream.js';
 import { changeFilter } from './changeFilter.js';
+import { CommitAhead } from './commitAhead.js';
 import { commitPage } from './commitPage.js';
 import { type GatewayPage, PageReader } from './fetchPages.js';
 import { letRequestLeave } from './letRequestLeave.js';
@@ -85,7 +86,10 @@ function passReader(
   });
 }
 
-/** The pass's pages, read and committed one after another (a streamed page chunk by chunk). */
+/**
+ * The pass's pages, read and committed in order (a streamed page chunk by chunk); on PostgreSQL the
+ * next chunk is read and mapped while the one before is committed (commitAhead.ts).
+ */
 async function readPages(
   options: RunSyncOptions,
   run: StartedRun,
@@ -93,15 +97,33 @@ async function readPages(
   tools: { reader: PageReader; sizer: PageSizer; streamOptions: StreamOptions },
   at: Position,
 ): Promise<PassEnd> {
+  const ahead = new CommitAhead(options.store.sync.overlapsCommits === true);
+  try {
+    return await pageLoop(options, run, s, tools, at, ahead);
+  } catch (error) {
+    return await ahead.settle(error);
+  }
+}
+
+async function pageLoop(
+  options: RunSyncOptions,
+  run: StartedRun,
+  s: PassState,
+  tools: { reader: PageReader; sizer: PageSizer; streamOptions: StreamOptions },
+  at: Position,
+  ahead: CommitAhead,
+): Promise<PassEnd> {
   const { store, connection } = options;
   const { reader, sizer, streamOptions } = tools;
   for (;;) {
     const received = await reader.next();
-    // A resumed collection counts only the endpoints after the resume point (for the ETA).
-    if (reader.resumes !== s.summary.resumes) at.collectionDone = 0;
+    // A resumed collection counts only the endpoints after the resume point (for the ETA), from
+    // the first page committed after it.
+    const resumed = reader.resumes !== s.summary.resumes;
     s.summary.resumes = reader.resumes;
     s.summary.restarts = reader.restarts;
     if (received.kind === 'restart') {
+      if ((await ahead.finish()) && options.signal?.aborted) throw new SyncInterrupted(at.pages);
       s.emit({ event: 'restart', reason: received.reason });
       await restartPass(options, run, s, sizer, at);
       reader.start(null, null);
@@ -124,38 +146,42 @@ async function readPages(
     const next = received.more ? received.cursor : page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     reader.follow(page, mapped.lastId, received.more);
     if (next && !received.more) await letRequestLeave();
+    // The page before this one is committed first (in order, one at a time); stopping there drops
+    // this chunk, which the next run reads again.
+    if ((await ahead.finish()) && options.signal?.aborted) throw new SyncInterrupted(at.pages);
+    if (resumed) at.collectionDone = 0;
     at.pages++;
-    const { counts, storeMs } = await commitPage(
-      store,
-      run.lease,
-      s.active,
-      mapped,
-      {
-        connection,
-        runId: run.runId,
-        generation: at.generation,
-        pages: at.pages,
-        cursor: next,
-        passMaxSeen: at.maxSeen.value,
-        pageSize: sizer.size,
+    const position = {
+      connection,
+      runId: run.runId,
+      generation: at.generation,
+      pages: at.pages,
+      cursor: next,
+      passMaxSeen: at.maxSeen.value,
+      pageSize: sizer.size,
+    };
+    const pageSize = sizer.streamed;
+    await ahead.start(
+      () => commitPage(store, run.lease, s.active, mapped, position, s.now()),
+      async ({ counts, storeMs }) => {
+        // The next page is not here yet: use the wait for the store's housekeeping.
+        if (next && reader.waiting) await store.sync.idle();
+        at.collectionDone += page.edges.length;
+        recordPage(s, {
+          page: position.pages,
+          edges: page.edges.length,
+          rows: mapped.rows,
+          counts,
+          total: typeof page.totalRecords === 'number' ? page.totalRecords : null,
+          done: at.collectionDone,
+          pageSize,
+          ms: received.ms,
+          waitMs: received.waitMs,
+          storeMs,
+        });
       },
-      s.now(),
+      next === null,
     );
-    // The next page is not here yet: use the wait for the store's housekeeping.
-    if (next && reader.waiting) await store.sync.idle();
-    at.collectionDone += page.edges.length;
-    recordPage(s, {
-      page: at.pages,
-      edges: page.edges.length,
-      rows: mapped.rows,
-      counts,
-      total: typeof page.totalRecords === 'number' ? page.totalRecords : null,
-      done: at.collectionDone,
-      pageSize: sizer.streamed,
-      ms: received.ms,
-      waitMs: received.waitMs,
-      storeMs,
-    });
     if (!next)
       return {
         mode: run.plan.mode,
@@ -164,7 +190,7 @@ async function readPages(
         changesOnly: reader.readsChanges,
       };
     // The next page may be in flight: its answer is dropped (the reader marks it settled either way).
-    if (options.signal?.aborted) throw new SyncInterrupted(at.pages);
+    if (!ahead.overlap && options.signal?.aborted) throw new SyncInterrupted(at.pages);
   }
 }
 

@@ -132,6 +132,8 @@ export class PgSync implements SyncRepository {
   /** The `shared_sweeps` count the remembered shared ids were read under. */
   #sweeps: number | undefined;
   readonly #statistics: GrowthStatistics;
+  /** A page's transaction is mostly the server's work: the runner maps the next chunk meanwhile. */
+  readonly overlapsCommits = true;
 
   constructor(private readonly session: PgSession) {
     this.#statistics = new GrowthStatistics(session, session instanceof PoolSession);
