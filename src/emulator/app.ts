@@ -10,6 +10,7 @@ import { countRequests, EmulatorFaults, injectFaults } from './faults/index.js';
 import type { GatewayFeature } from './gateway/gatewaySchema.js';
 import { GATEWAY_PATH, graphqlRoute } from './gateway/graphqlRoute.js';
 import { type GatewayLimits, resolveGatewayLimits } from './gateway/queryLimits.js';
+import { DEFAULT_SLICE_EDGES, type GatewaySlices } from './gateway/slicedExecution.js';
 import { HttpError } from './httpError.js';
 import { parseJsonBody, UNSUPPORTED_MEDIA_TYPE_TEXT } from './jsonBody.js';
 import { CONNECT_PATH, CONNECT_UNAUTHORIZED, moduleRoutes } from './modules/index.js';
@@ -50,6 +51,8 @@ export interface SurfaceOptions {
   gatewayLimits: GatewayLimits;
   /** Optional Gateway parts the tenant lacks (none by default). */
   without: readonly GatewayFeature[];
+  /** How large `endpoints` answers are sliced (gateway/slicedExecution.ts). */
+  gatewaySlices: GatewaySlices;
 }
 
 export type Surface = (app: FastifyInstance, state: EmulatorState, options: SurfaceOptions) => void;
@@ -79,6 +82,8 @@ export interface EmulatorAppOptions {
   gatewayLimits?: Partial<GatewayLimits>;
   /** Optional parts of Tanium's Gateway schema to leave out, to model a tenant without them. */
   without?: readonly GatewayFeature[];
+  /** Edges per slice of a large `endpoints` answer; 250 by default, 0 answers in one piece. */
+  gatewaySlices?: GatewaySlices;
 }
 
 export function buildEmulatorApp(
@@ -91,6 +96,7 @@ export function buildEmulatorApp(
   const surfaceOptions: SurfaceOptions = {
     gatewayLimits: resolveGatewayLimits(options.gatewayLimits),
     without: options.without ?? [],
+    gatewaySlices: options.gatewaySlices ?? { edges: DEFAULT_SLICE_EDGES },
   };
   app.decorateRequest('principal', null);
 

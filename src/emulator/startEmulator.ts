@@ -4,6 +4,7 @@ import { EmulatorFaults, type FaultRule } from './faults/index.js';
 import type { CheckInModel } from './fleet/index.js';
 import type { GatewayFeature } from './gateway/gatewaySchema.js';
 import type { GatewayLimits } from './gateway/queryLimits.js';
+import type { GatewaySlices } from './gateway/slicedExecution.js';
 import { IdentityKey, startIdentityListener } from './identity/identityListener.js';
 
 export interface EmulatorOptions {
@@ -36,6 +37,8 @@ export interface EmulatorOptions {
    * `['risk']` answers as a tenant whose schema has no `Endpoint.risk` (docs/emulator.md).
    */
   without?: readonly GatewayFeature[];
+  /** Edges per slice of a large `endpoints` answer (250 by default; 0 answers in one piece; docs/emulator.md). */
+  gatewaySlices?: GatewaySlices;
   /**
    * Also listen as the emulated Tanium Client identity listener on this port (Tanium's client port is
    * 17472), answering for the endpoint with `identityComputerId` or the first (docs/posture.md).
@@ -73,6 +76,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults,
     ...(options.gatewayLimits === undefined ? {} : { gatewayLimits: options.gatewayLimits }),
     ...(options.without === undefined ? {} : { without: options.without }),
+    ...(options.gatewaySlices === undefined ? {} : { gatewaySlices: options.gatewaySlices }),
   });
   const identity = new IdentityKey(state.now());
   app.get('/__emulator/identity/certificate', async (_request, reply) =>

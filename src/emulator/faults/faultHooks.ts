@@ -32,6 +32,20 @@ export function cursorExpiryInjected(request: FastifyRequest): boolean {
   return request.faults?.expireCursor === true;
 }
 
+/**
+ * True when this request's fault acts on the serialized answer in `onSend` (it cuts, drops or delays
+ * the whole body), so the Gateway route answers it in one piece, as it always has.
+ */
+export function faultActsOnAnswer(request: FastifyRequest): boolean {
+  const kind = request.faults?.kind;
+  return (
+    kind === 'reset' ||
+    kind === 'truncate' ||
+    kind === 'drop-response-after-commit' ||
+    kind === 'latency-after-commit'
+  );
+}
+
 const isControl = (url: string) => url.startsWith('/__emulator/');
 
 /** Counts every request except `/__emulator/*`. Registered before the auth hook, so refused requests count too. */

@@ -84,7 +84,8 @@ export class CompiledQueries {
   }
 }
 
-function findOperation(
+/** The operation a request runs: the one named, or the only one. */
+export function findOperation(
   document: DocumentNode,
   name: string | undefined,
 ): OperationDefinitionNode | undefined {

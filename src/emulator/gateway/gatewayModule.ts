@@ -4,6 +4,7 @@ import type { EmulatorState } from '../emulatorState.js';
 import type { Fleet } from '../fleet/index.js';
 import { HttpError } from '../httpError.js';
 import type { CollectionStore } from './endpoints/collections.js';
+import type { EdgeWindow } from './endpoints/edgeWindow.js';
 
 /** What every Gateway resolver receives. */
 export interface GatewayContext {
@@ -18,6 +19,8 @@ export interface GatewayContext {
   };
   /** set by the `expire-cursor` fault: the presented cursor is treated as expired */
   expireCursor?: boolean;
+  /** set when a large `endpoints` answer is executed in slices: the edges this execution returns */
+  edgeWindow?: EdgeWindow;
 }
 
 export type RootResolver = (

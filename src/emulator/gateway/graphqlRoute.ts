@@ -2,12 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import type { SurfaceOptions } from '../app.js';
 import type { EmulatorState } from '../emulatorState.js';
-import { cursorExpiryInjected } from '../faults/index.js';
+import { cursorExpiryInjected, faultActsOnAnswer } from '../faults/index.js';
 import { CheckedDocuments } from './checkedDocuments.js';
 import { CompiledQueries } from './compiledQueries.js';
 import { CollectionStore } from './endpoints/collections.js';
 import { buildGatewaySchema } from './gatewaySchema.js';
 import { checkPages, checkVariables } from './requestGuard.js';
+import { slicedAnswer } from './slicedAnswer.js';
+import { executeInSlices } from './slicedExecution.js';
+import { slicedPlan } from './slicedPlan.js';
 
 export const GATEWAY_PATH = '/plugin/products/gateway/graphql';
 
@@ -60,12 +63,30 @@ export function graphqlRoute(app: FastifyInstance, state: EmulatorState, options
     if (!('compiled' in prepared)) {
       return reply.code(200).send({ errors: (prepared.errors ?? []).map(toJson), data: null });
     }
-    const result: ExecutionResult = await prepared.compiled.query(undefined, context, prepared.variables);
+    const plan =
+      options.gatewaySlices.edges > 0 && !faultActsOnAnswer(request)
+        ? slicedPlan(checked.document, operationName)
+        : undefined;
+    const answer = plan
+      ? await executeInSlices(
+          prepared.compiled,
+          context,
+          prepared.variables,
+          plan,
+          options.gatewaySlices.edges,
+          toJson,
+        )
+      : { whole: await prepared.compiled.query(undefined, context, prepared.variables) };
+    if ('sliced' in answer) return reply.code(200).type(JSON_TYPE).send(slicedAnswer(answer.sliced));
+    const result: ExecutionResult = answer.whole;
     return reply
       .code(200)
       .send({ ...(result.errors ? { errors: result.errors.map(toJson) } : {}), data: result.data ?? null });
   });
 }
+
+/** What Fastify answers for an object; a streamed answer must say it itself. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Any error as a GraphQL error object: a non-GraphQL error (a bug) must not break the answer itself. */
 function toJson(error: unknown) {

@@ -1,8 +1,9 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { taniumTime } from '../../clock.js';
 import { type FleetView, UnknownSensorError } from '../../fleet/index.js';
 import type { GatewayContext, GatewayModule } from '../gatewayModule.js';
 import { connectionTypeDefs } from './connectionTypes.js';
+import { windowed } from './edgeWindow.js';
 import { compileEndpointFilter, type EndpointFieldFilterInput, seenSinceShortcut } from './endpointFilter.js';
 import { attachEndpointResolvers, endpointNode, hasListMatch } from './endpointNode.js';
 import { endpointTypeDefs } from './endpointTypes.js';
@@ -30,50 +31,8 @@ export const endpointsModule: GatewayModule = {
   fieldResolvers: attachEndpointResolvers,
 
   query: {
-    endpoints: (rawArgs, context, info) => {
-      const args = rawArgs as EndpointsArgs;
-      const size = args.last ?? args.first ?? 20;
-      if (size < 0) throw new GraphQLError('"first" and "last" must not be negative.');
-      if (size > MAX_PAGE)
-        throw new GraphQLError(
-          `"first" and "last" may be at most ${MAX_PAGE}; page through larger collections with "after".`,
-        );
-      if (args.before && args.last == null)
-        throw new GraphQLError('"last" is required when "before" is given.');
-      const { fleet, collections } = context.gateway;
-      const now = context.state.now();
-      const cursor = args.refresh ? undefined : (args.after ?? args.before ?? undefined);
-      if (cursor) {
-        const { collection, position } = collections.resolve(cursor, now, context.expireCursor === true);
-        return page(
-          collections,
-          collection,
-          fleet.view(collection.at),
-          position,
-          size,
-          args.before ? 'backward' : 'forward',
-          endpointNode,
-        );
-      }
-      const view = fleet.view(now);
-      const nested = nestedArgs(info);
-      checkSensors(context, nested.sensors);
-      let indices = select(view, args.filter, nested.listFilters, context);
-      if (args.sort?.length) {
-        if (args.sort.length > 1) throw new GraphQLError('Sort by at most one field.');
-        indices = sortIndices(view, indices, args.sort[0]!);
-      }
-      const collection = collections.create(indices, now, now);
-      return page(
-        collections,
-        collection,
-        view,
-        args.before ? indices.length : -1,
-        size,
-        args.before ? 'backward' : 'forward',
-        endpointNode,
-      );
-    },
+    endpoints: (rawArgs, context, info) =>
+      windowed(context.edgeWindow, () => endpointsPage(rawArgs as EndpointsArgs, context, info)),
     endpointIdChanges: (_args, context) => ({
       // Endpoint ids in the fleet never change: there is nothing to report after any instant.
       before: taniumTime(context.state.now()),
@@ -81,6 +40,50 @@ export const endpointsModule: GatewayModule = {
     }),
   },
 };
+
+/** One page of `endpoints`: of the collection the cursor names, or of a new one. */
+function endpointsPage(args: EndpointsArgs, context: GatewayContext, info: GraphQLResolveInfo) {
+  const size = args.last ?? args.first ?? 20;
+  if (size < 0) throw new GraphQLError('"first" and "last" must not be negative.');
+  if (size > MAX_PAGE)
+    throw new GraphQLError(
+      `"first" and "last" may be at most ${MAX_PAGE}; page through larger collections with "after".`,
+    );
+  if (args.before && args.last == null) throw new GraphQLError('"last" is required when "before" is given.');
+  const { fleet, collections } = context.gateway;
+  const now = context.state.now();
+  const cursor = args.refresh ? undefined : (args.after ?? args.before ?? undefined);
+  if (cursor) {
+    const { collection, position } = collections.resolve(cursor, now, context.expireCursor === true);
+    return page(
+      collections,
+      collection,
+      fleet.view(collection.at),
+      position,
+      size,
+      args.before ? 'backward' : 'forward',
+      endpointNode,
+    );
+  }
+  const view = fleet.view(now);
+  const nested = nestedArgs(info);
+  checkSensors(context, nested.sensors);
+  let indices = select(view, args.filter, nested.listFilters, context);
+  if (args.sort?.length) {
+    if (args.sort.length > 1) throw new GraphQLError('Sort by at most one field.');
+    indices = sortIndices(view, indices, args.sort[0]!);
+  }
+  const collection = collections.create(indices, now, now);
+  return page(
+    collections,
+    collection,
+    view,
+    args.before ? indices.length : -1,
+    size,
+    args.before ? 'backward' : 'forward',
+    endpointNode,
+  );
+}
 
 function select(
   view: FleetView,
