@@ -1,11 +1,10 @@
 import { refreshPostureFacts } from '../posture/refreshFacts.js';
-import { refreshPostureGroups } from '../posture/refreshGroups.js';
+import { type GroupRead, replacePostureGroups } from '../posture/refreshGroups.js';
 import { LeaseLostError } from '../store/leases.js';
 import type { Store } from '../store/store.js';
 import type { PassMode } from '../store/sync.js';
 import type { StreamName } from '../streams/stream.js';
 import type { SyncSummary } from './events.js';
-import type { GatewayClient } from './fetchPages.js';
 import type { HeldLease } from './lease.js';
 
 export interface CompletedPass {
@@ -37,8 +36,9 @@ export function completePass(
 /**
  * Records the run's end and gives the lease up. A run that lost its lease, or was stopped at a page
  * boundary (shutdown, cancel), ends `interrupted`: its pages are kept and the next run resumes.
- * A complete run refreshes posture facts (an incremental one those of the endpoints it `written`) and, with a Gateway client, computer group membership; a
- * failed group read keeps the previous membership (docs/posture.md, "Computer groups").
+ * A complete run refreshes posture facts (an incremental one those of the endpoints it `written`) and,
+ * with the group read its pass began, computer group membership; a failed group read keeps the
+ * previous membership (docs/posture.md, "Computer groups").
  */
 export async function finishRun(
   store: Store,
@@ -46,14 +46,14 @@ export async function finishRun(
   summary: SyncSummary,
   error: unknown,
   now: string,
-  client?: GatewayClient,
+  groups?: GroupRead,
   written?: readonly string[],
 ): Promise<void> {
   try {
     if (error === undefined) {
       await store.sync.finishRun(summary.runId, 'complete', summary, null, now);
       await refreshPostureFacts(store, summary, now, written);
-      if (client) await refreshPostureGroups(store, client, summary.connection, now).catch(() => undefined);
+      if (groups) await replacePostureGroups(store, groups, summary.connection, now).catch(() => undefined);
     } else {
       const stopped = error instanceof Error && error.name === 'AbortError';
       const status = error instanceof LeaseLostError || stopped ? 'interrupted' : 'failed';

@@ -1,3 +1,4 @@
+import { beginGroupRead, type GroupRead } from '../posture/refreshGroups.js';
 import type { Store } from '../store/store.js';
 import type { SyncSettings } from '../store/sync.js';
 import type { StreamName, StreamOptions } from '../streams/stream.js';
@@ -95,9 +96,9 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
   announce(emit, run, tally.summary, active, skipped);
   const context = { options, run, active, settings, sizeOptions, tally, emit, now };
   try {
-    const written = await syncPass(context);
+    const { written, groups } = await syncPass(context);
     const summary = tally.finish();
-    await finishRun(store, run.lease, summary, undefined, now(), options.client, written);
+    await finishRun(store, run.lease, summary, undefined, now(), groups, written);
     emit({ event: 'done', summary });
     return summary;
   } catch (error) {
@@ -141,11 +142,16 @@ function announce(
   });
 }
 
-/**
- * Reads the pass (its check-ins first, for an incremental pass) and completes it. Returns the ids of
- * the endpoints an incremental pass wrote: their posture facts are the ones to recompute.
- */
-async function syncPass(c: RunContext): Promise<string[] | undefined> {
+/** What a completed pass hands on to the run's end. */
+interface PassEnd {
+  /** The ids of the endpoints an incremental pass wrote: their posture facts are the ones to recompute. */
+  written: string[] | undefined;
+  /** The computer group read, begun once the pass's pages were read (with a Gateway client). */
+  groups: GroupRead | undefined;
+}
+
+/** Reads the pass (its check-ins first, for an incremental pass) and completes it. */
+async function syncPass(c: RunContext): Promise<PassEnd> {
   const { options, run, active, tally, emit, now } = c;
   const { store, connection } = options;
   const schemaDeps = { store, client: options.client, ...(options.now ? { now: options.now } : {}) };
@@ -176,6 +182,9 @@ async function syncPass(c: RunContext): Promise<string[] | undefined> {
     changesOnly: checkIns !== undefined,
     written,
   });
+  // The membership read is the Gateway's work: begun now, it is built while the check-ins are recorded,
+  // the pass completed and the posture facts refreshed (docs/posture.md, "Computer groups").
+  const groups = options.client ? beginGroupRead(options.client) : undefined;
   if (checkInRequest && checkIns)
     tally.summary.checkIns = {
       endpoints: checkIns.endpoints,
@@ -186,7 +195,7 @@ async function syncPass(c: RunContext): Promise<string[] | undefined> {
     };
   const removed = await completePass(store, run.lease, { connection, streams: active, ...pass }, now());
   addCounts(tally.totals, Object.fromEntries(Object.entries(removed).map(([s, n]) => [s, { removed: n }])));
-  return written;
+  return { written, groups };
 }
 
 /**
