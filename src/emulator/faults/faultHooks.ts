@@ -32,18 +32,18 @@ export function cursorExpiryInjected(request: FastifyRequest): boolean {
   return request.faults?.expireCursor === true;
 }
 
-/**
- * True when this request's fault acts on the serialized answer in `onSend` (it cuts, drops or delays
- * the whole body), so the Gateway route answers it in one piece, as it always has.
- */
+/** The faults that act on the serialized answer in `onSend`: they cut, drop or delay the whole body. */
+const ANSWER_FAULTS: ReadonlySet<Fault['kind']> = new Set([
+  'reset',
+  'truncate',
+  'drop-response-after-commit',
+  'latency-after-commit',
+]);
+
+/** True when this request's fault acts on the serialized answer, so the Gateway answers it in one piece. */
 export function faultActsOnAnswer(request: FastifyRequest): boolean {
   const kind = request.faults?.kind;
-  return (
-    kind === 'reset' ||
-    kind === 'truncate' ||
-    kind === 'drop-response-after-commit' ||
-    kind === 'latency-after-commit'
-  );
+  return kind !== undefined && ANSWER_FAULTS.has(kind);
 }
 
 const isControl = (url: string) => url.startsWith('/__emulator/');
@@ -104,6 +104,8 @@ export function injectFaults(app: FastifyInstance, faults: EmulatorFaults): void
   // Callback style on purpose: for a cut or dropped answer `done` is never called, so Fastify never
   // writes to a socket this hook has taken over (the request ends when the socket closes).
   app.addHook('onSend', (request, reply, payload, done) => {
+    // Only the faults listed in ANSWER_FAULTS act here: the Gateway streams every other large answer.
+    if (!faultActsOnAnswer(request)) return done(null, payload);
     const kind = request.faults?.kind;
     if (kind === 'reset' || kind === 'truncate') return cutResponse(reply, payload, kind);
     if (kind === 'drop-response-after-commit') return dropResponse(reply);
