@@ -22,11 +22,20 @@ export class PageBatch {
     return this.#statements.length;
   }
 
+  /** The statements as one text, for a caller that sends them itself (with the page's BEGIN). */
+  get text(): string {
+    return this.#statements.join(';\n');
+  }
+
   /** Sends the statements on `client` (inside the page's transaction) and hands out their results. */
   async run(client: PoolClient): Promise<void> {
     if (this.#statements.length === 0) return;
-    const reply = (await client.query(this.#statements.join(';\n'))) as QueryResult | QueryResult[];
-    const results = Array.isArray(reply) ? reply : [reply];
+    const reply = (await client.query(this.text)) as QueryResult | QueryResult[];
+    this.deliver(Array.isArray(reply) ? reply : [reply]);
+  }
+
+  /** Hands out the results of `text`, sent by the caller, in order. */
+  deliver(results: readonly QueryResult[]): void {
     for (const [i, result] of results.entries()) this.#handlers[i]?.(result);
   }
 }

@@ -50,7 +50,7 @@ export class SharedDetails {
   /**
    * The shared-table id of every record's values, or for sets this writer does not know yet their
    * key; adds to `page` the statements that store those sets (before the rows that refer to them by
-   * key) and read their ids back, remembered once `page` has run.
+   * key) and read their ids back, remembered and filled into the returned ids once `page` has run.
    */
   resolve(records: readonly StreamRecord[], page: PageBatch): StagedRefs {
     const fields = this.#fields;
@@ -80,7 +80,13 @@ export class SharedDetails {
     );
     page.add(`${this.#insert} ${newKeys}, ${arrays.join(', ')}) ORDER BY 1 ON CONFLICT (key) DO NOTHING`);
     page.add(`${this.#select}${newKeys})`, ({ rows }) => {
-      for (const { id, key } of rows as { id: number; key: string }[]) this.#remember(missing.get(key)!, id);
+      const added = new Map<string, number>();
+      for (const { id, key } of rows as { id: number; key: string }[]) {
+        this.#remember(missing.get(key)!, id);
+        added.set(key, id);
+      }
+      // Once `page` has run every row has its id: rows can then be copied straight into their table.
+      for (let r = 0; r < records.length; r++) if (ids[r] === null) ids[r] = added.get(keys[r]!) ?? null;
     });
     return { ids, keys };
   }

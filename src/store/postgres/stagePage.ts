@@ -31,6 +31,8 @@ const CHUNK_ROWS = 2000;
 export class StageTable {
   /** Creates the table in the session when absent and empties it (two statements, no parameters). */
   readonly prepare: string;
+  /** The same statements one by one (a batch hands out one result per statement). */
+  readonly preparing: readonly string[];
   readonly #copy: string;
 
   /**
@@ -49,8 +51,11 @@ export class StageTable {
       ...(ref ? [`${ref} integer`, `${ref}_key text`] : []),
     ];
     // Empty already unless this transaction staged a page before (DELETE: TRUNCATE changes the catalog).
-    this.prepare = `CREATE TEMP TABLE IF NOT EXISTS ${name} (${all.join(', ')}) ON COMMIT DELETE ROWS;
-      DELETE FROM ${name}`;
+    this.preparing = [
+      `CREATE TEMP TABLE IF NOT EXISTS ${name} (${all.join(', ')}) ON COMMIT DELETE ROWS`,
+      `DELETE FROM ${name}`,
+    ];
+    this.prepare = this.preparing.join(';\n');
     const names = ['round', ...columns.map((c) => c.name), ...(ref ? [ref, `${ref}_key`] : [])];
     this.#copy = `COPY ${name} (${names.join(', ')}) FROM STDIN`;
   }

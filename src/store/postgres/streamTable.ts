@@ -1,12 +1,40 @@
 import type { PoolClient } from 'pg';
-import type { ScopeAnswer, StreamBatch, StreamDefinition } from '../../streams/stream.js';
+import type { ScopeAnswer, StreamBatch, StreamDefinition, StreamRecord } from '../../streams/stream.js';
 import type { StreamCounts } from '../sync.js';
+import { copyField } from './copyText.js';
+import { copyLines, DirectCopy, type RowMarks } from './directCopy.js';
 import { PG_LAYOUT, type PgStreamLayout, pgType } from './layout.js';
 import type { PageBatch } from './pageBatch.js';
 import { inRounds, occurrences } from './rounds.js';
 import { SharedDetails } from './sharedDetails.js';
 import { arrayLiteral, bind, literal } from './sqlLiteral.js';
-import { StageTable } from './stagePage.js';
+import { type StagedRefs, StageTable } from './stagePage.js';
+
+/**
+ * What a page's opening (the statements sent with its BEGIN, sync.ts) learns for one stream before
+ * its rows are copied: the shared-table ids of its rows, and which of its endpoints already have rows
+ * of the connection in the table (and, for assets, stored addresses).
+ */
+export interface StreamOpening {
+  round: readonly number[];
+  rounds: number;
+  refs?: StagedRefs;
+  /** Whether `refs` used ids remembered from earlier pages (stale when a sweep ran since). */
+  remembered: boolean;
+  /** Endpoints of the page with rows of the connection in the table (filled when the opening ran). */
+  stored: Set<string>;
+  /** Assets: endpoints of the page with stored addresses. */
+  storedAddresses: Set<string>;
+  /** Whether the opening prepared the staging table. */
+  prepared: boolean;
+}
+
+/** An asset's addresses as the page answered them: the kinds answered, each address once (IPs first). */
+interface AssetAddresses {
+  id: string;
+  known: ('ip' | 'mac')[];
+  addresses: { address: string; kind: 'ip' | 'mac' }[];
+}
 
 /**
  * One stream's table in PostgreSQL, written a page at a time inside the page transaction, with the
@@ -22,6 +50,11 @@ export class PgStreamTable {
   readonly layout: PgStreamLayout;
   readonly #def: StreamDefinition;
   readonly #stage: StageTable;
+  readonly #direct: DirectCopy;
+  /** Endpoints of a page that have rows of the connection in the table ($1 connection, $2 endpoints). */
+  readonly #probe: string;
+  /** Whether the last page staged rows: the next page's opening then prepares the staging table. */
+  #staging = true;
   readonly #upsert: string;
   /** The shared table's ids (streams with descriptive fields only). */
   readonly shared: SharedDetails | undefined;
@@ -46,6 +79,7 @@ export class PgStreamTable {
       ownFields.map((f) => ({ name: f.name, type: f.type, pgType: pgType(layout, f) })),
       shared?.ref,
     );
+    this.#direct = new DirectCopy(layout.rowsTable, this.#stage.columns, shared?.ref);
     this.shared =
       shared &&
       new SharedDetails(
@@ -75,6 +109,7 @@ export class PgStreamTable {
     // keys for every staged row, most of the statement's time. A null key is never new: it goes to the
     // upsert, which refuses it as before.
     const lead = def.primaryKey[0]!;
+    this.#probe = probeSql(layout.rowsTable, lead);
     const select = `SELECT $1, ${values.join(', ')}, $2, $3, $3 FROM ${this.#stage.name} s WHERE s.round = $4`;
     this.#upsert = `WITH new_keys AS MATERIALIZED (
         SELECT n.k FROM (SELECT DISTINCT s.${lead} AS k FROM ${this.#stage.name} s WHERE s.round = $4) n
@@ -131,19 +166,59 @@ export class PgStreamTable {
         : undefined;
   }
 
-  /** Creates this stream's staging table in the session if needed and empties it (SQL, no parameters). */
-  get prepareStage(): string {
-    return this.#stage.prepare;
-  }
-
   get name(): string {
     return this.#def.name;
   }
 
   /**
-   * Writes one batch inside the page transaction, on its client: copies its records into the staging
-   * table now and adds the statements that move them to `page`, which the caller runs once every
-   * stream is staged. The counts are filled in when `page` has run.
+   * Adds to `opening` (sent with the page's BEGIN) what the page needs to know before its rows are
+   * copied: the statements that store details new to this writer and read their ids, the page's
+   * endpoints that already have rows of the connection in the table (and stored addresses, for
+   * assets), and the staging table's preparation when the last page needed it. A key repeated in the
+   * page sends every row through the staging table (rounds), so nothing is probed then.
+   */
+  open(opening: PageBatch, connection: string, records: readonly StreamRecord[]): StreamOpening {
+    const key = this.#def.primaryKey;
+    const { round, rounds } = occurrences(records, (row) =>
+      key.length === 1 ? String(row[key[0]!]) : key.map((k) => String(row[k])).join('\u0000'),
+    );
+    const refs = this.shared?.resolve(records, opening);
+    const result: StreamOpening = {
+      round,
+      rounds,
+      ...(refs ? { refs } : {}),
+      remembered: refs?.ids.some((id) => id !== null) ?? false,
+      stored: new Set(),
+      storedAddresses: new Set(),
+      prepared: this.#staging || rounds > 1,
+    };
+    if (result.prepared) for (const sql of this.#stage.preparing) opening.add(sql);
+    if (rounds > 1) return result;
+    const endpoints = arrayLiteral([...new Set(records.map((r) => r[key[0]!]).filter(isText))], 'text[]');
+    const c = literal(connection);
+    opening.add(bind(this.#probe, [c, endpoints]), ({ rows }) => {
+      for (const k of rows[0].stored as string[]) result.stored.add(k);
+    });
+    if (this.#def.name === 'assets')
+      opening.add(bind(ADDRESSES_PROBE, [c, endpoints]), ({ rows }) => {
+        for (const k of rows[0].stored as string[]) result.storedAddresses.add(k);
+      });
+    return result;
+  }
+
+  /** After a sweep the opening's remembered ids may be gone: resolves every row's details again. */
+  reopen(opening: StreamOpening, page: PageBatch, records: readonly StreamRecord[]): void {
+    if (!this.shared) return;
+    opening.refs = this.shared.resolve(records, page);
+    opening.remembered = false;
+  }
+
+  /**
+   * Writes one batch inside the page transaction, on its client, after its opening ran: rows known
+   * to be new (every key value set, the key once in the page, the endpoint without rows of the
+   * connection in the table) are copied straight into the table; the others into the staging table,
+   * and the statements that move them are added to `page`, which the caller runs once every stream
+   * is written. The counts are filled in when `page` has run.
    */
   async write(
     client: PoolClient,
@@ -152,6 +227,7 @@ export class PgStreamTable {
     batch: StreamBatch,
     generation: number,
     runId: number,
+    opening: StreamOpening,
   ): Promise<StreamCounts> {
     const counts: StreamCounts = {
       added: 0,
@@ -165,27 +241,106 @@ export class PgStreamTable {
     const c = literal(connection);
     const g = literal(generation);
     if (batch.rows.length > 0) {
-      const key = def.primaryKey;
       const records = batch.rows;
-      const { round, rounds } = occurrences(records, (row) =>
-        key.length === 1 ? String(row[key[0]!]) : key.map((k) => String(row[k])).join('\u0000'),
-      );
-      const refs = this.shared?.resolve(records, page);
-      await this.#stage.fill(client, records, {
-        ...(rounds > 1 ? { round } : {}),
-        ...(refs ? { refs } : {}),
-      });
-      for (let r = 0; r < rounds; r++)
-        page.add(bind(this.#upsert, [c, g, literal(runId), literal(r)]), ({ rows }) => {
-          counts.added += rows[0].added;
-          counts.updated += rows[0].updated;
-        });
-      if (def.name === 'assets') this.#writeAddresses(page, c, literal(runId), records);
+      const { direct, staged } = this.#split(records, opening);
+      const marks: RowMarks = { connection, generation, runId };
+      await this.#direct.copy(client, records, direct, marks, opening.refs?.ids);
+      counts.added += direct.length;
+      if (staged.length > 0)
+        await this.#stageRows(client, page, records, staged, opening, counts, [c, g, runId]);
+      this.#staging = staged.length > 0;
+      if (def.name === 'assets') {
+        const fresh = direct.filter(
+          (r) => !opening.storedAddresses.has(records[r]!['endpoint_id'] as string),
+        );
+        const freshSet = new Set(fresh);
+        await this.#copyAddresses(
+          client,
+          connection,
+          fresh.map((r) => assetAddresses(records[r]!)),
+        );
+        const rest = records.filter((_, r) => !freshSet.has(r));
+        if (rest.length > 0) this.#writeAddresses(page, c, literal(runId), rest);
+      }
     }
     if (this.#scopes) this.#writeScopes(page, c, g, batch, counts);
     else if (batch.kept.length > 0)
       page.add(bind(this.#keepScope, [c, g, ...scopeArrays(batch.kept, def.primaryKey.length)]));
     return counts;
+  }
+
+  /** Indexes of the rows copied straight into the table, and of those that go through the stage. */
+  #split(records: readonly StreamRecord[], opening: StreamOpening): { direct: number[]; staged: number[] } {
+    const key = this.#def.primaryKey;
+    const direct: number[] = [];
+    const staged: number[] = [];
+    for (let r = 0; r < records.length; r++) {
+      const record = records[r]!;
+      const lead = record[key[0]!];
+      const isNew =
+        opening.rounds === 1 &&
+        isText(lead) &&
+        !opening.stored.has(lead) &&
+        key.every((k) => record[k] !== null && record[k] !== undefined);
+      (isNew ? direct : staged).push(r);
+    }
+    return { direct, staged };
+  }
+
+  /** Copies the rows `which` into the staging table and adds the upserts that move them to `page`. */
+  async #stageRows(
+    client: PoolClient,
+    page: PageBatch,
+    records: readonly StreamRecord[],
+    which: readonly number[],
+    opening: StreamOpening,
+    counts: StreamCounts,
+    [c, g, runId]: [string, string, number],
+  ): Promise<void> {
+    if (!opening.prepared) await client.query(this.#stage.prepare);
+    const all = which.length === records.length;
+    const rows = all ? records : which.map((r) => records[r]!);
+    const refs = opening.refs;
+    const round = all ? opening.round : which.map((r) => opening.round[r]!);
+    await this.#stage.fill(client, rows, {
+      ...(opening.rounds > 1 ? { round } : {}),
+      ...(refs
+        ? {
+            refs: all
+              ? refs
+              : { ids: which.map((r) => refs.ids[r] ?? null), keys: which.map((r) => refs.keys[r] ?? null) },
+          }
+        : {}),
+    });
+    for (let r = 0; r < opening.rounds; r++)
+      page.add(bind(this.#upsert, [c, g, literal(runId), literal(r)]), ({ rows }) => {
+        counts.added += rows[0].added;
+        counts.updated += rows[0].updated;
+      });
+  }
+
+  /** The addresses of assets new to the table and without stored addresses, copied straight in. */
+  async #copyAddresses(
+    client: PoolClient,
+    connection: string,
+    assets: readonly AssetAddresses[],
+  ): Promise<void> {
+    if (!assets.some((a) => a.addresses.length > 0)) return;
+    const head = `${copyField(connection, 'text')}\t`;
+    function* lines(): Generator<string> {
+      let text = '';
+      for (const asset of assets) {
+        const id = copyField(asset.id, 'text');
+        for (const { address, kind } of asset.addresses)
+          text += `${head}${id}\t${copyField(address, 'text')}\t${kind}\n`;
+        if (text.length > 1 << 16) {
+          yield text;
+          text = '';
+        }
+      }
+      if (text !== '') yield text;
+    }
+    await copyLines(client, COPY_ADDRESSES, lines());
   }
 
   /**
@@ -238,27 +393,17 @@ export class PgStreamTable {
     const clear = { ids: [] as string[], kinds: [] as string[] };
     const add = { ids: [] as string[], addresses: [] as string[], kinds: [] as string[] };
     for (const record of records) {
-      const id = record['endpoint_id'] as string;
-      if (ids.has(id)) continue;
-      ids.add(id);
-      const ips = record['ip_addresses'] as string[] | null;
-      const macs = record['mac_addresses'] as string[] | null;
-      const addresses = new Set<string>(ips ?? []);
-      const ip = record['ip_address'];
-      if (typeof ip === 'string' && ip !== '') addresses.add(ip);
-      for (const [kind, list, known] of [
-        ['ip', addresses, ips !== null],
-        ['mac', new Set(macs ?? []), macs !== null],
-      ] as const) {
-        if (known) {
-          clear.ids.push(id);
-          clear.kinds.push(kind);
-        }
-        for (const address of list) {
-          add.ids.push(id);
-          add.addresses.push(address);
-          add.kinds.push(kind);
-        }
+      const asset = assetAddresses(record);
+      if (ids.has(asset.id)) continue;
+      ids.add(asset.id);
+      for (const kind of asset.known) {
+        clear.ids.push(asset.id);
+        clear.kinds.push(kind);
+      }
+      for (const { address, kind } of asset.addresses) {
+        add.ids.push(asset.id);
+        add.addresses.push(address);
+        add.kinds.push(kind);
       }
     }
     const added = 'unnest($5::text[], $6::text[], $7::text[]) AS n(endpoint_id, address, kind)';
@@ -369,6 +514,48 @@ export class PgStreamTable {
       `changed_run = CASE WHEN ${changed} THEN excluded.changed_run ELSE t.changed_run END`,
     ].join(', ');
   }
+}
+
+/** Which of the page's endpoints (`$2`) have a row of the connection (`$1`) in the table, by key. */
+function probeSql(table: string, lead: string): string {
+  // One lookup by key per endpoint (LIMIT 1 keeps it a loop whatever the statistics say).
+  return `SELECT coalesce(array_agg(i.k), '{}') AS stored FROM unnest($2::text[]) AS i(k)
+    CROSS JOIN LATERAL (SELECT 1 FROM ${table} o WHERE o.connection = $1 AND o.${lead} = i.k LIMIT 1) o`;
+}
+
+const ADDRESSES_PROBE = probeSql('asset_addresses', 'endpoint_id');
+
+const COPY_ADDRESSES = 'COPY asset_addresses (connection, endpoint_id, address, kind) FROM STDIN';
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+/**
+ * An asset's IPs (`ip_addresses` and `ip_address`) and MACs, each address once, IPs first (the
+ * table's key holds an address once per asset); a list Tanium answered null is not a known kind.
+ */
+function assetAddresses(record: Record<string, unknown>): AssetAddresses {
+  const ips = record['ip_addresses'] as string[] | null;
+  const macs = record['mac_addresses'] as string[] | null;
+  const ipSet = new Set<string>(ips ?? []);
+  const ip = record['ip_address'];
+  if (typeof ip === 'string' && ip !== '') ipSet.add(ip);
+  const seen = new Set<string>();
+  const addresses: AssetAddresses['addresses'] = [];
+  const known: AssetAddresses['known'] = [];
+  for (const [kind, list, answered] of [
+    ['ip', ipSet, ips !== null],
+    ['mac', new Set(macs ?? []), macs !== null],
+  ] as const) {
+    if (answered) known.push(kind);
+    for (const address of list) {
+      if (seen.has(address)) continue;
+      seen.add(address);
+      addresses.push({ address, kind });
+    }
+  }
+  return { id: record['endpoint_id'] as string, known, addresses };
 }
 
 /**

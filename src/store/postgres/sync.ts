@@ -26,7 +26,7 @@ import { inRounds } from './rounds.js';
 import { scopeAnswers } from './scopeAnswers.js';
 import { type PgSession, PoolSession } from './session.js';
 import { arrayLiteral, bind, literal } from './sqlLiteral.js';
-import { PgStreamTable } from './streamTable.js';
+import { PgStreamTable, type StreamOpening } from './streamTable.js';
 import { touchSeenRows } from './touchSeen.js';
 
 interface CheckpointRow {
@@ -347,11 +347,13 @@ export class PgSync implements SyncRepository {
 
   /**
    * Forgets remembered ids when a sweep ran since they were read: `n` is the `shared_sweeps` count
-   * read holding the shared-tables lock (LOCK_SHARED).
+   * read holding the shared-tables lock (LOCK_SHARED). Says whether ids remembered before may be gone.
    */
-  #sawSweeps(n: number | null): void {
+  #sawSweeps(n: number | null): boolean {
+    const moved = this.#sweeps !== undefined && (n ?? 0) !== this.#sweeps;
     if ((n ?? 0) !== this.#sweeps) this.#forgetShared();
     this.#sweeps = n ?? 0;
+    return moved;
   }
 
   async writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>> {
@@ -368,31 +370,39 @@ export class PgSync implements SyncRepository {
 
   /**
    * One page in three round trips plus one COPY per stream with rows: the BEGIN with the lease's
-   * renewal, the shared-tables lock and the staging tables' preparation; the COPYs; every other
-   * statement of the page in one batch (pageBatch.ts); the COMMIT. The commit waits for its WAL to
-   * reach disk: a page acknowledged but lost to a server crash would not be read again by the same
-   * run, whose later pages move the checkpoint on, and the pass's sweep would then remove its rows.
+   * renewal, the shared-tables lock and each stream's opening (details new to this writer stored and
+   * their ids read, the page's endpoints already stored looked up: streamTable.ts); the COPYs, of new
+   * rows straight into their tables and of the others into the staging tables; every other statement
+   * of the page in one batch (pageBatch.ts); the COMMIT. The commit waits for its WAL to reach disk: a
+   * page acknowledged but lost to a server crash would not be read again by the same run, whose later
+   * pages move the checkpoint on, and the pass's sweep would then remove its rows.
    */
   #writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>> {
     const { connection, runId, generation } = page;
     const staged = page.streams.filter(({ batch }) => batch.rows.length > 0);
     const shared = staged.some(({ name }) => this.#tables.get(name)!.shared);
+    const opening = new PageBatch();
+    const openings = new Map<StreamName, StreamOpening>(
+      staged.map(({ name, batch }) => [name, this.#tables.get(name)!.open(opening, connection, batch.rows)]),
+    );
     const begin = [
       ...(page.lease ? [renewLeaseText(page.lease)] : []),
       ...(shared ? [LOCK_SHARED] : []),
-      ...staged.map(({ name }) => this.#tables.get(name)!.prepareStage),
+      ...(opening.size > 0 ? [opening.text] : []),
     ].join(';\n');
     return this.session.atomic(async (client, begun) => {
       let at = 0;
       if (page.lease && (begun[at++]!.rowCount ?? 0) === 0)
         throw new LeaseLostError(page.lease.key, `page ${page.pages} of run ${runId} was not written`);
-      if (shared) this.#sawSweeps((begun[at++]!.rows[0] as { n: number | null }).n);
+      if (shared && this.#sawSweeps((begun[at++]!.rows[0] as { n: number | null }).n))
+        await this.#reopen(client, page, openings);
+      opening.deliver(begun.slice(at));
       const batch = new PageBatch();
       const result: Record<string, StreamCounts> = {};
       for (const { name, batch: records } of page.streams) {
         const counts = await this.#tables
           .get(name)!
-          .write(client, batch, connection, records, generation, runId);
+          .write(client, batch, connection, records, generation, runId, openings.get(name) ?? EMPTY_OPENING);
         counts.quarantined += quarantine(batch, connection, records.quarantined, runId, now);
         result[name] = counts;
       }
@@ -406,6 +416,23 @@ export class PgSync implements SyncRepository {
       await batch.run(client);
       return result;
     }, begin);
+  }
+
+  /**
+   * A sweep of the details tables ran since the opening's remembered ids were read: the rows that used
+   * them resolve their details again, in one more round trip (the opening's own reads are current).
+   */
+  async #reopen(
+    client: PoolClient,
+    page: PageWrite,
+    openings: Map<StreamName, StreamOpening>,
+  ): Promise<void> {
+    const again = new PageBatch();
+    for (const { name, batch } of page.streams) {
+      const opening = openings.get(name);
+      if (opening?.remembered) this.#tables.get(name)!.reopen(opening, again, batch.rows);
+    }
+    await again.run(client);
   }
 
   /** Counts the rows a committed page wrote, for the writer's statistics (growthStatistics.ts). */
@@ -562,6 +589,16 @@ export class PgSync implements SyncRepository {
     }));
   }
 }
+
+/** The opening of a stream without rows in the page (nothing to copy). */
+const EMPTY_OPENING: StreamOpening = {
+  round: [],
+  rounds: 0,
+  remembered: false,
+  stored: new Set(),
+  storedAddresses: new Set(),
+  prepared: false,
+};
 
 /** Records refused by validation, kept with the latest reason per key (added to `batch`). Returns how many. */
 function quarantine(
