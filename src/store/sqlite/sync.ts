@@ -25,7 +25,7 @@ import {
   type SyncSettings,
 } from '../sync.js';
 import { decodeRow, encodings } from './fieldCodec.js';
-import { immediate } from './immediate.js';
+import { immediate, immediatePage } from './immediate.js';
 import { LAYOUT } from './layout.js';
 import { renewLease } from './leases.js';
 import { scopeAnswers } from './scopeAnswers.js';
@@ -338,7 +338,7 @@ export class SqliteSync implements SyncRepository {
   writePage(page: PageWrite, now: string): Promise<Record<string, StreamCounts>> {
     return this.run(() =>
       this.#forgetOnRollback(() =>
-        immediate(this.db, () => {
+        immediatePage(this.db, () => {
           const result: Record<string, StreamCounts> = {};
           const { connection, runId, generation } = page;
           checkLease(this.db, page.lease, `page ${page.pages} of run ${runId} was not written`);
@@ -389,7 +389,7 @@ export class SqliteSync implements SyncRepository {
 
   touchSeen(touch: SeenTouch, now: string): Promise<number> {
     return this.run(() =>
-      immediate(this.db, () => {
+      immediatePage(this.db, () => {
         checkLease(this.db, touch.lease, `the check-ins of run ${touch.runId} were not recorded`);
         const touched = touchSeenRows(this.db, (sql) => this.#stmt(sql), touch);
         this.#stmt(`UPDATE sync_runs SET heartbeat_at = ? WHERE id = ?`).run(now, touch.runId);
