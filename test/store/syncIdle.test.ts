@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { complianceRecord } from '../helpers/complianceRecord.js';
 import { tempDir } from '../helpers/emulatorHarness.js';
@@ -8,10 +8,11 @@ import { tempDir } from '../helpers/emulatorHarness.js';
 const NOW = '2026-11-23T12:00:00Z';
 
 /**
- * `sync.idle()` runs while the runner waits for the next page: it copies committed pages from the
- * write-ahead log into the database file, work that would otherwise land inside a later commit.
+ * `sync.idle()` runs while the runner waits for the next page: it asks the checkpoint thread to copy
+ * committed pages from the write-ahead log into the database file, work that would otherwise land
+ * inside a later commit, and returns without waiting for the copy.
  */
-it('idle copies committed pages from the log into the database file', async () => {
+it('idle has committed pages copied from the log into the database file', async () => {
   const file = join(tempDir(), 'bridge.db');
   const store = SqliteStore.open(file);
   try {
@@ -46,7 +47,7 @@ it('idle copies committed pages from the log into the database file', async () =
     );
     const before = statSync(file).size;
     await store.sync.idle();
-    expect(statSync(file).size).toBeGreaterThan(before);
+    await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(before), { timeout: 10_000 });
     expect(await store.sync.count('default', 'compliance')).toBe(2000);
   } finally {
     await store.close();

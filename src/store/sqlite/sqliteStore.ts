@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Store, StoreTx } from '../store.js';
 import { SqliteApiKeys } from './apiKeys.js';
+import { Checkpointer } from './checkpointer.js';
 import { SqliteCloudflareSettings } from './cloudflareSettings.js';
 import { SqliteConnections } from './connections.js';
 import { SqliteGatewaySchemas } from './gatewaySchemas.js';
@@ -27,7 +28,11 @@ export interface SqliteStoreOptions {
 /**
  * The SQLite Store on one file. WAL lets readers run beside the one writer; synchronous=FULL makes
  * every commit durable on return (rotation commits a freshly issued token and must not lose it to
- * a power cut); foreign keys make the secrets cascade real.
+ * a power cut), except a sync page's, committed at NORMAL around its own transaction and back to FULL
+ * before anything else runs (immediate.ts, `immediatePage`; docs/store.md, "Durability of sync
+ * pages"); foreign keys make the secrets cascade real. Checkpoints asked between pages run on a
+ * thread with its own connection (checkpointer.ts), started at the first ask, none for a database in
+ * memory.
  */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -46,14 +51,17 @@ export class SqliteStore implements Store {
   readonly cloudflareSettings: SqliteCloudflareSettings;
   readonly #serial = new Serial();
   readonly #tx: StoreTx;
+  readonly #checkpointer: Checkpointer | undefined;
 
   private constructor(readonly db: Database.Database) {
     const queued: Runner = (work) => this.#serial.run(work);
+    const checkpointer = db.memory ? undefined : new Checkpointer(db.name);
+    this.#checkpointer = checkpointer;
     this.connections = new SqliteConnections(db, queued);
     this.secrets = new SqliteSecrets(db, queued);
     this.leases = new SqliteLeases(db, queued);
     this.rotation = new SqliteRotation(db, queued);
-    this.sync = new SqliteSync(db, queued);
+    this.sync = new SqliteSync(db, queued, checkpointer);
     this.apiKeys = new SqliteApiKeys(db, queued);
     this.webAuth = new SqliteWebAuth(db, queued);
     this.requestAudit = new SqliteRequestAudit(db, queued);
@@ -67,7 +75,7 @@ export class SqliteStore implements Store {
       secrets: new SqliteSecrets(db, direct),
       leases: new SqliteLeases(db, direct),
       rotation: new SqliteRotation(db, direct),
-      sync: new SqliteSync(db, direct),
+      sync: new SqliteSync(db, direct, checkpointer),
       apiKeys: new SqliteApiKeys(db, direct),
       webAuth: new SqliteWebAuth(db, direct),
       requestAudit: new SqliteRequestAudit(db, direct),
@@ -107,8 +115,13 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * Ends the checkpoint thread, then closes the connection: this one closes last, so SQLite copies
+   * what is left of the log into the database file and removes the log, as without a thread.
+   */
   close(): Promise<void> {
-    return this.#serial.run(() => {
+    return this.#serial.run(async () => {
+      await this.#checkpointer?.close();
       this.db.close();
     });
   }
@@ -122,9 +135,9 @@ function prepare(db: Database.Database, busyTimeoutMs: number): void {
   if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal')
     throw Object.assign(new Error('could not switch the database to WAL'), { code: 'SQLITE_BUSY' });
   db.pragma('synchronous = FULL');
-  // A sync copies the log into the database between pages (`sync.idle`), while it waits for the
-  // network; the automatic checkpoint, inside a commit, is the fallback when no wait comes. Then the
-  // log file is cut back to 64 MiB.
+  // A sync has the log copied into the database between pages (`sync.idle`, on the checkpoint thread)
+  // while it waits for the network; the automatic checkpoint, inside a commit on this connection, is
+  // the fallback when no wait comes. Then the log file is cut back to 64 MiB.
   db.pragma('wal_autocheckpoint = 4000');
   db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   db.pragma('foreign_keys = ON');

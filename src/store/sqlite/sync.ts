@@ -24,6 +24,7 @@ import {
   type SyncRunRecord,
   type SyncSettings,
 } from '../sync.js';
+import type { Checkpointer } from './checkpointer.js';
 import { decodeRow, encodings } from './fieldCodec.js';
 import { immediate, immediatePage } from './immediate.js';
 import { LAYOUT } from './layout.js';
@@ -110,6 +111,7 @@ export class SqliteSync implements SyncRepository {
   constructor(
     private readonly db: Database,
     private readonly run: Runner,
+    private readonly checkpointer?: Checkpointer,
   ) {}
 
   #stmt(sql: string): Statement {
@@ -420,11 +422,13 @@ export class SqliteSync implements SyncRepository {
       );
   }
 
+  /**
+   * Asks the checkpoint thread to copy the log into the database file, and returns at once: the copy
+   * runs beside the next page's reading and writing (checkpointer.ts). A database in memory has no log.
+   */
   idle(): Promise<void> {
-    return this.run(() => {
-      // PASSIVE: never waits for readers or writers; whatever it cannot copy now waits for the next one.
-      this.#stmt('PRAGMA wal_checkpoint(PASSIVE)').run();
-    });
+    this.checkpointer?.ask();
+    return Promise.resolve();
   }
 
   /**
