@@ -1,3 +1,4 @@
+import { isCanonicalUtc } from './canonicalTime.js';
 import { ValidationError } from './stream.js';
 
 /**
@@ -45,18 +46,26 @@ export function bool(record: Record<string, unknown>, field: string): boolean | 
 }
 
 /**
- * The last times found valid. An endpoint's findings repeat its last-found and last-scan times, and
- * `Date.parse` is most of a time's check: a time equal to one of these is valid without it.
+ * The last times the full check found valid. Times in another form than the Gateway's (an offset, no
+ * seconds) repeat too, across an endpoint's findings: a time equal to one of these is valid without it.
  */
 const recentTimes = ['', '', '', ''];
 let nextRecent = 0;
 
-/** An RFC 3339 time (or date), kept as Tanium wrote it; null when absent. */
+/** The full check of a time: RFC 3339's shape, and an instant `Date.parse` can place. */
+export function isRfc3339Time(value: string): boolean {
+  return RFC3339.test(value) && Number.isFinite(Date.parse(value));
+}
+
+/**
+ * An RFC 3339 time (or date), kept as Tanium wrote it; null when absent. The Gateway's own form
+ * (`isCanonicalUtc`) is checked without `Date.parse`, which is most of a time's cost.
+ */
 export function time(record: Record<string, unknown>, field: string): string | null {
   const value = record[field];
   if (value === undefined || value === null || value === '') return null;
-  if (typeof value === 'string' && recentTimes.includes(value)) return value;
-  if (typeof value !== 'string' || !RFC3339.test(value) || !Number.isFinite(Date.parse(value)))
+  if (typeof value === 'string' && (isCanonicalUtc(value) || recentTimes.includes(value))) return value;
+  if (typeof value !== 'string' || !isRfc3339Time(value))
     throw new ValidationError(`${field} is not an RFC 3339 time: ${JSON.stringify(value)}`);
   recentTimes[nextRecent] = value;
   nextRecent = (nextRecent + 1) % recentTimes.length;
