@@ -33,8 +33,8 @@ export async function refreshPostureGroups(
 }
 
 /**
- * After every complete sync run, full or incremental: replace the connection's membership whole with
- * what the run's group read found. Membership changes without any asset changing (a group edited or
+ * After every complete sync run, full or incremental: make the connection's membership what the run's
+ * group read found (the store writes only the member rows that differ). Membership changes without any asset changing (a group edited or
  * deleted), so this runs whether or not the run changed rows. Returns the groups read (0 when the read
  * failed and the previous membership is kept).
  */

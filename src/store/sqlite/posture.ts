@@ -10,6 +10,7 @@ import type {
   PostureRepository,
   StoredPolicy,
 } from '../posture.js';
+import { replaceGroups } from './groupMembership.js';
 import { limitClause } from './limitClause.js';
 import { prepared } from './prepared.js';
 import type { Runner } from './serial.js';
@@ -271,24 +272,4 @@ function refreshFacts(
     ).run({ connection, now, ...(only ? { ids } : {}) }).changes;
   });
   return replace.immediate();
-}
-
-/** The connection's membership, replaced whole in one transaction: a reader sees the old or the new. */
-function replaceGroups(db: Database, connection: string, m: GroupMembershipInput, now: string): void {
-  const replace = db.transaction(() => {
-    prepared(db, 'DELETE FROM posture_group_members WHERE connection = ?').run(connection);
-    const insert = prepared(
-      db,
-      `INSERT OR IGNORE INTO posture_group_members (connection, endpoint_id, group_name) VALUES (?, ?, ?)`,
-    );
-    for (const { group, endpointIds } of m.members)
-      for (const endpointId of endpointIds) insert.run(connection, endpointId, group);
-    prepared(
-      db,
-      `INSERT INTO posture_group_refreshes (connection, groups, capped, refreshed_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (connection) DO UPDATE SET groups = excluded.groups, capped = excluded.capped,
-         refreshed_at = excluded.refreshed_at`,
-    ).run(connection, JSON.stringify(m.groups), m.capped ? 1 : 0, now);
-  });
-  replace.immediate();
 }
