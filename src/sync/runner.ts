@@ -166,6 +166,11 @@ async function syncPass(c: RunContext): Promise<PassEnd> {
   const written: string[] | undefined = run.plan.mode === 'incremental' ? [] : undefined;
   const checkInRequest = checkInPass(options, run, active, c.settings, c.sizeOptions, emit, now);
   const checkIns = checkInRequest && (await readCheckIns(checkInRequest));
+  // The membership read is the Gateway's work: begun before the changed pages (after the check-in read,
+  // which it would slow), it is answered while this process writes pages and records check-ins, each
+  // a synchronous transaction during which a request not yet sent waits (docs/sync.md, "Computer group
+  // membership: when it can change").
+  const groups = options.client ? beginGroupRead(options.client) : undefined;
   const read = run.partitions > 1 ? partitioned(run.partitions) : readPass;
   const pass = await read(options, run, {
     active,
@@ -182,9 +187,6 @@ async function syncPass(c: RunContext): Promise<PassEnd> {
     changesOnly: checkIns !== undefined,
     written,
   });
-  // The membership read is the Gateway's work: begun now, it is built while the check-ins are recorded,
-  // the pass completed and the posture facts refreshed (docs/posture.md, "Computer groups").
-  const groups = options.client ? beginGroupRead(options.client) : undefined;
   if (checkInRequest && checkIns)
     tally.summary.checkIns = {
       endpoints: checkIns.endpoints,
