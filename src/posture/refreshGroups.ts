@@ -7,10 +7,11 @@ import { MAX_GROUPS, readGroups } from './readGroups.js';
 export type GroupRead = Promise<GroupMembershipInput | undefined>;
 
 /**
- * Begins reading the tenant's computer groups and their members from the Gateway. A sync begins it as
- * soon as its pass's pages are read, so the Gateway builds these answers while this process records
- * check-ins, completes the pass and refreshes posture facts. A failed read resolves undefined (the
- * previous membership is kept), so a run that fails meanwhile leaves no rejection behind.
+ * Begins reading the tenant's computer groups and their members from the Gateway. A sync begins it
+ * before its pass's pages (after an incremental pass's check-in read), so the Gateway builds these
+ * answers while this process writes pages, records check-ins, completes the pass and refreshes posture
+ * facts. A failed read resolves undefined (the previous membership is kept), so a run that fails
+ * meanwhile leaves no rejection behind.
  */
 export function beginGroupRead(client: GatewayClient, maxGroups = MAX_GROUPS): GroupRead {
   return readGroups(client, maxGroups).catch(() => undefined);

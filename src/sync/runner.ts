@@ -146,7 +146,7 @@ function announce(
 interface PassEnd {
   /** The ids of the endpoints an incremental pass wrote: their posture facts are the ones to recompute. */
   written: string[] | undefined;
-  /** The computer group read, begun once the pass's pages were read (with a Gateway client). */
+  /** The computer group read, begun before the pass's pages (with a Gateway client). */
   groups: GroupRead | undefined;
 }
 
