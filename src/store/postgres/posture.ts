@@ -170,15 +170,24 @@ export class PgPosture implements PostureRepository {
     return rows.length > 0;
   }
 
-  /** The connection's membership, replaced whole in one transaction: a reader sees the old or the new. */
+  /**
+   * The connection's membership, replaced in one transaction (a reader sees the old or the new): only
+   * the rows that are no longer members are deleted, and inserting a row already stored writes nothing
+   * (`ON CONFLICT DO NOTHING`), so an unchanged membership is not rewritten (docs/sync.md, "Computer
+   * group membership: when it can change").
+   */
   replaceGroups(connection: string, m: GroupMembershipInput, now: string): Promise<void> {
     return this.session.atomic(async (client) => {
-      await client.query('DELETE FROM posture_group_members WHERE connection = $1', [connection]);
       const groups = m.members.flatMap(({ group, endpointIds }) => endpointIds.map(() => group));
       const ids = m.members.flatMap(({ endpointIds }) => endpointIds);
+      // One statement, the lists sent once: the delete and the insert touch different rows (those not
+      // read and those read), so they need not see each other's writes.
       await client.query(
-        `INSERT INTO posture_group_members (connection, endpoint_id, group_name)
-         SELECT $1, e, g FROM unnest($2::text[], $3::text[]) AS m(e, g) ON CONFLICT DO NOTHING`,
+        `WITH m AS (SELECT e, g FROM unnest($2::text[], $3::text[]) AS m(e, g)),
+           gone AS (DELETE FROM posture_group_members p WHERE p.connection = $1
+             AND NOT EXISTS (SELECT 1 FROM m WHERE m.e = p.endpoint_id AND m.g = p.group_name))
+         INSERT INTO posture_group_members (connection, endpoint_id, group_name)
+         SELECT $1, e, g FROM m ON CONFLICT DO NOTHING`,
         [connection, ids, groups],
       );
       await client.query(
