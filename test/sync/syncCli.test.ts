@@ -48,12 +48,18 @@ function syncKilledAfter(
     });
     const events: Record<string, unknown>[] = [];
     let buffer = '';
+    let killed = false;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       buffer += chunk;
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      // Lines the process printed before the kill landed (later in this chunk, or in the pipe) are not
+      // what the kill interrupted: only the events up to the kill are kept.
+      for (let nl = buffer.indexOf('\n'); nl >= 0 && !killed; nl = buffer.indexOf('\n')) {
         events.push(JSON.parse(buffer.slice(0, nl)) as Record<string, unknown>);
         buffer = buffer.slice(nl + 1);
-        if (events.filter((e) => e['event'] === 'page').length === pages) child.kill('SIGKILL');
+        if (events.filter((e) => e['event'] === 'page').length === pages) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
       }
     });
     child.on('error', reject);
