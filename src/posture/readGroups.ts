@@ -41,6 +41,7 @@ interface Page<T> {
 export async function readGroups(
   client: GatewayClient,
   maxGroups = MAX_GROUPS,
+  signal?: AbortSignal,
 ): Promise<GroupMembershipInput> {
   const data = await client.graphql<{ computerGroups: Page<{ name: string }> | null }>(GROUPS, {
     first: maxGroups,
@@ -48,21 +49,31 @@ export async function readGroups(
   const page = data.computerGroups ?? { edges: [], pageInfo: { hasNextPage: false } };
   const groups = page.edges.map((e) => e.node.name).slice(0, maxGroups);
   const members: GroupMembershipInput['members'] = groups.map((group) => ({ group, endpointIds: [] }));
+  // One group's failure fails the read: the other readers stop taking groups and pages, as they do
+  // when the caller stops the read (a run that failed or was cancelled).
+  const stop = new AbortController();
+  const stopped = (): boolean => stop.signal.aborted || signal?.aborted === true;
   let next = 0;
   const worker = async (): Promise<void> => {
-    for (let k = next++; k < members.length; k = next++) {
-      const entry = members[k]!;
-      entry.endpointIds = await memberIds(client, entry.group);
+    try {
+      for (let k = next++; k < members.length && !stopped(); k = next++) {
+        const entry = members[k]!;
+        entry.endpointIds = await memberIds(client, entry.group, stopped);
+      }
+    } catch (error) {
+      stop.abort();
+      throw error;
     }
   };
   await Promise.all(Array.from({ length: Math.min(GROUPS_AT_ONCE, groups.length) }, worker));
+  if (stopped()) throw new Error('the computer group read was stopped');
   return { groups, capped: page.pageInfo.hasNextPage || page.edges.length > maxGroups, members };
 }
 
-async function memberIds(client: GatewayClient, name: string): Promise<string[]> {
+async function memberIds(client: GatewayClient, name: string, stopped: () => boolean): Promise<string[]> {
   const ids: string[] = [];
   let after: string | null = null;
-  for (;;) {
+  while (!stopped()) {
     const data: { endpoints: Page<{ id: string }> | null } = await client.graphql(MEMBERS, {
       name,
       first: MEMBER_PAGE,
@@ -74,4 +85,6 @@ async function memberIds(client: GatewayClient, name: string): Promise<string[]>
     if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return ids;
     after = page.pageInfo.endCursor;
   }
+  // Stopped: what was read is thrown away by readGroups.
+  return ids;
 }

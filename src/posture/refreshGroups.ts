@@ -11,10 +11,15 @@ export type GroupRead = Promise<GroupMembershipInput | undefined>;
  * before its pass's pages (after an incremental pass's check-in read), so the Gateway builds these
  * answers while this process writes pages, records check-ins, completes the pass and refreshes posture
  * facts. A failed read resolves undefined (the previous membership is kept), so a run that fails
- * meanwhile leaves no rejection behind.
+ * meanwhile leaves no rejection behind; `signal` stops it (a run that failed stops its read, which
+ * then sends no more requests and keeps no process waiting for it).
  */
-export function beginGroupRead(client: GatewayClient, maxGroups = MAX_GROUPS): GroupRead {
-  return readGroups(client, maxGroups).catch(() => undefined);
+export function beginGroupRead(
+  client: GatewayClient,
+  signal?: AbortSignal,
+  maxGroups = MAX_GROUPS,
+): GroupRead {
+  return readGroups(client, maxGroups, signal).catch(() => undefined);
 }
 
 /**

@@ -170,7 +170,30 @@ async function syncPass(c: RunContext): Promise<PassEnd> {
   // which it would slow), it is answered while this process writes pages and records check-ins, each
   // a synchronous transaction during which a request not yet sent waits (docs/sync.md, "Computer group
   // membership: when it can change").
-  const groups = options.client ? beginGroupRead(options.client) : undefined;
+  const groupRead = new AbortController();
+  const groups = options.client ? beginGroupRead(options.client, groupRead.signal) : undefined;
+  try {
+    await passPages({ ...c, readPlan, streamOptions: plan.options }, checkInRequest, checkIns, written);
+  } catch (error) {
+    // A run that fails stops its group read: no more requests for an answer nobody will use.
+    groupRead.abort();
+    throw error;
+  }
+  return { written, groups };
+}
+
+/** A pass's pages, its check-ins recorded and its completion. */
+async function passPages(
+  c: RunContext & {
+    readPlan: (refresh: boolean) => Promise<{ options: StreamOptions }>;
+    streamOptions: StreamOptions;
+  },
+  checkInRequest: CheckInRequest | undefined,
+  checkIns: Awaited<ReturnType<typeof readCheckIns>> | undefined,
+  written: string[] | undefined,
+): Promise<void> {
+  const { options, run, active, tally, emit, now, readPlan } = c;
+  const { store, connection } = options;
   const read = run.partitions > 1 ? partitioned(run.partitions) : readPass;
   const pass = await read(options, run, {
     active,
@@ -181,7 +204,7 @@ async function syncPass(c: RunContext): Promise<PassEnd> {
     now,
     sizeOptions: c.sizeOptions,
     started: tally.started,
-    streamOptions: plan.options,
+    streamOptions: c.streamOptions,
     refreshPlan: async () => (await readPlan(true)).options,
     startSeen: checkIns?.firstPageSeen ?? null,
     changesOnly: checkIns !== undefined,
@@ -197,7 +220,6 @@ async function syncPass(c: RunContext): Promise<PassEnd> {
     };
   const removed = await completePass(store, run.lease, { connection, streams: active, ...pass }, now());
   addCounts(tally.totals, Object.fromEntries(Object.entries(removed).map(([s, n]) => [s, { removed: n }])));
-  return { written, groups };
 }
 
 /**

@@ -141,6 +141,22 @@ describe.each(DIALECTS)('the computerGroup check on a synced store ($name)', (di
     expect(await members('All Mac')).toEqual([]);
   });
 
+  it('a stopped read sends no member request after the stop and fails, so nothing is written', async () => {
+    const gatewayRequests = async () => {
+      const stats = (await (await fetch(`${h.emulator.url}/__emulator/stats`)).json()) as {
+        requests: { byRoute: Record<string, number> };
+      };
+      return stats.requests.byRoute['POST /plugin/products/gateway/graphql'] ?? 0;
+    };
+    const before = await gatewayRequests();
+    const stop = new AbortController();
+    const read = readGroups(t.client, undefined, stop.signal);
+    stop.abort();
+    await expect(read).rejects.toThrow('stopped');
+    // The groups query was on its way before the stop; no group's members were asked for after it.
+    expect((await gatewayRequests()) - before).toBe(1);
+  });
+
   it('reads at most the cap of groups, and a group beyond it is unknown: it fails closed', async () => {
     const capped = await readGroups(t.client, 2);
     expect(capped.groups).toHaveLength(2);

@@ -38,7 +38,10 @@ async function truncatedSync(t: SyncTarget): Promise<SyncSummary> {
     onEvent: (e) => {
       if (e.event !== 'page' || installed) return;
       installed = true;
-      h.emulator.faults.install([{ method: '*', path: GATEWAY, fault: 'truncate', count: 1 }]);
+      // A page's answer (SyncEndpoints), not the computer group read's, which runs beside the pages.
+      h.emulator.faults.install([
+        { method: '*', path: GATEWAY, operation: 'SyncEndpoints', fault: 'truncate', count: 1 },
+      ]);
     },
   });
   expect(h.emulator.faults.view().rules[0]?.applied).toBe(1);

@@ -35,7 +35,15 @@ export class Checkpointer {
       return;
     }
     this.#running = true;
-    this.#thread().postMessage({ kind: 'checkpoint' } satisfies CheckpointAsk);
+    try {
+      this.#thread().postMessage({ kind: 'checkpoint' } satisfies CheckpointAsk);
+    } catch {
+      // No thread could be started (the process is out of threads or memory): the automatic checkpoint
+      // copies the log from then on, as after a thread's failure; the sync goes on.
+      this.#closed = true;
+      this.#running = false;
+      this.#worker = undefined;
+    }
   }
 
   /** Ends the thread (after the checkpoint it runs, if any); resolves once it has exited. */

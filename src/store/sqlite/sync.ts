@@ -426,9 +426,8 @@ export class SqliteSync implements SyncRepository {
    * Asks the checkpoint thread to copy the log into the database file, and returns at once: the copy
    * runs beside the next page's reading and writing (checkpointer.ts). A database in memory has no log.
    */
-  idle(): Promise<void> {
+  async idle(): Promise<void> {
     this.checkpointer?.ask();
-    return Promise.resolve();
   }
 
   /**
