@@ -1,12 +1,7 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
-import copyStreams from 'pg-copy-streams';
+import { copyRows } from './copyRows.js';
 import { copyField } from './copyText.js';
 import type { StageColumn } from './stagePage.js';
-
-/** Rows per chunk handed to COPY: bounds the text built at once. */
-const CHUNK_ROWS = 2000;
 
 /** The marks every row a page adds carries: its connection, the pass's generation and the run. */
 export interface RowMarks {
@@ -48,33 +43,20 @@ export class DirectCopy {
     const columns = this.columns;
     const head = `${copyField(marks.connection, 'text')}\t`;
     const tail = `\t${marks.generation}\t${marks.runId}\t${marks.runId}\n`;
-    function* lines(): Generator<string> {
-      for (let start = 0; start < which.length; start += CHUNK_ROWS) {
-        let text = '';
-        const end = Math.min(which.length, start + CHUNK_ROWS);
-        for (let w = start; w < end; w++) {
-          const r = which[w]!;
-          const row = rows[r]!;
-          text += head;
-          for (let c = 0; c < columns.length; c++) {
-            const column = columns[c]!;
-            text += `${c > 0 ? '\t' : ''}${copyField(row[column.name], column.type)}`;
-          }
-          if (ids) {
-            const id = ids[r];
-            if (id === null || id === undefined) throw new Error(`row ${r} has no shared-table id`);
-            text += `\t${id}`;
-          }
-          text += tail;
-        }
-        yield text;
+    await copyRows(client, this.#copy, which.length, (w) => {
+      const r = which[w]!;
+      const row = rows[r]!;
+      let text = head;
+      for (let c = 0; c < columns.length; c++) {
+        const column = columns[c]!;
+        text += `${c > 0 ? '\t' : ''}${copyField(row[column.name], column.type)}`;
       }
-    }
-    await copyLines(client, this.#copy, lines());
+      if (ids) {
+        const id = ids[r];
+        if (id === null || id === undefined) throw new Error(`row ${r} has no shared-table id`);
+        text += `\t${id}`;
+      }
+      return text + tail;
+    });
   }
-}
-
-/** Sends `lines` (COPY text, whole lines per chunk) to a `COPY … FROM STDIN` statement. */
-export async function copyLines(client: PoolClient, copy: string, lines: Iterable<string>): Promise<void> {
-  await pipeline(Readable.from(lines), client.query(copyStreams.from(copy)));
 }

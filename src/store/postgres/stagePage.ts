@@ -1,7 +1,5 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
-import copyStreams from 'pg-copy-streams';
+import { copyRows } from './copyRows.js';
 import { type CopyType, copyField } from './copyText.js';
 
 /**
@@ -19,9 +17,6 @@ export interface StagedRefs {
   ids: readonly (number | null)[];
   keys: readonly (string | null)[];
 }
-
-/** Rows per chunk handed to COPY: bounds the text built at once. */
-const CHUNK_ROWS = 2000;
 
 /**
  * A per-session temporary table a page's records are copied into before one upsert moves them into
@@ -74,23 +69,15 @@ export class StageTable {
     const { round, refs } = extra;
     if (rows.length === 0) return;
     const columns = this.columns;
-    function* lines(): Generator<string> {
-      for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-        let text = '';
-        const end = Math.min(rows.length, start + CHUNK_ROWS);
-        for (let r = start; r < end; r++) {
-          const row = rows[r]!;
-          text += String(round?.[r] ?? 0);
-          for (let c = 0; c < columns.length; c++) {
-            const column = columns[c]!;
-            text += `\t${copyField(row[column.name], column.type)}`;
-          }
-          if (refs) text += `\t${refs.ids[r] ?? '\\N'}\t${refs.keys[r] ?? '\\N'}`;
-          text += '\n';
-        }
-        yield text;
+    await copyRows(client, this.#copy, rows.length, (r) => {
+      const row = rows[r]!;
+      let text = String(round?.[r] ?? 0);
+      for (let c = 0; c < columns.length; c++) {
+        const column = columns[c]!;
+        text += `\t${copyField(row[column.name], column.type)}`;
       }
-    }
-    await pipeline(Readable.from(lines()), client.query(copyStreams.from(this.#copy)));
+      if (refs) text += `\t${refs.ids[r] ?? '\\N'}\t${refs.keys[r] ?? '\\N'}`;
+      return `${text}\n`;
+    });
   }
 }

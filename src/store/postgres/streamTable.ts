@@ -1,8 +1,9 @@
 import type { PoolClient } from 'pg';
 import type { ScopeAnswer, StreamBatch, StreamDefinition, StreamRecord } from '../../streams/stream.js';
 import type { StreamCounts } from '../sync.js';
+import { copyLines } from './copyRows.js';
 import { copyField } from './copyText.js';
-import { copyLines, DirectCopy, type RowMarks } from './directCopy.js';
+import { DirectCopy, type RowMarks } from './directCopy.js';
 import { PG_LAYOUT, type PgStreamLayout, pgType } from './layout.js';
 import type { PageBatch } from './pageBatch.js';
 import { inRounds, occurrences } from './rounds.js';
