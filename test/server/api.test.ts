@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentedAnswerProblems } from '../helpers/documentedAnswer.js';
 import { createToken, type Harness, startHarness } from '../helpers/emulatorHarness.js';
 import { runCli, transcript } from '../helpers/runCli.js';
 import { type ApiReply, homeWithKeys, readEvents, type Served, serve } from '../helpers/serveHarness.js';
@@ -252,6 +253,10 @@ describe('serve: sync, data and live progress', () => {
     const started = await api.call('POST', '/v1/connections/default/sync', { body: { full: true } });
     expect(started.status, started.text).toBe(202);
     expect(started.json.runId).toEqual(expect.any(Number));
+    const openapi = (await api.call('GET', '/v1/openapi.json', { key: null })).json;
+    const route = { path: '/v1/connections/{name}/sync', method: 'post', status: 202 } as const;
+    expect(documentedAnswerProblems(openapi, route, started.json)).toEqual([]);
+    expect(started.json).toMatchObject({ connection: 'default', actor: expect.any(String) });
     const again = await api.call('POST', '/v1/connections/default/sync', { body: {} });
     // Either the first is still running (409 names it) or it finished already (202 for a new one).
     if (again.status === 409)
@@ -358,6 +363,7 @@ describe('serve: sync, data and live progress', () => {
       expect(first.at(-1)?.event).toBe('page');
       const cancel = await api.call('DELETE', '/v1/connections/big/sync');
       expect(cancel.status).toBe(202);
+      expect(cancel.json).toEqual({ cancelling: true });
       await waitIdle('big');
       const run = await api.call('GET', `/v1/connections/big/runs/${started.json.runId}`);
       expect(run.json.status).toBe('interrupted');

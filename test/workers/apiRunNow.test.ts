@@ -1,9 +1,9 @@
-import AjvModule from 'ajv';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withJobsLease } from '../../src/jobs/jobsLease.js';
 import { JOB_KINDS, newJob } from '../../src/store/jobs.js';
 import { newOwner } from '../../src/store/leaseOwner.js';
+import { documentedAnswerProblems } from '../helpers/documentedAnswer.js';
 import { runCli } from '../helpers/runCli.js';
 import { truth } from '../helpers/syncHarness.js';
 import {
@@ -91,28 +91,26 @@ describe('serve --no-scheduler queues the syncs and rotations asked through the 
   let job: Queued;
 
   /**
-   * Checks a status answer against the 200 schema of `GET /v1/queue/{queue}/{id}` in the served
-   * OpenAPI document: it fits, and it has no field the document leaves out.
+   * Checks an answer against its route's schema in the served OpenAPI document (by default the 200 of
+   * `GET /v1/queue/{queue}/{id}`): it fits, and it has no field the document leaves out.
    */
-  const fitsDocument = async (answer: Record<string, unknown>) => {
-    const openapi = (await call('GET', '/v1/openapi.json')).body as {
-      paths: Record<
-        string,
-        { get: { responses: Record<string, { content: Record<string, { schema: object }> }> } }
-      >;
-    };
-    const ok = openapi.paths['/v1/queue/{queue}/{id}']?.get.responses['200'];
-    expect(ok, 'a 200 response for GET /v1/queue/{queue}/{id}').toBeDefined();
-    const schema = ok!.content['application/json']!.schema as { properties: Record<string, unknown> };
-    const validate = new AjvModule.default({ allowUnionTypes: true, validateFormats: false }).compile(schema);
-    expect(validate(answer), JSON.stringify(validate.errors)).toBe(true);
-    expect(Object.keys(answer).filter((key) => !(key in schema.properties))).toEqual([]);
+  const fitsDocument = async (
+    answer: Record<string, unknown>,
+    route: Parameters<typeof documentedAnswerProblems>[1] = {
+      path: '/v1/queue/{queue}/{id}',
+      method: 'get',
+      status: 200,
+    },
+  ) => {
+    const openapi = (await call('GET', '/v1/openapi.json')).body;
+    expect(documentedAnswerProblems(openapi, route, answer)).toEqual([]);
   };
 
   it('answers 202 with the queue job before any worker runs, and refuses a second ask naming it', async () => {
     const asked = await call('POST', `/v1/connections/${name}/sync`, { full: true });
     expect(asked.status, JSON.stringify(asked.body)).toBe(202);
     job = asked.body as unknown as Queued;
+    await fitsDocument(asked.body, { path: '/v1/connections/{name}/sync', method: 'post', status: 202 });
     expect(job).toMatchObject({
       queued: true,
       queue: 'sync',
@@ -157,6 +155,7 @@ describe('serve --no-scheduler queues the syncs and rotations asked through the 
     const rotate = await call('POST', `/v1/connections/${name}/rotate`, {});
     expect(rotate.status, JSON.stringify(rotate.body)).toBe(202);
     const rotation = rotate.body as unknown as Queued;
+    await fitsDocument(rotate.body, { path: '/v1/connections/{name}/rotate', method: 'post', status: 202 });
     expect(rotation).toMatchObject({ queue: 'rotate', job: 'rotate', actor: 'apikey:ops' });
     const rotated = await ended(rotation.status);
     expect(rotated, JSON.stringify(rotated)).toMatchObject({

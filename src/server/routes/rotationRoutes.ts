@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { getConnection, requireConnection } from '../../connections/editConnection.js';
 import type { ServerDeps } from '../deps.js';
 import { errors, nameParams } from '../schemas.js';
-import { queuedReply } from './queuedReply.js';
+import { queuedReply, queuedReplySchema } from './queuedReply.js';
 
 type Named = { Params: { name: string } };
 
@@ -40,7 +40,8 @@ export function rotationRoutes(app: FastifyInstance, deps: ServerDeps): void {
             ifDue: { type: 'boolean', description: "Rotate only when due by the server's clock." },
           },
         },
-        response: errors(400, 404, 409),
+        // 200 is the rotation's report (docs/rotation.md), left loose; 202 the job queued for the workers.
+        response: { 202: queuedReplySchema, ...errors(400, 404, 409) },
       },
     },
     async (request, reply) => {

@@ -5,7 +5,8 @@ import { STREAM_NAMES } from '../../streams/index.js';
 import type { StreamedEvent } from '../../sync/activeSyncs.js';
 import type { ServerDeps } from '../deps.js';
 import { errors, nameParams } from '../schemas.js';
-import { queuedReply } from './queuedReply.js';
+import { activeSyncSchema, cancellingSchema } from './activeSyncSchema.js';
+import { queuedReply, queuedReplySchema } from './queuedReply.js';
 
 type Named = { Params: { name: string } };
 
@@ -47,7 +48,8 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
             },
           },
         },
-        response: errors(400, 404, 409),
+        // The sync this service started, or the job queued for the workers (docs/server.md).
+        response: { 202: { anyOf: [activeSyncSchema, queuedReplySchema] }, ...errors(400, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -70,7 +72,7 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
         tags,
         summary: 'Stop the running sync at its next page boundary',
         params: nameParams,
-        response: errors(404),
+        response: { 202: cancellingSchema, ...errors(404) },
       },
     },
     async (request, reply) => {
