@@ -1,5 +1,6 @@
 import type { GroupMembershipInput } from '../store/posture.js';
 import type { GatewayClient } from '../sync/fetchPages.js';
+import { MemberIds } from './memberIds.js';
 
 /**
  * At most this many computer groups are read per refresh (docs/posture.md, "Computer groups"): each
@@ -48,7 +49,10 @@ export async function readGroups(
   });
   const page = data.computerGroups ?? { edges: [], pageInfo: { hasNextPage: false } };
   const groups = page.edges.map((e) => e.node.name).slice(0, maxGroups);
-  const members: GroupMembershipInput['members'] = groups.map((group) => ({ group, endpointIds: [] }));
+  const members: GroupMembershipInput['members'] = groups.map((group) => ({
+    group,
+    endpointIds: new MemberIds(),
+  }));
   // One group's failure fails the read: the other readers stop taking groups and pages, as they do
   // when the caller stops the read (a run that failed or was cancelled).
   const stop = new AbortController();
@@ -70,8 +74,8 @@ export async function readGroups(
   return { groups, capped: page.pageInfo.hasNextPage || page.edges.length > maxGroups, members };
 }
 
-async function memberIds(client: GatewayClient, name: string, stopped: () => boolean): Promise<string[]> {
-  const ids: string[] = [];
+async function memberIds(client: GatewayClient, name: string, stopped: () => boolean): Promise<MemberIds> {
+  const ids = new MemberIds();
   let after: string | null = null;
   while (!stopped()) {
     const data: { endpoints: Page<{ id: string }> | null } = await client.graphql(MEMBERS, {
@@ -81,7 +85,7 @@ async function memberIds(client: GatewayClient, name: string, stopped: () => boo
     });
     const page = data.endpoints;
     if (!page) return ids;
-    for (const edge of page.edges) ids.push(String(edge.node.id));
+    for (const edge of page.edges) ids.add(String(edge.node.id));
     if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return ids;
     after = page.pageInfo.endCursor;
   }

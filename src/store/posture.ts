@@ -48,7 +48,8 @@ export interface GroupMembershipInput {
   groups: string[];
   /** True when the tenant had more groups than were read (docs/posture.md, "Computer groups"). */
   capped: boolean;
-  members: { group: string; endpointIds: string[] }[];
+  /** Each group's member ids: any iterable (readGroups holds them compactly, src/posture/memberIds.ts). */
+  members: { group: string; endpointIds: Iterable<string> }[];
 }
 
 /** One endpoint's membership, as a decision reads it. */

@@ -178,8 +178,13 @@ export class PgPosture implements PostureRepository {
    */
   replaceGroups(connection: string, m: GroupMembershipInput, now: string): Promise<void> {
     return this.session.atomic(async (client) => {
-      const groups = m.members.flatMap(({ group, endpointIds }) => endpointIds.map(() => group));
-      const ids = m.members.flatMap(({ endpointIds }) => endpointIds);
+      const ids: string[] = [];
+      const groups: string[] = [];
+      for (const { group, endpointIds } of m.members)
+        for (const id of endpointIds) {
+          ids.push(id);
+          groups.push(group);
+        }
       // One statement, the lists sent once: the delete and the insert touch different rows (those not
       // read and those read), so they need not see each other's writes.
       await client.query(
