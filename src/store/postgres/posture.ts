@@ -178,22 +178,16 @@ export class PgPosture implements PostureRepository {
    */
   replaceGroups(connection: string, m: GroupMembershipInput, now: string): Promise<void> {
     return this.session.atomic(async (client) => {
-      const ids: string[] = [];
-      const groups: string[] = [];
-      for (const { group, endpointIds } of m.members)
-        for (const id of endpointIds) {
-          ids.push(id);
-          groups.push(group);
-        }
-      // One statement, the lists sent once: the delete and the insert touch different rows (those not
-      // read and those read), so they need not see each other's writes.
+      // One statement, the membership sent once: the delete and the insert touch different rows (those
+      // not read and those read), so they need not see each other's writes.
       await client.query(
-        `WITH m AS (SELECT e, g FROM unnest($2::text[], $3::text[]) AS m(e, g)),
+        `WITH m AS (SELECT p->>0 AS g, e FROM jsonb_array_elements($2::jsonb) AS p,
+             jsonb_array_elements_text(p->1) AS e),
            gone AS (DELETE FROM posture_group_members p WHERE p.connection = $1
              AND NOT EXISTS (SELECT 1 FROM m WHERE m.e = p.endpoint_id AND m.g = p.group_name))
          INSERT INTO posture_group_members (connection, endpoint_id, group_name)
          SELECT $1, e, g FROM m ON CONFLICT DO NOTHING`,
-        [connection, ids, groups],
+        [connection, membershipJson(m)],
       );
       await client.query(
         `INSERT INTO posture_group_refreshes (connection, groups, capped, refreshed_at)
@@ -259,4 +253,14 @@ export class PgPosture implements PostureRepository {
     );
     return rows;
   }
+}
+
+/**
+ * The membership as one JSON text, `[[group, [id, …]], …]`, built one group at a time: the whole fleet's
+ * ids and a group name per id, as two parameter arrays, were the largest transient allocation of a
+ * 100,000-endpoint sync's end (325,633 ids in 8 groups).
+ */
+function membershipJson(m: GroupMembershipInput): string {
+  const groups = m.members.map(({ group, endpointIds }) => JSON.stringify([group, Array.from(endpointIds)]));
+  return `[${groups.join(',')}]`;
 }
