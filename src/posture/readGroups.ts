@@ -14,8 +14,9 @@ export const MAX_GROUPS = 200;
 const MEMBER_PAGE = 5_000;
 /**
  * Groups whose members are read at once. A sync begins the read and then holds this process's event
- * loop for a while (recording check-ins is one synchronous transaction, docs/sync.md "Incremental:
- * read what changed"): requests already sent are answered meanwhile, one sent after each answer is not.
+ * loop for a while (each page and each batch of check-ins recorded is a synchronous transaction,
+ * docs/sync.md "Incremental: read what changed"): requests already sent are answered meanwhile, one
+ * sent after each answer is not.
  * A few in flight also spare the round trips of a remote tenant; within a group pages follow cursors.
  */
 const GROUPS_AT_ONCE = 4;

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Store } from '../store/store.js';
 import type { StreamName } from '../streams/stream.js';
 import type { SyncEvent } from './events.js';
@@ -18,6 +19,8 @@ export interface CheckInRequest {
   since: string;
   sizeOptions: PageSizeOptions;
   maxPageFailures: number;
+  /** Check-ins recorded per transaction (`CHECK_INS_PER_TRANSACTION`). */
+  perTransaction: number;
   emit: (event: SyncEvent) => void;
   now: () => string;
 }
@@ -108,11 +111,16 @@ export async function readCheckIns(r: CheckInRequest): Promise<CheckInResult> {
 }
 
 /**
- * Check-ins recorded per transaction: a commit costs a log flush (about 0.1 s on the shared box), so a
- * 20,000-endpoint fleet's check-ins go in one; larger fleets' in several, each holding the writer for
- * a second or so (SQLite).
+ * Check-ins recorded per transaction, the event loop let run between two (`setImmediate`). A SQLite
+ * transaction holds the loop, and the computer group read begun before the pass sends its next request
+ * only once it has taken an answer (src/posture/refreshGroups.ts), so one transaction for a whole
+ * fleet's check-ins (0.3-0.4 s for 20,000) left the Gateway with nothing to do meanwhile and the run
+ * waiting for the read at its end (docs/sync.md, "Computer group membership: when it can change"). A
+ * commit costs no log flush (as a sync page's: docs/store.md, "Durability of sync pages"), and the
+ * check-ins a crash leaves unrecorded are read and recorded again by the next run, whose watermark
+ * has not moved.
  */
-const CHUNK = 25_000;
+export const CHECK_INS_PER_TRANSACTION = 4_000;
 
 /**
  * Records the check-ins read before the pass's full reads: what a full read of an endpoint whose data
@@ -124,18 +132,21 @@ const CHUNK = 25_000;
 export async function recordCheckIns(r: CheckInRequest, read: CheckInResult): Promise<number> {
   const started = performance.now();
   let touched = 0;
-  for (let k = 0; k < read.seen.length; k += CHUNK)
+  const chunk = Math.max(1, r.perTransaction);
+  for (let k = 0; k < read.seen.length; k += chunk) {
+    if (k > 0) await setImmediate();
     touched += await r.store.sync.touchSeen(
       {
         connection: r.connection,
         runId: r.runId,
         streams: r.streams,
         sensors: r.sensors,
-        seen: read.seen.slice(k, k + CHUNK),
+        seen: read.seen.slice(k, k + chunk),
         lease: r.lease.claim(),
       },
       r.now(),
     );
+  }
   r.emit({
     event: 'check-ins',
     endpoints: read.endpoints,

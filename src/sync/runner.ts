@@ -2,7 +2,7 @@ import { beginGroupRead, type GroupRead } from '../posture/refreshGroups.js';
 import type { Store } from '../store/store.js';
 import type { SyncSettings } from '../store/sync.js';
 import type { StreamName, StreamOptions } from '../streams/stream.js';
-import { type CheckInRequest, readCheckIns, recordCheckIns } from './checkIns.js';
+import { CHECK_INS_PER_TRANSACTION, type CheckInRequest, readCheckIns, recordCheckIns } from './checkIns.js';
 import { addCounts } from './commitPage.js';
 import type { SyncEvent, SyncSummary } from './events.js';
 import type { GatewayClient } from './fetchPages.js';
@@ -36,6 +36,8 @@ export interface RunSyncOptions {
   maxRestarts?: number;
   /** Consecutive failed pages (after the SDK's own retries) before the run fails. */
   maxPageFailures?: number;
+  /** Check-ins an incremental pass records per transaction (default: src/sync/checkIns.ts). */
+  checkInsPerTransaction?: number;
   /** When another process syncs the connection: wait this long for it (default 0: SyncRunningError). */
   waitMs?: number;
   /** The sync lease's lifetime without renewal (tests shorten it). */
@@ -250,6 +252,7 @@ function checkInPass(
     since: plan.since,
     sizeOptions,
     maxPageFailures: options.maxPageFailures ?? 5,
+    perTransaction: options.checkInsPerTransaction ?? CHECK_INS_PER_TRANSACTION,
     emit,
     now,
   };
