@@ -9,9 +9,9 @@ const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
  * group read's start to the run's end, every endpoint once per group it is in: at 100,000 endpoints in
  * 8 groups, an array of id strings was about 6 MiB of a live heap of about 24 MiB, and V8 lets the heap
  * grow to a multiple of what is live before it collects, so every MiB held cost several of peak RSS
- * (docs/sync.md, "Computer group membership: when it can change"). Tanium's endpoint ids are decimal
- * integers: those are kept as numbers in blocks outside the heap (8 bytes each), any other id as the
- * string it is. Iterating gives back the same strings, numbers first, each once per `add`.
+ * (docs/sync.md, "Computer group membership: when it can change"). Tanium's Gateway answers endpoint
+ * ids as decimal integers in strings (`"id": "12323"`), as the emulator does: those are kept as numbers
+ * in blocks outside the heap (8 bytes each), any other id as the string it is. Iterating gives back the same strings, numbers first, each once per `add`.
  */
 export class MemberIds implements Iterable<string> {
   readonly #blocks: Float64Array[] = [];

@@ -115,10 +115,11 @@ export async function readCheckIns(r: CheckInRequest): Promise<CheckInResult> {
  * transaction holds the loop, and the computer group read begun before the pass sends its next request
  * only once it has taken an answer (src/posture/refreshGroups.ts), so one transaction for a whole
  * fleet's check-ins (0.3-0.4 s for 20,000) left the Gateway with nothing to do meanwhile and the run
- * waiting for the read at its end (docs/sync.md, "Computer group membership: when it can change"). A
- * commit costs no log flush (as a sync page's: docs/store.md, "Durability of sync pages"), and the
- * check-ins a crash leaves unrecorded are read and recorded again by the next run, whose watermark
- * has not moved.
+ * waiting for the read at its end (docs/sync.md, "Computer group membership: when it can change").
+ * SQLite commits each as a sync page, with no log flush (docs/store.md, "Durability of sync pages").
+ * A crash between two leaves the rest unrecorded, as a crash inside the one transaction left them all:
+ * those endpoints keep an earlier check-in time until they are read again (their next check-in read by
+ * an incremental pass, or the next full pass); a recorded time never moves backwards.
  */
 export const CHECK_INS_PER_TRANSACTION = 4_000;
 
