@@ -1,5 +1,6 @@
-/** Ids per block of numbers: 32 KiB of memory outside the JavaScript heap. */
-const BLOCK = 4_096;
+/** The first block of numbers, and the largest (32 KiB outside the JavaScript heap): blocks double. */
+const FIRST_BLOCK = 256;
+const LARGEST_BLOCK = 4_096;
 
 /** An id written as a plain decimal integer, with no sign, leading zero or exponent. */
 const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
@@ -11,11 +12,14 @@ const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
  * grow to a multiple of what is live before it collects, so every MiB held cost several of peak RSS
  * (docs/sync.md, "Computer group membership: when it can change"). Tanium's Gateway answers endpoint
  * ids as decimal integers in strings (`"id": "12323"`), as the emulator does: those are kept as numbers
- * in blocks outside the heap (8 bytes each), any other id as the string it is. Iterating gives back the same strings, numbers first, each once per `add`.
+ * in blocks outside the heap (8 bytes each; small groups get small blocks), any other id as the string
+ * it is. Iterating gives back the same strings, numbers first, each once per `add`.
  */
 export class MemberIds implements Iterable<string> {
   readonly #blocks: Float64Array[] = [];
-  #inBlock = BLOCK;
+  #current: Float64Array | undefined;
+  #inCurrent = 0;
+  #numbers = 0;
   readonly #others: string[] = [];
 
   add(id: string): void {
@@ -24,21 +28,24 @@ export class MemberIds implements Iterable<string> {
       this.#others.push(id);
       return;
     }
-    if (this.#inBlock === BLOCK) {
-      this.#blocks.push(new Float64Array(BLOCK));
-      this.#inBlock = 0;
+    let block = this.#current;
+    if (block === undefined || this.#inCurrent === block.length) {
+      block = new Float64Array(block === undefined ? FIRST_BLOCK : Math.min(LARGEST_BLOCK, block.length * 2));
+      this.#blocks.push(block);
+      this.#current = block;
+      this.#inCurrent = 0;
     }
-    this.#blocks.at(-1)![this.#inBlock++] = n;
+    block[this.#inCurrent++] = n;
+    this.#numbers++;
   }
 
   get size(): number {
-    const numbers = this.#blocks.length === 0 ? 0 : (this.#blocks.length - 1) * BLOCK + this.#inBlock;
-    return numbers + this.#others.length;
+    return this.#numbers + this.#others.length;
   }
 
   *[Symbol.iterator](): Iterator<string> {
-    for (const [k, block] of this.#blocks.entries()) {
-      const end = k === this.#blocks.length - 1 ? this.#inBlock : BLOCK;
+    for (const block of this.#blocks) {
+      const end = block === this.#current ? this.#inCurrent : block.length;
       for (let i = 0; i < end; i++) yield String(block[i]);
     }
     yield* this.#others;

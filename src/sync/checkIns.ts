@@ -113,10 +113,11 @@ export async function readCheckIns(r: CheckInRequest): Promise<CheckInResult> {
 /**
  * Check-ins recorded per transaction, the event loop let run between two (`setImmediate`). A SQLite
  * transaction holds the loop, and the computer group read begun before the pass sends its next request
- * only once it has taken an answer (src/posture/refreshGroups.ts), so one transaction for a whole
+ * only once it has taken an answer (src/posture/readGroups.ts), so one transaction for a whole
  * fleet's check-ins (0.3-0.4 s for 20,000) left the Gateway with nothing to do meanwhile and the run
  * waiting for the read at its end (docs/sync.md, "Computer group membership: when it can change").
- * SQLite commits each as a sync page, with no log flush (docs/store.md, "Durability of sync pages").
+ * SQLite commits each as a sync page, with no log flush (docs/store.md, "Durability of sync pages");
+ * PostgreSQL flushes its log at each commit, five for 20,000 check-ins.
  * A crash between two leaves the rest unrecorded, as a crash inside the one transaction left them all:
  * those endpoints keep an earlier check-in time until they are read again (their next check-in read by
  * an incremental pass, or the next full pass); a recorded time never moves backwards.
@@ -133,7 +134,10 @@ export const CHECK_INS_PER_TRANSACTION = 4_000;
 export async function recordCheckIns(r: CheckInRequest, read: CheckInResult): Promise<number> {
   const started = performance.now();
   let touched = 0;
-  const chunk = Math.max(1, r.perTransaction);
+  const chunk =
+    Number.isSafeInteger(r.perTransaction) && r.perTransaction > 0
+      ? r.perTransaction
+      : CHECK_INS_PER_TRANSACTION;
   for (let k = 0; k < read.seen.length; k += chunk) {
     if (k > 0) await setImmediate();
     touched += await r.store.sync.touchSeen(

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemberIds } from '../../src/posture/memberIds.js';
 import type { GroupMembershipInput } from '../../src/store/posture.js';
 import type { Store } from '../../src/store/store.js';
 import { DIALECTS } from './dialects.js';
@@ -91,5 +92,33 @@ describe.each(DIALECTS)('replaceGroups ($name)', (dialect) => {
     await store.posture.replaceGroups('default', membership([]), T1);
     expect(Object.values(await memberOf(store, 'default')).flat()).toEqual([]);
     expect((await memberOf(store, 'other'))['1']).toEqual(['A']);
+  });
+
+  it('stores what the group read holds: compact ids of both kinds, empty groups, an ill-formed name', async () => {
+    store = await dialect.open();
+    await store.connections.upsert({ name: 'default', kind: 'server', address: 'https://d.example' }, T0);
+    const ids = new MemberIds();
+    for (const id of ['é-6', '3', '1']) ids.add(id);
+    // A lone surrogate (Tanium answers JSON, which can carry one): it must not fail the replacement.
+    await store.posture.replaceGroups(
+      'default',
+      membership([
+        { group: 'A', endpointIds: ids },
+        { group: 'Empty', endpointIds: new MemberIds() },
+        { group: 'bad\ud800', endpointIds: ['2'] },
+      ]),
+      T0,
+    );
+    const stored = await memberOf(store, 'default');
+    expect({ ...stored, '2': stored['2']!.length }).toEqual({
+      '1': ['A'],
+      '2': 1,
+      '3': ['A'],
+      '4': [],
+      '5': [],
+      'é-6': ['A'],
+    });
+    // Replaced by U+FFFD on the way in (how many depends on the driver's encoding), never refused.
+    expect(stored['2']![0]).toMatch(/^bad\ufffd+$/);
   });
 });
