@@ -101,6 +101,33 @@ describe.each(DIALECTS)('touchSeen ($name)', (dialect) => {
     expect(await store.posture.refreshFacts('default', T1)).toBe(2);
   });
 
+  it('keeps the later of two check-ins of one endpoint in one call, in either order', async () => {
+    store = await dialect.open();
+    await store.connections.upsert({ name: 'default', kind: 'server', address: 'https://t.example' }, T0);
+    await synced(store);
+    const later = '2026-11-20T10:40:00Z';
+    const earlier = '2026-11-20T10:20:00Z';
+    const touch = (seen: { endpointId: string; lastSeen: string }[]) =>
+      store.sync.touchSeen(
+        { connection: 'default', runId: 1, streams: STREAM_LIST, sensors: [SENSOR], seen },
+        T1,
+      );
+    await touch([
+      { endpointId: '1', lastSeen: later },
+      { endpointId: '2', lastSeen: earlier },
+      { endpointId: '1', lastSeen: earlier },
+      { endpointId: '2', lastSeen: later },
+    ]);
+    expect((await rows(store, 'assets')).map((r) => [r['endpoint_id'], r['last_seen']])).toEqual([
+      ['1', later],
+      ['2', later],
+    ]);
+    expect((await rows(store, 'sensors')).map((r) => [r['endpoint_id'], r['answered_at']])).toEqual([
+      ['1', later],
+      ['2', later],
+    ]);
+  });
+
   it('compares times as instants: other offsets and fraction widths', async () => {
     store = await dialect.open();
     await store.connections.upsert({ name: 'default', kind: 'server', address: 'https://t.example' }, T0);

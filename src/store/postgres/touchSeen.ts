@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { checkInSets, type SeenCheckIn } from '../checkInSets.js';
 import { INSTANT_PATTERN, instantKey, pgInstantKey } from '../instantKey.js';
 import type { SeenTouch } from '../sync.js';
 
@@ -28,15 +29,27 @@ const SCOPES = `UPDATE scope_answers AS t SET checked_at = s.seen,
 
 /**
  * Records check-ins (SyncRepository.touchSeen) inside the caller's transaction: one set-based update
- * of `assets` and one of `scope_answers` over the check-ins as arrays, writing only rows whose stored
+ * of `assets` and one of `scope_answers` over the check-ins as arrays (per set of
+ * src/store/checkInSets.ts), writing only rows whose stored
  * time is earlier (an unchanged row leaves no dead tuple). Returns the assets touched.
  */
 export async function touchSeenRows(client: PoolClient, touch: SeenTouch): Promise<number> {
+  let touched = 0;
+  for (const set of checkInSets(touch.seen)) touched += await touchSet(client, touch, set);
+  return touched;
+}
+
+/** One set of check-ins (each endpoint once: src/store/checkInSets.ts); the assets touched. */
+async function touchSet(
+  client: PoolClient,
+  touch: SeenTouch,
+  checkIns: readonly SeenCheckIn[],
+): Promise<number> {
   const ids: string[] = [];
   const seen: string[] = [];
   const keys: (string | null)[] = [];
   const utc: boolean[] = [];
-  for (const s of touch.seen) {
+  for (const s of checkIns) {
     const key = instantKey(s.lastSeen);
     ids.push(s.endpointId);
     seen.push(s.lastSeen);
