@@ -29,9 +29,9 @@ const SCOPES = `UPDATE scope_answers AS t SET checked_at = s.seen,
 
 /**
  * Records check-ins (SyncRepository.touchSeen) inside the caller's transaction: one set-based update
- * of `assets` and one of `scope_answers` over the check-ins as arrays (per set of
- * src/store/checkInSets.ts), writing only rows whose stored
- * time is earlier (an unchanged row leaves no dead tuple). Returns the assets touched.
+ * of `assets` and one of `scope_answers` over the check-ins as arrays, per set of
+ * src/store/checkInSets.ts, writing only rows whose stored time is earlier (an unchanged row leaves
+ * no dead tuple). Returns the assets touched.
  */
 export async function touchSeenRows(client: PoolClient, touch: SeenTouch): Promise<number> {
   let touched = 0;
