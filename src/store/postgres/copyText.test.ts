@@ -19,6 +19,8 @@ describe('COPY text fields', () => {
     expect(copyField('a\0b', 'text')).toBe('a\uFFFDb');
     // JSON.stringify writes the NUL as the escape \u0000 (jsonb refuses it); COPY then doubles the backslash.
     expect(copyField(['a\0b'], 'json')).toBe('["a\\\\ufffdb"]');
+    // A lone surrogate, which JSON.stringify writes as an escape jsonb refuses, too; a pair stays.
+    expect(copyField(['a\ud800b', '😀'], 'json')).toBe('["a\\\\ufffdb","😀"]');
     // A backslash followed by the letters u0000 is not a NUL: it stays as it was.
     expect(JSON.parse(copyField(['\\u0000'], 'json').replaceAll('\\\\', '\\'))).toEqual(['\\u0000']);
   });

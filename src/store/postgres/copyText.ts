@@ -2,9 +2,11 @@
  * PostgreSQL's COPY text format (https://www.postgresql.org/docs/15/sql-copy.html, "Text Format"): one
  * line per row, columns separated by a tab, `\N` for NULL, and backslash, newline, carriage return and
  * tab written as backslash sequences. PostgreSQL text cannot hold the NUL character at all: it becomes
- * U+FFFD (the Unicode replacement character), in text and in JSON values alike, so a stray NUL from a
- * sensor never fails a page.
+ * U+FFFD (the Unicode replacement character), in text and in JSON values alike (jsonbText.ts, which
+ * also replaces a lone surrogate), so a stray NUL from a sensor never fails a page.
  */
+
+import { jsonbText } from './jsonbText.js';
 
 /** The field types a copied column holds (as the streams declare them). */
 export type CopyType = 'text' | 'integer' | 'real' | 'boolean' | 'json';
@@ -18,8 +20,6 @@ const ESCAPES: Record<string, string> = {
   '\t': '\\t',
   '\0': '\uFFFD',
 };
-
-const JSON_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
 
 export function escapeCopyText(value: string): string {
   return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (c) => ESCAPES[c]!) : value;
@@ -37,9 +37,7 @@ export function copyField(value: unknown, type: CopyType): string {
         throw new TypeError(`not a finite number: ${String(value)}`);
       return String(value);
     case 'json':
-      // JSON.stringify writes a NUL as the escape `\u0000`, which jsonb refuses: it becomes U+FFFD
-      // too (an escape preceded by an odd number of backslashes; an escaped backslash is not one).
-      return escapeCopyText(JSON.stringify(value).replace(JSON_NUL, '$1\\ufffd'));
+      return escapeCopyText(jsonbText(value));
     default:
       return escapeCopyText(typeof value === 'string' ? value : String(value));
   }
