@@ -19,8 +19,8 @@ export interface CheckInRequest {
   since: string;
   sizeOptions: PageSizeOptions;
   maxPageFailures: number;
-  /** Check-ins recorded per transaction (`CHECK_INS_PER_TRANSACTION`). */
-  perTransaction: number;
+  /** Check-ins recorded per transaction; absent or not a positive integer: `CHECK_INS_PER_TRANSACTION`. */
+  perTransaction?: number | undefined;
   emit: (event: SyncEvent) => void;
   now: () => string;
 }
@@ -122,7 +122,7 @@ export async function readCheckIns(r: CheckInRequest): Promise<CheckInResult> {
  * those endpoints keep an earlier check-in time until they are read again (their next check-in read by
  * an incremental pass, or the next full pass); a recorded time never moves backwards.
  */
-export const CHECK_INS_PER_TRANSACTION = 4_000;
+const CHECK_INS_PER_TRANSACTION = 4_000;
 
 /**
  * Records the check-ins read before the pass's full reads: what a full read of an endpoint whose data
@@ -134,10 +134,8 @@ export const CHECK_INS_PER_TRANSACTION = 4_000;
 export async function recordCheckIns(r: CheckInRequest, read: CheckInResult): Promise<number> {
   const started = performance.now();
   let touched = 0;
-  const chunk =
-    Number.isSafeInteger(r.perTransaction) && r.perTransaction > 0
-      ? r.perTransaction
-      : CHECK_INS_PER_TRANSACTION;
+  const asked = r.perTransaction ?? CHECK_INS_PER_TRANSACTION;
+  const chunk = Number.isSafeInteger(asked) && asked > 0 ? asked : CHECK_INS_PER_TRANSACTION;
   for (let k = 0; k < read.seen.length; k += chunk) {
     if (k > 0) await setImmediate();
     touched += await r.store.sync.touchSeen(

@@ -2,7 +2,7 @@ import { beginGroupRead, type GroupRead } from '../posture/refreshGroups.js';
 import type { Store } from '../store/store.js';
 import type { SyncSettings } from '../store/sync.js';
 import type { StreamName, StreamOptions } from '../streams/stream.js';
-import { CHECK_INS_PER_TRANSACTION, type CheckInRequest, readCheckIns, recordCheckIns } from './checkIns.js';
+import { type CheckInRequest, readCheckIns, recordCheckIns } from './checkIns.js';
 import { addCounts } from './commitPage.js';
 import type { SyncEvent, SyncSummary } from './events.js';
 import type { GatewayClient } from './fetchPages.js';
@@ -252,7 +252,7 @@ function checkInPass(
     since: plan.since,
     sizeOptions,
     maxPageFailures: options.maxPageFailures ?? 5,
-    perTransaction: options.checkInsPerTransaction ?? CHECK_INS_PER_TRANSACTION,
+    perTransaction: options.checkInsPerTransaction,
     emit,
     now,
   };
