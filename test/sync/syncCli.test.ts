@@ -138,10 +138,14 @@ describe.each(DIALECTS)('sync, export and demo from the command line ($name)', (
     expect(ndjson.code, ndjson.stderr).toBe(0);
     const lines = ndjson.stdout.trim().split('\n');
     expect(lines).toHaveLength(expected.assets);
-    expect(JSON.parse(lines[0]!)).toMatchObject({
-      endpoint_id: expect.any(String),
-      ip_addresses: expect.any(Array),
-    });
+    const exported = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(exported[0]).toMatchObject({ endpoint_id: expect.any(String) });
+    // A list column comes out as a list, or null where Tanium answered none (this fleet's answers have
+    // gaps that follow the time of day, so not always in the first row), never as its stored JSON text.
+    expect(exported.filter((r) => r['ip_addresses'] !== null && !Array.isArray(r['ip_addresses']))).toEqual(
+      [],
+    );
+    expect(exported.filter((r) => Array.isArray(r['ip_addresses'])).length).toBeGreaterThan(0);
     const out = join(tempDir(), 'compliance.csv');
     const csv = await runCli(['export', 'compliance', '--format', 'csv', '--out', out, '--json'], {
       home: undisturbed,
