@@ -43,3 +43,21 @@ describe.each(DIALECTS)('Gateway schema cache ($name)', (dialect) => {
     expect(await store.gatewaySchemas.get('a')).toBeUndefined();
   });
 });
+
+describe.each(DIALECTS)('Gateway schema names holding a NUL or a lone surrogate ($name)', (dialect) => {
+  // Names as a tenant answered them; jsonb (PostgreSQL) holds U+FFFD in their place.
+  it.each([
+    { what: 'a NUL', types: { 'E\0': ['id\0', '😀'] }, pg: { 'E\ufffd': ['id\ufffd', '😀'] } },
+    {
+      what: 'lone surrogates',
+      types: { 'E\ud800': ['id\udfff', '😀'] },
+      pg: { 'E\ufffd': ['id\ufffd', '😀'] },
+    },
+  ])('are kept: $what', async ({ types, pg }) => {
+    const store = await dialect.open();
+    open.push(store);
+    await store.connections.upsert({ name: 'a', kind: 'server', address: 'http://127.0.0.1:1' }, NOW);
+    await store.gatewaySchemas.put('a', { fetchedAt: NOW, types });
+    expect((await store.gatewaySchemas.get('a'))?.types).toEqual(dialect.name === 'postgres' ? pg : types);
+  });
+});

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PostgresStore } from '../../src/store/postgres/postgresStore.js';
+import { arrayLiteral } from '../../src/store/postgres/sqlLiteral.js';
 import type { Store } from '../../src/store/store.js';
 import type { PageWrite } from '../../src/store/sync.js';
 import type { StreamBatch, StreamName, StreamRecord } from '../../src/streams/stream.js';
@@ -174,6 +175,28 @@ describe.each(POSTGRES_DIALECTS)('shared details after a rollback and a sweep ($
     } finally {
       await store.close();
       await cli.drop();
+    }
+  });
+});
+
+describe.each(POSTGRES_DIALECTS)('shared JSON values ($name)', (dialect) => {
+  // No stream has a JSON descriptive field yet: the jsonb[] literal its insert would use, read back.
+  it.each([
+    { what: 'a NUL', values: [{ a: 'x\0y' }, null], pg: [{ a: 'x\ufffdy' }, null] },
+    {
+      what: 'lone surrogates',
+      values: [['\ud800', '\udfff😀'], { a: 1 }],
+      pg: [['\ufffd', '\ufffd😀'], { a: 1 }],
+    },
+  ])('a jsonb[] literal takes objects holding $what, as U+FFFD', async ({ values, pg }) => {
+    const store = (await dialect.open()) as PostgresStore;
+    try {
+      const { rows } = await store.session.query<{ v: unknown[] }>(
+        `SELECT ${arrayLiteral(values, 'jsonb[]')} AS v`,
+      );
+      expect(rows[0]!.v).toEqual(pg);
+    } finally {
+      await store.close();
     }
   });
 });

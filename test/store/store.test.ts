@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SealedSecret } from '../../src/store/secrets.js';
 import type { Store } from '../../src/store/store.js';
+import type { Quarantined } from '../../src/streams/stream.js';
 import { DIALECTS } from './dialects.js';
 
 const NOW = '2026-01-01T00:00:00.000Z';
@@ -92,4 +93,75 @@ describe.each(DIALECTS)('store ($name)', (dialect) => {
     // Had the read slipped into the transaction it would have seen the row that was rolled back.
     expect(await outside).toEqual([]);
   });
+});
+
+/**
+ * JSON.stringify writes a NUL and a lone surrogate as escapes (`\u0000`, `\ud800`) that PostgreSQL's
+ * jsonb refuses; a tenant's or a user's text can hold either. On PostgreSQL they become U+FFFD
+ * (src/store/postgres/jsonbText.ts); SQLite keeps the JSON text as written, so they come back as given.
+ */
+const ODD_TEXTS = [
+  { what: 'a NUL', text: 'a\0b', pg: 'a\ufffdb' },
+  { what: 'lone surrogates', text: 'a\ud800b\udfffc😀', pg: 'a\ufffdb\ufffdc😀' },
+];
+
+describe.each(DIALECTS)('JSON values holding a NUL or a lone surrogate ($name)', (dialect) => {
+  let store: Store;
+  afterEach(async () => {
+    await store?.close();
+  });
+  const stored = (odd: (typeof ODD_TEXTS)[number]) => (dialect.name === 'postgres' ? odd.pg : odd.text);
+
+  it.each(ODD_TEXTS)('sync settings keep a sensor name holding $what', async (odd) => {
+    store = await dialect.open();
+    await store.connections.upsert({ name: 'default', kind: 'server', address: 'http://127.0.0.1:1' }, NOW);
+    await store.sync.saveSettings(
+      'default',
+      { sensors: [odd.text, 'Uptime'], marginMs: 1, reconcileEvery: 2 },
+      NOW,
+    );
+    expect((await store.sync.settings('default')).sensors).toEqual([stored(odd), 'Uptime']);
+  });
+
+  it.each(ODD_TEXTS)('a run keeps a summary holding $what', async (odd) => {
+    store = await dialect.open();
+    const id = await store.sync.startRun('default', 'full', ['assets'], NOW);
+    await store.sync.finishRun(id, 'failed', { warnings: [odd.text] }, 'failed', LATER);
+    expect((await store.sync.runById('default', id))?.summary).toEqual({ warnings: [stored(odd)] });
+  });
+
+  it.each(ODD_TEXTS)(
+    'quarantine keeps a record holding $what as received (json accepts the escapes)',
+    async (odd) => {
+      store = await dialect.open();
+      const runId = await store.sync.startRun('default', 'full', ['assets'], NOW);
+      const generation = await store.sync.beginPass(
+        'default',
+        ['assets'],
+        { mode: 'full', since: null, runId, pageSize: 100 },
+        NOW,
+      );
+      const record: Quarantined = {
+        stream: 'assets',
+        key: 'e1',
+        reason: 'id is missing',
+        raw: { name: odd.text },
+      };
+      await store.sync.writePage(
+        {
+          connection: 'default',
+          runId,
+          generation,
+          streams: [],
+          quarantined: [record],
+          cursor: null,
+          passMaxSeen: NOW,
+          pageSize: 100,
+          pages: 1,
+        },
+        NOW,
+      );
+      expect((await store.sync.quarantined('default')).map((q) => q.raw)).toEqual([{ name: odd.text }]);
+    },
+  );
 });

@@ -1,7 +1,11 @@
 import type { CachedGatewaySchema, GatewaySchemaRepository } from '../gatewaySchemas.js';
+import { jsonbText } from './jsonbText.js';
 import type { PgSession } from './session.js';
 
-/** The tenant's Gateway schema as last introspected, per connection (jsonb; removed with it). */
+/**
+ * The tenant's Gateway schema as last introspected, per connection (jsonb; removed with it). A name
+ * jsonb cannot hold is kept with U+FFFD in its place (jsonbText.ts).
+ */
 export class PgGatewaySchemas implements GatewaySchemaRepository {
   constructor(private readonly db: PgSession) {}
 
@@ -17,7 +21,7 @@ export class PgGatewaySchemas implements GatewaySchemaRepository {
     await this.db.query(
       `INSERT INTO gateway_schemas (connection, fetched_at, types) VALUES ($1, $2, $3)
          ON CONFLICT (connection) DO UPDATE SET fetched_at = excluded.fetched_at, types = excluded.types`,
-      [connection, schema.fetchedAt, JSON.stringify(schema.types)],
+      [connection, schema.fetchedAt, jsonbText(schema.types)],
     );
   }
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { jsonbText } from './jsonbText.js';
 
 /**
  * Values written into SQL text as literals, for the page writer's statements that travel together as
@@ -6,7 +7,7 @@ import pg from 'pg';
  * go through pg's `escapeLiteral` (quotes doubled; an `E''` literal with doubled backslashes when the
  * text has any), arrays as array literals (https://www.postgresql.org/docs/15/arrays.html#ARRAYS-IO)
  * inside such a string. PostgreSQL text cannot hold NUL: it becomes U+FFFD, as in COPY text
- * (copyText.ts).
+ * (copyText.ts); so does what jsonb refuses in an object's JSON (jsonbText.ts).
  */
 
 const NUL = /\0/g;
@@ -30,7 +31,7 @@ export function literal(value: string | number | boolean | null | undefined): st
 /** One array element: NULL unquoted, everything else double-quoted with `"` and `\` escaped. */
 function element(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'object' ? jsonbText(value) : String(value);
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 

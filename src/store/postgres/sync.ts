@@ -19,6 +19,7 @@ import {
   type SyncSettings,
 } from '../sync.js';
 import { GrowthStatistics } from './growthStatistics.js';
+import { jsonbText } from './jsonbText.js';
 import { renewLease, renewLeaseText } from './leases.js';
 import { PageBatch } from './pageBatch.js';
 import { readFields, streamRows } from './readRows.js';
@@ -173,7 +174,7 @@ export class PgSync implements SyncRepository {
          body_timeout_ms = excluded.body_timeout_ms, updated_at = excluded.updated_at`,
       [
         connection,
-        JSON.stringify(settings.sensors),
+        jsonbText(settings.sensors),
         settings.marginMs,
         settings.reconcileEvery,
         settings.headersTimeoutMs ?? null,
@@ -236,7 +237,7 @@ export class PgSync implements SyncRepository {
     const { rows } = await this.session.query<{ id: number }>(
       `INSERT INTO sync_runs (connection, mode, streams, status, started_at, owner, heartbeat_at)
        VALUES ($1, $2, $3::jsonb, 'running', $4, $5, ${DB_NOW}) RETURNING id`,
-      [connection, mode, JSON.stringify(streams), now, owner ?? null],
+      [connection, mode, jsonbText(streams), now, owner ?? null],
     );
     return rows[0]!.id;
   }
@@ -251,7 +252,7 @@ export class PgSync implements SyncRepository {
     await this.session.query(
       `UPDATE sync_runs SET status = $1, summary = $2::jsonb, error = $3, finished_at = $4
        WHERE id = $5 AND status = 'running'`,
-      [status, JSON.stringify(summary) ?? null, error, now, id],
+      [status, summary === undefined ? null : jsonbText(summary), error, now, id],
     );
   }
 
@@ -624,6 +625,7 @@ function quarantine(
             round.map((r) => r.stream),
             round.map((r) => r.key),
             round.map((r) => r.reason),
+            // json, unlike jsonb, keeps a NUL or lone surrogate escape as written: no jsonbText here.
             round.map((r) => JSON.stringify(r.raw) ?? 'null'),
           ].map((values) => arrayLiteral(values, 'text[]')),
         ],
