@@ -118,9 +118,8 @@ export async function readCheckIns(r: CheckInRequest): Promise<CheckInResult> {
  * waiting for the read at its end (docs/sync.md, "Computer group membership: when it can change").
  * SQLite commits each as a sync page, with no log flush (docs/store.md, "Durability of sync pages");
  * PostgreSQL flushes its log at each commit, five for 20,000 check-ins.
- * A crash between two leaves the rest unrecorded, as a crash inside the one transaction left them all:
- * those endpoints keep an earlier check-in time until they are read again (their next check-in read by
- * an incremental pass, or the next full pass); a recorded time never moves backwards.
+ * A crash between two leaves the pass uncompleted, as a crash inside the one transaction did: the next
+ * run resumes it and records them all (src/sync/runner.ts); a recorded time never moves backwards.
  */
 const CHECK_INS_PER_TRANSACTION = 4_000;
 

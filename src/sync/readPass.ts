@@ -38,8 +38,12 @@ export async function readPass(options: RunSyncOptions, run: StartedRun, s: Pass
     pageEdges: 0,
     pageRows: 0,
   };
+  // A new run resuming an incremental pass has read its check-ins again (runner.ts), after the pages
+  // an earlier run committed: its changed endpoints are read again from the start, after that read, or
+  // an endpoint changed since those pages would have its newer check-in recorded over its older answer.
+  const again = plan.mode === 'incremental' && resume !== undefined;
   // A pass whose last page was committed but not completed is completed directly.
-  if (resume !== undefined && resume.pages > 0 && resume.cursor === null)
+  if (!again && resume !== undefined && resume.pages > 0 && resume.cursor === null)
     return {
       mode: plan.mode,
       generation: position.generation,
@@ -49,7 +53,7 @@ export async function readPass(options: RunSyncOptions, run: StartedRun, s: Pass
   const sizer = new PageSizer(plan.pageSize ?? s.sizeOptions.min, s.sizeOptions);
   const streamOptions: StreamOptions = { ...s.streamOptions };
   const reader = passReader(options, run, s, sizer, streamOptions);
-  reader.start(resume?.cursor ?? null, resume?.resumeKey ?? null);
+  reader.start(again ? null : (resume?.cursor ?? null), again ? null : (resume?.resumeKey ?? null));
   try {
     return await readPages(options, run, s, { reader, sizer, streamOptions }, position);
   } finally {

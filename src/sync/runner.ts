@@ -227,7 +227,10 @@ async function passPages(
 /**
  * An incremental pass first reads the check-ins since `since` (ids and eidLastSeen only), then reads in
  * full only the endpoints whose data changed, then records the check-ins of the others (docs/sync.md,
- * "Incremental"). A pass whose pages were all committed by an earlier run is completed directly.
+ * "Incremental"). A resumed pass reads them again, even one whose pages were all committed by an
+ * earlier run, which may have stopped before recording them (a crash, a lost lease, a failed
+ * transaction): the next pass reads only the check-ins after its own `since`. Its changed endpoints are
+ * then read again from the start (readPass.ts), so the full reads still come after the check-ins.
  */
 function checkInPass(
   options: RunSyncOptions,
@@ -240,7 +243,6 @@ function checkInPass(
 ): CheckInRequest | undefined {
   const { plan } = run;
   if (plan.mode !== 'incremental' || plan.since === null) return undefined;
-  if (plan.resume !== undefined && plan.resume.pages > 0 && plan.resume.cursor === null) return undefined;
   return {
     store: options.store,
     client: options.client,

@@ -3,6 +3,7 @@ import { lookupsFor } from '../../src/posture/identifier.js';
 import type { Store } from '../../src/store/store.js';
 import type { SyncSettings } from '../../src/store/sync.js';
 import type { SyncEvent } from '../../src/sync/events.js';
+import { runSync } from '../../src/sync/runner.js';
 import { type Harness, startHarness, TEST_REALISM } from '../helpers/emulatorHarness.js';
 import { ALL, freezeClock, type SyncTarget, syncTarget, timeLimit, truth } from '../helpers/syncHarness.js';
 import { DIALECTS } from '../store/dialects.js';
@@ -270,3 +271,194 @@ describe.each(DIALECTS)('incremental sync on a tenant that refuses UPDATED_AFTER
     timeLimit(dialect, 180_000),
   );
 });
+
+/** A stop at the check-ins' first transaction: what a crash after the pass's last page commit leaves. */
+class CheckInsCrash extends Error {
+  override name = 'CheckInsCrash';
+}
+
+/** The store, but its first `touchSeen` throws instead of recording (a process stopped just before). */
+function crashingAtCheckIns(store: Store): Store {
+  const bind = (target: object, prop: string | symbol) => {
+    const value: unknown = Reflect.get(target, prop, target);
+    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+  };
+  let crashed = false;
+  const sync = new Proxy(store.sync, {
+    get: (target, prop) =>
+      prop === 'touchSeen' && !crashed
+        ? () => {
+            crashed = true;
+            return Promise.reject(new CheckInsCrash('stopped before the check-ins were recorded'));
+          }
+        : bind(target, prop),
+  });
+  return new Proxy(store, { get: (target, prop) => (prop === 'sync' ? sync : bind(target, prop)) });
+}
+
+/** Every stored asset's last_seen (the recorded eidLastSeen), by endpoint id. */
+async function lastSeen(store: Store): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for await (const row of store.sync.rows('default', 'assets'))
+    out.set(row['endpoint_id'] as string, row['last_seen'] as string);
+  return out;
+}
+
+/**
+ * A run that stops after an incremental pass's last page commit and before its check-ins are recorded
+ * (a crash, a lost lease, a failed transaction) leaves the pass running with every page committed. The
+ * next run resumes it: it reads the check-ins again, reads the changed endpoints again after them, and
+ * records the check-ins, so the store equals a full pass's at the same instant, also when data changed
+ * after the committed pages (docs/sync.md, "Resumed, restarted, fallen back").
+ */
+describe.each(DIALECTS)(
+  'an incremental pass stopped before its check-ins were recorded, then resumed ($name)',
+  (dialect) => {
+    const timeout = (ms: number) => timeLimit(dialect, ms);
+    let h: Harness;
+    let t: SyncTarget;
+    let full: SyncTarget;
+    beforeAll(async () => {
+      h = await startHarness({ endpoints: 300, seed: 16, realism: 0, checkIns: 'frequent' });
+      freezeClock(h.emulator);
+      t = await syncTarget(h.emulator, h.url, dialect);
+      full = await syncTarget(h.emulator);
+      await Promise.all([t.sync({ settings: SETTINGS }), full.sync({ settings: SETTINGS, full: true })]);
+    });
+    afterAll(async () => {
+      await t.close();
+      await full.close();
+      await h.close();
+    });
+
+    /** An incremental run into `t` stopped at its check-ins; its pass is left with every page committed. */
+    async function crashBeforeCheckIns(): Promise<void> {
+      await expect(
+        runSync({
+          store: crashingAtCheckIns(t.store),
+          client: t.client,
+          connection: 'default',
+          streams: ALL,
+          settings: SETTINGS,
+        }),
+      ).rejects.toBeInstanceOf(CheckInsCrash);
+      const checkpoints = await t.store.sync.checkpoints('default');
+      expect(checkpoints.length).toBe(ALL.length);
+      for (const c of checkpoints)
+        expect(c).toMatchObject({ mode: 'incremental', status: 'running', cursor: null });
+      expect(checkpoints[0]!.pages).toBeGreaterThan(0);
+    }
+
+    it(
+      'the resumed run records the check-ins, and the store equals a full pass',
+      async () => {
+        const t0 = await clockNow(h);
+        await h.advance('8m');
+        const churn = await changesSince(h, t0);
+        expect(churn.checkedIn).toBeGreaterThan(0.7 * churn.endpoints);
+        const before = await lastSeen(t.store);
+        await crashBeforeCheckIns();
+        // Nothing recorded: only the endpoints the pass read in full have their new check-in time.
+        const crashed = await lastSeen(t.store);
+        const moved = [...crashed].filter(([id, seen]) => before.get(id) !== seen).length;
+        expect(moved).toBeLessThan(churn.checkedIn);
+
+        // The same instant: the resumed run sees the fleet the stopped one saw.
+        const [resumed] = await Promise.all([
+          t.sync({ settings: SETTINGS }),
+          full.sync({ settings: SETTINGS, full: true }),
+        ]);
+        expect(resumed).toMatchObject({ mode: 'incremental', resumed: true });
+        // Every recorded eidLastSeen is the Gateway's (the full pass's).
+        expect(Object.fromEntries(await lastSeen(t.store))).toEqual(
+          Object.fromEntries(await lastSeen(full.store)),
+        );
+        expect(resumed.checkIns?.endpoints).toBeGreaterThanOrEqual(churn.checkedIn);
+        expect(resumed.checkIns?.touched).toBeGreaterThanOrEqual(churn.checkedIn - moved);
+        // The changed endpoints are read again, after the check-ins read again.
+        expect(resumed.endpoints).toBeGreaterThanOrEqual(churn.updated);
+        // And everything else is the full pass's too.
+        await expectSameStores(t.store, full.store, churn.updatedIds);
+      },
+      timeout(180_000),
+    );
+
+    it(
+      'data changed after the pages were committed: the resumed run reads it again, and the store equals a full pass',
+      async () => {
+        const t1 = await clockNow(h);
+        await h.advance('8m');
+        await crashBeforeCheckIns();
+        const crashed = await lastSeen(t.store);
+        // Check-ins and data changes after the pages were committed, before the resumed run: recording
+        // such a check-in over the answer those pages hold would date that answer (answered_at) wrongly.
+        const t2 = await clockNow(h);
+        await h.advance('10m');
+        const after = await changesSince(h, t2);
+        expect(after.updated).toBeGreaterThan(0);
+        const [resumed] = await Promise.all([
+          t.sync({ settings: SETTINGS }),
+          full.sync({ settings: SETTINGS, full: true }),
+        ]);
+        expect(resumed).toMatchObject({ mode: 'incremental', resumed: true });
+        expect(resumed.endpoints).toBeGreaterThanOrEqual(after.updated);
+        // No check-in time moved backwards, every one is the Gateway's, and so is everything else.
+        const recorded = await lastSeen(t.store);
+        for (const [id, seen] of crashed)
+          expect(Date.parse(recorded.get(id)!)).toBeGreaterThanOrEqual(Date.parse(seen));
+        expect(Object.fromEntries(recorded)).toEqual(Object.fromEntries(await lastSeen(full.store)));
+        const churn = await changesSince(h, t1);
+        await expectSameStores(t.store, full.store, churn.updatedIds);
+        // The next pass starts from the stopped pass's watermark: still equal.
+        const [next] = await Promise.all([
+          t.sync({ settings: SETTINGS }),
+          full.sync({ settings: SETTINGS, full: true }),
+        ]);
+        expect(next).toMatchObject({ mode: 'incremental', resumed: false });
+        await expectSameStores(t.store, full.store, churn.updatedIds);
+      },
+      timeout(180_000),
+    );
+
+    it(
+      'stopped after its first page: the resumed run reads the changed endpoints from the start, and the store equals a full pass',
+      async () => {
+        const t1 = await clockNow(h);
+        // Pages of 2 endpoints, and long enough for the changed ones to take several.
+        const pageSize = { min: 2, max: 2 };
+        await h.advance('15m');
+        let churn = await changesSince(h, t1);
+        for (let minutes = 15; churn.updated <= pageSize.max && minutes < 90; minutes += 5) {
+          await h.advance('5m');
+          churn = await changesSince(h, t1);
+        }
+        expect(churn.updated).toBeGreaterThan(pageSize.max);
+        const stop = new AbortController();
+        const stopped = await t
+          .sync({
+            settings: SETTINGS,
+            pageSize,
+            signal: stop.signal,
+            onEvent: (e) => {
+              if (e.event === 'page') stop.abort();
+            },
+          })
+          .catch((e: unknown) => e);
+        expect(stopped).toMatchObject({ name: 'AbortError', pages: 1 });
+        const [checkpoint] = await t.store.sync.checkpoints('default');
+        expect(checkpoint).toMatchObject({ mode: 'incremental', status: 'running', pages: 1 });
+        expect(checkpoint!.cursor).not.toBeNull();
+        // Changes after the committed page, before the resumed run.
+        await h.advance('10m');
+        const [resumed] = await Promise.all([
+          t.sync({ settings: SETTINGS, pageSize }),
+          full.sync({ settings: SETTINGS, full: true }),
+        ]);
+        expect(resumed).toMatchObject({ mode: 'incremental', resumed: true });
+        expect(resumed.endpoints).toBeGreaterThanOrEqual(churn.updated);
+        await expectSameStores(t.store, full.store, (await changesSince(h, t1)).updatedIds);
+      },
+      timeout(180_000),
+    );
+  },
+);
