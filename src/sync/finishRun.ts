@@ -51,8 +51,10 @@ export async function finishRun(
 ): Promise<void> {
   try {
     if (error === undefined) {
-      await store.sync.finishRun(summary.runId, 'complete', summary, null, now);
+      // Facts first: a run recorded complete has its facts refreshed, and a refresh that fails leaves
+      // the run to be recorded failed, which the next run's refresh sees (refreshFacts.ts).
       await refreshPostureFacts(store, summary, now, written);
+      await store.sync.finishRun(summary.runId, 'complete', summary, null, now);
       if (groups) await replacePostureGroups(store, groups, summary.connection, now).catch(() => undefined);
     } else {
       const stopped = error instanceof Error && error.name === 'AbortError';

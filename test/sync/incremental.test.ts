@@ -272,28 +272,39 @@ describe.each(DIALECTS)('incremental sync on a tenant that refuses UPDATED_AFTER
   );
 });
 
-/** A stop at the check-ins' first transaction: what a crash after the pass's last page commit leaves. */
-class CheckInsCrash extends Error {
-  override name = 'CheckInsCrash';
+/** A stop at a store call: what a crash just before it leaves. */
+class StoreCrash extends Error {
+  override name = 'StoreCrash';
 }
 
-/** The store, but its first `touchSeen` throws instead of recording (a process stopped just before). */
-function crashingAtCheckIns(store: Store): Store {
+/** The store, but its first call of `repository.method` throws instead (a process stopped just before). */
+function crashingAt(store: Store, repository: 'sync' | 'posture', method: string): Store {
   const bind = (target: object, prop: string | symbol) => {
     const value: unknown = Reflect.get(target, prop, target);
     return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
   };
   let crashed = false;
-  const sync = new Proxy(store.sync, {
+  const inner = new Proxy(store[repository], {
     get: (target, prop) =>
-      prop === 'touchSeen' && !crashed
+      prop === method && !crashed
         ? () => {
             crashed = true;
-            return Promise.reject(new CheckInsCrash('stopped before the check-ins were recorded'));
+            return Promise.reject(new StoreCrash(`stopped before ${repository}.${method}`));
           }
         : bind(target, prop),
   });
-  return new Proxy(store, { get: (target, prop) => (prop === 'sync' ? sync : bind(target, prop)) });
+  return new Proxy(store, { get: (target, prop) => (prop === repository ? inner : bind(target, prop)) });
+}
+
+/** Every stored endpoint's posture facts (what a decision reads), by endpoint id. */
+async function postureFacts(store: Store): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for await (const row of store.sync.rows('default', 'assets')) {
+    const id = row['endpoint_id'] as string;
+    const e = await store.posture.endpoint('default', id);
+    out[id] = { maxCvss: e?.maxCvss, kevCves: e?.kevCves, failedCompliance: e?.failedCompliance };
+  }
+  return out;
 }
 
 /** Every stored asset's last_seen (the recorded eidLastSeen), by endpoint id. */
@@ -335,13 +346,13 @@ describe.each(DIALECTS)(
     async function crashBeforeCheckIns(): Promise<void> {
       await expect(
         runSync({
-          store: crashingAtCheckIns(t.store),
+          store: crashingAt(t.store, 'sync', 'touchSeen'),
           client: t.client,
           connection: 'default',
           streams: ALL,
           settings: SETTINGS,
         }),
-      ).rejects.toBeInstanceOf(CheckInsCrash);
+      ).rejects.toBeInstanceOf(StoreCrash);
       const checkpoints = await t.store.sync.checkpoints('default');
       expect(checkpoints.length).toBe(ALL.length);
       for (const c of checkpoints)
@@ -457,6 +468,44 @@ describe.each(DIALECTS)(
         expect(resumed).toMatchObject({ mode: 'incremental', resumed: true });
         expect(resumed.endpoints).toBeGreaterThanOrEqual(churn.updated);
         await expectSameStores(t.store, full.store, (await changesSince(h, t1)).updatedIds);
+      },
+      timeout(180_000),
+    );
+
+    it(
+      'a run stopped after its pages and before its posture facts: the next run recomputes them all',
+      async () => {
+        // A day: every endpoint's scans and patch cycles come round, whatever the time of day.
+        await h.advance('1d');
+        await expect(
+          runSync({
+            store: crashingAt(t.store, 'posture', 'refreshFacts'),
+            client: t.client,
+            connection: 'default',
+            streams: ALL,
+            settings: SETTINGS,
+          }),
+        ).rejects.toBeInstanceOf(StoreCrash);
+        // Not recorded complete: a run recorded complete has its facts refreshed.
+        expect((await t.store.sync.runs('default', 1))[0]).toMatchObject({ status: 'failed' });
+        // Nothing changes before the next run: it adds, updates and removes nothing of its own.
+        const stale = await postureFacts(t.store);
+        const [next] = await Promise.all([
+          t.sync({ settings: SETTINGS }),
+          full.sync({ settings: SETTINGS, full: true }),
+        ]);
+        const own = Object.values(next.streams).reduce(
+          (n, s) => n + (s ? s.added + s.updated + s.removed : 0),
+          0,
+        );
+        expect(own).toBe(0);
+        // Only the endpoints still in the fleet: an incremental pass leaves those gone to the next full one.
+        const fresh = await postureFacts(full.store);
+        const still = (facts: Record<string, unknown>) =>
+          Object.fromEntries(Object.keys(fresh).map((id) => [id, facts[id]]));
+        // The stopped run's pages changed facts, which it never recomputed; the next run did.
+        expect(still(stale)).not.toEqual(fresh);
+        expect(still(await postureFacts(t.store))).toEqual(fresh);
       },
       timeout(180_000),
     );
