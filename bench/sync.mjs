@@ -57,7 +57,7 @@ async function worker(kind, url, token) {
   const client = createTaniumClient({ baseUrl: url, token });
   let peak = 0;
   const sample = () => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
   };
   const timer = setInterval(sample, 50);
   const started = performance.now();
@@ -131,7 +131,7 @@ async function worker(kind, url, token) {
       onEvent: (event) => {
         if (event.event === 'page') {
           sample();
-          rssAt.push([event.endpoints, process.memoryUsage().rss]);
+          rssAt.push([event.endpoints, process.memoryUsage.rss()]);
           waitMs += event.waitMs;
           sizes.push(event.pageSize);
           storeMs += event.storeMs;
