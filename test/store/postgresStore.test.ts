@@ -113,6 +113,27 @@ describe.each(POSTGRES_DIALECTS)('PostgreSQL store ($name)', () => {
     }
   });
 
+  it('PGOPTIONS from the environment keeps ?schema=: both reach every session', async () => {
+    const schema = pgTarget.freshSchema();
+    const before = process.env['PGOPTIONS'];
+    process.env['PGOPTIONS'] = '-c statement_timeout=654321';
+    try {
+      const store = await PostgresStore.open(pgTarget.url(schema), { poolSize: 2 });
+      try {
+        const { rows } = await store.session.query<{ schema: string; timeout: string }>(
+          `SELECT current_schema() AS schema, current_setting('statement_timeout') AS timeout`,
+        );
+        expect(rows).toEqual([{ schema, timeout: '654321ms' }]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      if (before === undefined) delete process.env['PGOPTIONS'];
+      else process.env['PGOPTIONS'] = before;
+      await pgTarget.dropSchema(schema);
+    }
+  });
+
   it('a transaction is one client: its own writes seen inside, nothing outside until it commits', async () => {
     const schema = pgTarget.freshSchema();
     const store = await PostgresStore.open(pgTarget.url(schema));

@@ -64,12 +64,16 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
  * What a pool of the store connects with: the URL's schema becomes the sessions' `search_path`, added
  * to the URL's own `options` (e.g. `?options=-c%20log_min_duration_statement=0`), since pg lets an
  * `options` in the connection string replace the pool's (the schema was then lost and the store used
- * the user's default schema).
+ * the user's default schema). Without them, to `PGOPTIONS` from the environment, which pg reads only
+ * when no `options` is given (as libpq: the URL's own win).
  */
-export function storeConnection(target: DatabaseTarget): { connectionString: string; options?: string } {
+export function storeConnection(
+  target: DatabaseTarget,
+  env: NodeJS.ProcessEnv = process.env,
+): { connectionString: string; options?: string } {
   if (target.schema === undefined) return { connectionString: target.connectionString };
   const parsed = new URL(target.connectionString);
-  const own = parsed.searchParams.get('options');
+  const own = parsed.searchParams.get('options') ?? env['PGOPTIONS'] ?? null;
   parsed.searchParams.delete('options');
   const searchPath = `-c search_path=${target.schema}`;
   return {
