@@ -54,6 +54,25 @@ export function parseStreamList(names: readonly string[] | undefined): StreamNam
   return [...new Set(names)] as StreamName[];
 }
 
+/** Control characters (a NUL, a tab, a line break) and lone surrogates: no sensor name holds them. */
+const NOT_IN_A_NAME = /[\p{Cc}\p{Cs}]/u;
+
+/**
+ * Sensor names as given, trimmed, without blanks and repeats; a name no sensor can have is refused
+ * before anything is saved (it would fail every later sync, and PostgreSQL's jsonb cannot hold a NUL).
+ */
+function sensorNames(names: readonly string[]): string[] {
+  const bad = names.find((name) => NOT_IN_A_NAME.test(name));
+  if (bad !== undefined)
+    throw new Problem({
+      code: 'invalid_sensor_name',
+      kind: 'invalid',
+      message: `Invalid sensor name ${JSON.stringify(bad.slice(0, 60))}`,
+      fix: "use each sensor's name as Tanium shows it, without control characters.",
+    });
+  return [...new Set(names.map((s) => s.trim()).filter(Boolean))];
+}
+
 /** Applies and stores changed sync settings, then returns them. */
 export async function updateSyncSettings(
   ctx: ConnectionContext,
@@ -72,10 +91,9 @@ export async function updateSyncSettings(
       message: `Invalid reconcile interval "${reconcileEvery}"`,
       fix: 'use a whole number of incremental passes from 1 to 10000.',
     });
+  const sensors = change.sensors === undefined ? undefined : sensorNames(change.sensors);
   const changed: Partial<SyncSettings> = {
-    ...(change.sensors === undefined
-      ? {}
-      : { sensors: [...new Set(change.sensors.map((s) => s.trim()).filter(Boolean))] }),
+    ...(sensors === undefined ? {} : { sensors }),
     ...(change.marginMs === undefined ? {} : { marginMs: change.marginMs }),
     ...(reconcileEvery === undefined ? {} : { reconcileEvery }),
     ...(change.headersTimeoutMs === undefined ? {} : { headersTimeoutMs: change.headersTimeoutMs }),

@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commandList.js';
+import { SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
 import { BIN, CLI_SUITE_TIMEOUT_MS, pool, runCli, tempHome } from '../helpers/runCli.js';
 import { startCliUntilFirstLine, stopChild } from '../helpers/spawnCli.js';
@@ -67,6 +68,25 @@ describe('one set of rules for every command (CLI)', { timeout: CLI_SUITE_TIMEOU
       '',
     ]);
     expect(result.stderr.match(/No Such Sensor/g)).toHaveLength(1);
+  });
+
+  it('a sensor name no sensor can have is refused in one line, and nothing is saved', async () => {
+    const home = tempHome();
+    await runCli(['connect', '--server', harness.url], { home, input: harness.token });
+    const saved = await runCli(['sync', '--streams', 'assets', '--sensors', 'Online'], { home });
+    expect(saved.code, saved.stderr).toBe(0);
+    const result = await runCli(['sync', '--sensors', 'Online,Bad\tName'], { home });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `Invalid sensor name "Bad\\tName": use each sensor's name as Tanium shows it, without control characters.\n`,
+    );
+    const store = SqliteStore.open(join(home, 'bridge.db'));
+    try {
+      expect((await store.sync.settings('default')).sensors).toEqual(['Online']);
+    } finally {
+      await store.close();
+    }
   });
 
   it('sync prints progress lines on stderr when it is not a terminal', async () => {
