@@ -62,7 +62,8 @@ const NOT_IN_A_NAME = /[\p{Cc}\p{Cs}]/u;
  * before anything is saved (it would fail every later sync, and PostgreSQL's jsonb cannot hold a NUL).
  */
 function sensorNames(names: readonly string[]): string[] {
-  const bad = names.find((name) => NOT_IN_A_NAME.test(name));
+  const trimmed = [...new Set(names.map((s) => s.trim()).filter(Boolean))];
+  const bad = trimmed.find((name) => NOT_IN_A_NAME.test(name));
   if (bad !== undefined)
     throw new Problem({
       code: 'invalid_sensor_name',
@@ -70,7 +71,7 @@ function sensorNames(names: readonly string[]): string[] {
       message: `Invalid sensor name ${JSON.stringify(bad.slice(0, 60))}`,
       fix: "use each sensor's name as Tanium shows it, without control characters.",
     });
-  return [...new Set(names.map((s) => s.trim()).filter(Boolean))];
+  return trimmed;
 }
 
 /** Applies and stores changed sync settings, then returns them. */

@@ -73,7 +73,8 @@ describe('one set of rules for every command (CLI)', { timeout: CLI_SUITE_TIMEOU
   it('a sensor name no sensor can have is refused in one line, and nothing is saved', async () => {
     const home = tempHome();
     await runCli(['connect', '--server', harness.url], { home, input: harness.token });
-    const saved = await runCli(['sync', '--streams', 'assets', '--sensors', 'Online'], { home });
+    // Blanks around a name are trimmed, as before, not refused.
+    const saved = await runCli(['sync', '--streams', 'assets', '--sensors', 'Online\n'], { home });
     expect(saved.code, saved.stderr).toBe(0);
     const result = await runCli(['sync', '--sensors', 'Online,Bad\tName'], { home });
     expect(result.code).toBe(1);
