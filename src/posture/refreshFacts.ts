@@ -1,8 +1,8 @@
 import type { Store } from '../store/store.js';
 import type { SyncSummary } from '../sync/events.js';
 
-/** How far back a run looks for earlier runs that stopped unrefreshed (runs, newest first). */
-const LOOK_BACK = 20;
+/** Runs read at first when looking back for a stopped one (newest first); ten times more each time. */
+const FIRST_LOOK = 20;
 
 /**
  * The sync's one posture hook: after a complete run that changed anything, recompute the connection's
@@ -39,10 +39,15 @@ export async function refreshPostureFacts(
  * one recomputation more.
  */
 async function stoppedWithPages(store: Store, summary: SyncSummary): Promise<boolean> {
-  for (const run of await store.sync.runs(summary.connection, LOOK_BACK)) {
-    if (run.id >= summary.runId) continue;
-    if (run.status === 'complete') return false;
-    if (run.pages > 0) return true;
+  // Back to the last complete run however far (runs that failed before their first page can be many,
+  // while Tanium was unreachable), reading more runs only when the first ones hold no complete one.
+  for (let limit = FIRST_LOOK; ; limit *= 10) {
+    const runs = await store.sync.runs(summary.connection, limit);
+    for (const run of runs) {
+      if (run.id >= summary.runId) continue;
+      if (run.status === 'complete') return false;
+      if (run.pages > 0) return true;
+    }
+    if (runs.length < limit) return false;
   }
-  return false;
 }

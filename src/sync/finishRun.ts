@@ -51,18 +51,22 @@ export async function finishRun(
 ): Promise<void> {
   try {
     if (error === undefined) {
-      // Facts first: a run recorded complete has its facts refreshed, and a refresh that fails leaves
-      // the run to be recorded failed, which the next run's refresh sees (refreshFacts.ts).
-      await refreshPostureFacts(store, summary, now, written);
+      // Facts first: a run recorded complete has its facts refreshed, and one whose refresh failed is
+      // recorded failed, before its lease goes, which the next run's refresh sees (refreshFacts.ts).
+      await refreshPostureFacts(store, summary, now, written).catch(async (refreshError: unknown) => {
+        await store.sync.finishRun(summary.runId, 'failed', summary, errorText(refreshError), now);
+        throw refreshError;
+      });
       await store.sync.finishRun(summary.runId, 'complete', summary, null, now);
       if (groups) await replacePostureGroups(store, groups, summary.connection, now).catch(() => undefined);
     } else {
       const stopped = error instanceof Error && error.name === 'AbortError';
       const status = error instanceof LeaseLostError || stopped ? 'interrupted' : 'failed';
-      const text = error instanceof Error ? error.message : String(error);
-      await store.sync.finishRun(summary.runId, status, summary, text, now);
+      await store.sync.finishRun(summary.runId, status, summary, errorText(error), now);
     }
   } finally {
     await lease.release();
   }
 }
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));

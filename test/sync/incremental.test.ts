@@ -494,6 +494,12 @@ describe.each(DIALECTS)(
         ).rejects.toBeInstanceOf(StoreCrash);
         // Not recorded complete: a run recorded complete has its facts refreshed.
         expect((await t.store.sync.runs('default', 1))[0]).toMatchObject({ status: 'failed' });
+        // Then more runs that failed before their first page (Tanium unreachable) than a first look back reads.
+        for (let k = 0; k < 25; k++) {
+          const at = new Date().toISOString();
+          const id = await t.store.sync.startRun('default', 'incremental', ALL, at);
+          await t.store.sync.finishRun(id, 'failed', undefined, 'Tanium was unreachable', at);
+        }
         // Nothing changes before the next run: it adds, updates and removes nothing of its own.
         const stale = await postureFacts(t.store);
         const [next] = await Promise.all([

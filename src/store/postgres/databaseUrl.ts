@@ -73,7 +73,8 @@ export function storeConnection(
 ): { connectionString: string; options?: string } {
   if (target.schema === undefined) return { connectionString: target.connectionString };
   const parsed = new URL(target.connectionString);
-  const own = parsed.searchParams.get('options') ?? env['PGOPTIONS'] ?? null;
+  // `||`, as pg: an empty `options=` leaves PGOPTIONS in force.
+  const own = parsed.searchParams.get('options') || env['PGOPTIONS'] || null;
   parsed.searchParams.delete('options');
   const searchPath = `-c search_path=${target.schema}`;
   return {
