@@ -21,6 +21,14 @@ function withPassword(url: string): string {
   return parsed.toString();
 }
 
+/** A session's schema and statement timeout: the URL's and the environment's settings reaching it. */
+async function sessionSettings(store: PostgresStore): Promise<{ schema: string; timeout: string }[]> {
+  const { rows } = await store.session.query<{ schema: string; timeout: string }>(
+    `SELECT current_schema() AS schema, current_setting('statement_timeout') AS timeout`,
+  );
+  return rows;
+}
+
 describe('PostgreSQL URLs (no server needed)', () => {
   it('keeps everything but ?schema= for pg, names host:port/database, never the password', () => {
     const target = parseDatabaseUrl(
@@ -103,10 +111,7 @@ describe.each(POSTGRES_DIALECTS)('PostgreSQL store ($name)', () => {
     const url = `${pgTarget.url(schema)}&options=${encodeURIComponent('-c statement_timeout=123456')}`;
     const store = await PostgresStore.open(url, { poolSize: 2 });
     try {
-      const { rows } = await store.session.query<{ schema: string; timeout: string }>(
-        `SELECT current_schema() AS schema, current_setting('statement_timeout') AS timeout`,
-      );
-      expect(rows).toEqual([{ schema, timeout: '123456ms' }]);
+      expect(await sessionSettings(store)).toEqual([{ schema, timeout: '123456ms' }]);
     } finally {
       await store.close();
       await pgTarget.dropSchema(schema);
@@ -120,10 +125,7 @@ describe.each(POSTGRES_DIALECTS)('PostgreSQL store ($name)', () => {
     try {
       const store = await PostgresStore.open(pgTarget.url(schema), { poolSize: 2 });
       try {
-        const { rows } = await store.session.query<{ schema: string; timeout: string }>(
-          `SELECT current_schema() AS schema, current_setting('statement_timeout') AS timeout`,
-        );
-        expect(rows).toEqual([{ schema, timeout: '654321ms' }]);
+        expect(await sessionSettings(store)).toEqual([{ schema, timeout: '654321ms' }]);
       } finally {
         await store.close();
       }

@@ -44,6 +44,25 @@ async function changesSince(h: Harness, since: string): Promise<Changes> {
   return reply.json;
 }
 
+/**
+ * The clock moved on by `first`, then by `step` (at most `steps` times) until `enough` holds for the
+ * changes since `since`: how many a window holds depends on the time of day the fleet's clock started at.
+ */
+async function advanceUntil(
+  h: Harness,
+  since: string,
+  move: { first: string; step: string; steps: number },
+  enough: (churn: Changes) => boolean,
+): Promise<Changes> {
+  await h.advance(move.first);
+  let churn = await changesSince(h, since);
+  for (let k = 0; !enough(churn) && k < move.steps; k++) {
+    await h.advance(move.step);
+    churn = await changesSince(h, since);
+  }
+  return churn;
+}
+
 async function clockNow(h: Harness): Promise<string> {
   return (await h.call<{ now: string }>('GET', '/__emulator/clock', { token: null })).json.now;
 }
@@ -140,15 +159,15 @@ describe.each(DIALECTS)(
         ]);
         expect(first.mode).toBe('full');
         const t0 = await clockNow(h);
-        // Long enough for every online endpoint to check in (every 1-5 minutes).
-        await h.advance('8m');
-        let churn = await changesSince(h, t0);
-        // The fleet's epoch and scan phases follow the wall clock at start, so a window holds a varying
-        // share of data events: extend it a minute at a time until about 1% changed.
-        for (let minutes = 8; churn.updated / churn.endpoints <= 0.008 && minutes < 90; minutes++) {
-          await h.advance('1m');
-          churn = await changesSince(h, t0);
-        }
+        // Long enough for every online endpoint to check in (every 1-5 minutes). The fleet's epoch and
+        // scan phases follow the wall clock at start, so a window holds a varying share of data events:
+        // extend it a minute at a time (up to 90) until about 1% changed.
+        const churn = await advanceUntil(
+          h,
+          t0,
+          { first: '8m', step: '1m', steps: 82 },
+          (c) => c.updated / c.endpoints > 0.008,
+        );
         // The model: most of the fleet checked in, about 1% had a data event.
         expect(churn.checkedIn / churn.endpoints).toBeGreaterThan(0.7);
         expect(churn.updated / churn.endpoints).toBeGreaterThan(0.005);
@@ -403,15 +422,14 @@ describe.each(DIALECTS)(
         const crashed = await lastSeen(t.store);
         // Check-ins and data changes after the pages were committed, before the resumed run: recording
         // such a check-in over the answer those pages hold would date that answer (answered_at) wrongly.
-        // Ten minutes at a time until one has come (how many do depends on the time of day the fleet's
-        // clock started at).
+        // Ten minutes at a time (up to four hours) until one has come.
         const t2 = await clockNow(h);
-        await h.advance('10m');
-        let after = await changesSince(h, t2);
-        for (let minutes = 10; after.updated === 0 && minutes < 240; minutes += 10) {
-          await h.advance('10m');
-          after = await changesSince(h, t2);
-        }
+        const after = await advanceUntil(
+          h,
+          t2,
+          { first: '10m', step: '10m', steps: 23 },
+          (c) => c.updated > 0,
+        );
         expect(after.updated).toBeGreaterThan(0);
         const [resumed] = await Promise.all([
           t.sync({ settings: SETTINGS }),
@@ -443,12 +461,12 @@ describe.each(DIALECTS)(
         const t1 = await clockNow(h);
         // Pages of 2 endpoints, and long enough for the changed ones to take several.
         const pageSize = { min: 2, max: 2 };
-        await h.advance('15m');
-        let churn = await changesSince(h, t1);
-        for (let minutes = 15; churn.updated <= pageSize.max && minutes < 90; minutes += 5) {
-          await h.advance('5m');
-          churn = await changesSince(h, t1);
-        }
+        const churn = await advanceUntil(
+          h,
+          t1,
+          { first: '15m', step: '5m', steps: 15 },
+          (c) => c.updated > pageSize.max,
+        );
         expect(churn.updated).toBeGreaterThan(pageSize.max);
         const stop = new AbortController();
         const stopped = await t

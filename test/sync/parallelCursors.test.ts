@@ -5,6 +5,7 @@ import type { SyncEvent, SyncSummary } from '../../src/sync/events.js';
 import type { GatewayClient } from '../../src/sync/fetchPages.js';
 import { type RunSyncOptions, runSync } from '../../src/sync/runner.js';
 import { type Harness, startHarness } from '../helpers/emulatorHarness.js';
+import { gatewayEndpoints } from '../helpers/gatewayEndpoints.js';
 import { CLI_SUITE_TIMEOUT_MS, runCli, startCli, tempHome } from '../helpers/runCli.js';
 import { ALL, counts, digest, freezeClock, SETTINGS, syncTarget, truth } from '../helpers/syncHarness.js';
 import { DIALECTS } from '../store/dialects.js';
@@ -47,19 +48,7 @@ async function install(rules: unknown[], on: Harness = h) {
 
 /** Every endpoint id the Gateway has now. */
 async function gatewayIds(on: Harness = h): Promise<string[]> {
-  const ids: string[] = [];
-  let after: string | null = null;
-  for (;;) {
-    type Page = { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
-    const reply: { json: { data: { endpoints: Page } } } = await on.gql<{ data: { endpoints: Page } }>(
-      'query ($after: Cursor) { endpoints(first: 1000, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }',
-      { after },
-    );
-    const page: Page = reply.json.data.endpoints;
-    ids.push(...page.edges.map((e) => e.node.id));
-    if (!page.pageInfo.hasNextPage) return ids.sort();
-    after = page.pageInfo.endCursor;
-  }
+  return (await gatewayEndpoints<{ id: string }>(on, 'id')).map((n) => n.id).sort();
 }
 
 /** The partition filter of a request (`!` marks a negated one), or null for one collection. */

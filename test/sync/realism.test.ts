@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamName } from '../../src/streams/stream.js';
 import { type Harness, startHarness, TEST_REALISM } from '../helpers/emulatorHarness.js';
+import { gatewayEndpoints } from '../helpers/gatewayEndpoints.js';
 import { runCli } from '../helpers/runCli.js';
 import {
   freezeClock,
@@ -95,24 +96,6 @@ function gapsOf(truth: EndpointTruth) {
   };
 }
 
-/** The ids of the endpoints the Gateway answers for `filter`, every page. */
-async function endpointIds(h: Harness, filter: unknown): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let after: string | null = null;
-  for (;;) {
-    type Page = { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
-    const reply: { json: { data: { endpoints: Page } } } = await h.gql<{ data: { endpoints: Page } }>(
-      `query ($after: Cursor, $filter: EndpointFieldFilter) { endpoints(first: 1000, after: $after, filter: $filter) {
-        edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
-      { after, filter },
-    );
-    const page = reply.json.data.endpoints;
-    for (const edge of page.edges) ids.add(edge.node.id);
-    if (!page.pageInfo.hasNextPage) return ids;
-    after = page.pageInfo.endCursor;
-  }
-}
-
 async function clockNow(h: Harness): Promise<string> {
   return (await h.call<{ now: string }>('GET', '/__emulator/clock', { token: null })).json.now;
 }
@@ -193,11 +176,8 @@ describe.each(DIALECTS)('sync against answers with gaps (the test profile, $name
       // Read again in full: the endpoints seen since, and those whose Online sensor changed without a
       // check-in (gone offline: the server noticed the silence), which depends on the time of day the
       // fleet's clock started at (docs/sync.md, "Incremental").
-      const offline = await endpointIds(h, {
-        sensor: { name: 'Online' },
-        op: 'UPDATED_AFTER',
-        value: summary.since,
-      });
+      const online = { sensor: { name: 'Online' }, op: 'UPDATED_AFTER', value: summary.since };
+      const offline = new Set((await gatewayEndpoints<{ id: string }>(h, 'id', online)).map((n) => n.id));
       const unknown = { vulnerabilities: 0, compliance: 0, sensors: 0, assets: 0 };
       const exercised = { keptFindings: 0, keptReadings: 0 };
       for (const [id, et] of truth1) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamName, StreamRecord } from '../../src/streams/stream.js';
 import type { Harness } from '../helpers/emulatorHarness.js';
 import { startHarness } from '../helpers/emulatorHarness.js';
+import { gatewayEndpoints } from '../helpers/gatewayEndpoints.js';
 import {
   counts,
   digest,
@@ -39,26 +40,8 @@ interface GatewayNode {
   };
 }
 
-async function gatewayNodes(h: Harness, filter?: unknown): Promise<GatewayNode[]> {
-  const nodes: GatewayNode[] = [];
-  let after: string | null = null;
-  for (;;) {
-    type Reply = {
-      data: {
-        endpoints: { edges: { node: GatewayNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
-      };
-    };
-    const reply: { json: Reply } = await h.gql<Reply>(
-      `query ($after: Cursor, $filter: EndpointFieldFilter) { endpoints(first: 1000, after: $after, filter: $filter) {
-        edges { node { ${ASSET_FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
-      { after, filter: filter ?? null },
-    );
-    const page: Reply['data']['endpoints'] = reply.json.data.endpoints;
-    nodes.push(...page.edges.map((e) => e.node));
-    if (!page.pageInfo.hasNextPage) return nodes;
-    after = page.pageInfo.endCursor;
-  }
-}
+/** The Gateway's endpoints for `filter` (the whole fleet without), with the fields the tests check. */
+const gatewayNodes = (h: Harness, filter?: unknown) => gatewayEndpoints<GatewayNode>(h, ASSET_FIELDS, filter);
 
 /** One endpoint's records of a stream, in key order, through the store's row reader. */
 async function endpointRows(t: SyncTarget, stream: StreamName, id: string): Promise<StreamRecord[]> {
