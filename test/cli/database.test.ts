@@ -34,6 +34,13 @@ async function status(db: string, how: 'flag' | 'env' = 'flag', json = false): P
   return runCli(args, { home: tempHome(), env: how === 'env' ? { TANIUM_BRIDGE_DB: db } : {} });
 }
 
+/** The URL with a password in it (the local server trusts the login and ignores it). */
+function withPasswordIn(url: string): string {
+  const parsed = new URL(url);
+  parsed.password = PASSWORD;
+  return parsed.toString();
+}
+
 function expectOneLine(result: CliResult, pattern: RegExp): void {
   expect(result.code, result.stderr).toBe(1);
   expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -116,6 +123,25 @@ describe.each(POSTGRES_DIALECTS)(
           `^Cannot use the PostgreSQL database ${where.replaceAll('.', '\\.')}${base.pathname}: the server refused (the login|the password) of user "tb_no_such_user"\\.`,
         ),
       );
+    });
+
+    it('a server that accepts only reads: database_refused, one line with the fix, password never shown', async () => {
+      const { env, drop } = await dialect.cliEnv();
+      try {
+        const db = withPasswordIn(env['TANIUM_BRIDGE_DB'] as string);
+        const readOnly = { PGOPTIONS: '-c default_transaction_read_only=on' };
+        const line = await runCli(['status', '--db', db], { home: tempHome(), env: readOnly });
+        expectOneLine(
+          line,
+          /^The PostgreSQL database \S+ refused the command: it accepts only reads \(a standby, or default_transaction_read_only is on\)\. Point the URL at the primary server/,
+        );
+        const json = await runCli(['status', '--json', '--db', db], { home: tempHome(), env: readOnly });
+        expect(json.code).toBe(1);
+        expect(JSON.parse(json.stdout.trim())).toMatchObject({ error: { code: 'database_refused' } });
+        expect(json.stdout + json.stderr).not.toContain(PASSWORD);
+      } finally {
+        await drop();
+      }
     });
 
     it('TANIUM_BRIDGE_DB and --db open the same store; --db wins over the variable', async () => {

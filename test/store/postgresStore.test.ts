@@ -136,6 +136,45 @@ describe.each(POSTGRES_DIALECTS)('PostgreSQL store ($name)', () => {
     }
   });
 
+  it('a statement the server cancels (statement_timeout): database_refused naming the setting; the store goes on', async () => {
+    const schema = pgTarget.freshSchema();
+    // One client, so the SET below is the session every later statement runs on.
+    const store = await PostgresStore.open(withPassword(pgTarget.url(schema)), { poolSize: 1 });
+    try {
+      await store.session.query('SET statement_timeout = 50');
+      const error = await store.session.query('SELECT pg_sleep(5)').then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      expect(isProblem(error) && { code: error.code, kind: error.kind }).toEqual({
+        code: 'database_refused',
+        kind: 'unavailable',
+      });
+      expect((error as Error).message).toMatch(
+        /^The PostgreSQL database .*\/test refused the command: a statement was cancelled \(statement_timeout passed/,
+      );
+      expect(isProblem(error) && error.fix).toMatch(/ALTER ROLE \S+ SET statement_timeout = 0/);
+      expect(JSON.stringify(error) + String((error as Error).stack)).not.toContain(PASSWORD);
+      expect(await store.connections.list()).toEqual([]);
+    } finally {
+      await store.close();
+      await pgTarget.dropSchema(schema);
+    }
+  });
+
+  it('a server that accepts only reads (a standby, default_transaction_read_only): database_refused at open', async () => {
+    const schema = pgTarget.freshSchema();
+    const url = `${pgTarget.url(schema)}&options=${encodeURIComponent('-c default_transaction_read_only=on')}`;
+    const error = await PostgresStore.open(url, { poolSize: 1 }).then(
+      async (store) => store.close(),
+      (failure: unknown) => failure,
+    );
+    expect(isProblem(error) && error.code).toBe('database_refused');
+    expect((error as Error).message).toMatch(/refused the command: it accepts only reads/);
+    expect(isProblem(error) && error.fix).toMatch(/^Point the URL at the primary server/);
+    await pgTarget.dropSchema(schema);
+  });
+
   it('a transaction is one client: its own writes seen inside, nothing outside until it commits', async () => {
     const schema = pgTarget.freshSchema();
     const store = await PostgresStore.open(pgTarget.url(schema));

@@ -1,6 +1,7 @@
 import { Problem } from '../../common/problem.js';
 import type { DatabaseTarget } from './databaseUrl.js';
 import { scrubError } from './redactUrl.js';
+import { refusedProblem } from './refused.js';
 
 /** Network errors (Node's codes) that mean the server could not be reached at all. */
 const NETWORK: Record<string, string> = {
@@ -42,11 +43,14 @@ function reasonOf(error: unknown): string | undefined {
 
 /**
  * One `database_unreachable` problem for a server that cannot be reached, refuses the login or lacks
- * the database, naming host:port/database; other errors pass through (their messages scrubbed of the
- * password either way).
+ * the database, naming host:port/database; one `database_refused` problem for a statement it refused
+ * for its own settings or state (refused.ts); other errors pass through (their messages scrubbed of
+ * the password either way).
  */
 export function unreachableProblem(error: unknown, target: DatabaseTarget): unknown {
   const scrubbed = scrubError(error, target.password);
+  const refused = refusedProblem(error, target, scrubbed);
+  if (refused !== undefined) return refused;
   const found = reasonOf(error);
   if (found === undefined) return scrubbed;
   const login = (error as { code?: unknown }).code;
