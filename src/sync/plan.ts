@@ -1,5 +1,6 @@
 import type { Checkpoint, PartitionCheckpoint, PassMode, SyncSettings } from '../store/sync.js';
 import type { StreamName } from '../streams/stream.js';
+import { INTERRUPTIONS_BEFORE_FULL } from './stoppedIncrementals.js';
 
 /** What the next pass is: a resumed one, or a new full or incremental one, and why. */
 export interface PassPlan {
@@ -26,11 +27,17 @@ export function taniumTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * The next pass from the streams' checkpoints: the one in progress resumed, unless `full` asks for a new
+ * full pass or the pass in progress is an incremental one interrupted `stoppedIncrementals` times
+ * (stoppedIncrementals.ts), else a new incremental pass, or a full one when due.
+ */
 export function planPass(
   checkpoints: readonly Checkpoint[],
   streams: readonly StreamName[],
   settings: SyncSettings,
   full: boolean,
+  stoppedIncrementals = 0,
 ): PassPlan {
   const mine = streams.map((stream) => checkpoints.find((c) => c.stream === stream));
   const pageSize = mine.find((c) => c !== undefined)?.pageSize;
@@ -46,7 +53,8 @@ export function planPass(
         c.cursor === first.cursor &&
         c.partitions === first.partitions,
     );
-  if (resumable && first && (!full || first.mode === 'full')) {
+  const stuck = first?.mode === 'incremental' && stoppedIncrementals >= INTERRUPTIONS_BEFORE_FULL;
+  if (resumable && first && (!full || first.mode === 'full') && !stuck) {
     return {
       mode: first.mode,
       since: first.since,
@@ -64,6 +72,13 @@ export function planPass(
     };
   }
   if (full) return { mode: 'full', since: null, reason: 'full pass requested (--full)', pageSize };
+  if (resumable && stuck)
+    return {
+      mode: 'full',
+      since: null,
+      reason: `the incremental pass was interrupted ${stoppedIncrementals} times before it ended (each resumed run reads it again from the start); a full pass resumes where it stops`,
+      pageSize,
+    };
   if (mine.some((c) => c === undefined || c.watermark === null))
     return { mode: 'full', since: null, reason: 'first complete pass for these streams', pageSize };
   const incrementals = Math.max(...mine.map((c) => c!.incrementals));

@@ -4,6 +4,7 @@ import type { SyncSettings } from '../store/sync.js';
 import type { StreamName } from '../streams/stream.js';
 import { HeldLease, holderIsDead, newOwner, syncLeaseKey } from './lease.js';
 import { type PassPlan, planPass } from './plan.js';
+import { stoppedIncrementals } from './stoppedIncrementals.js';
 import { holderOf, type SyncHolder, SyncRunningError } from './syncStatus.js';
 
 export const INTERRUPTED_REASON = 'the process running it stopped (or lost its lease) before it finished';
@@ -63,7 +64,9 @@ async function planAndBegin(tx: StoreTx, request: StartRequest, owner: string): 
   const { connection, streams } = request;
   const now = request.now();
   const interrupted = await tx.sync.interruptRuns(connection, INTERRUPTED_REASON, now);
-  const plan = planPass(await tx.sync.checkpoints(connection), streams, request.settings, request.full);
+  const checkpoints = await tx.sync.checkpoints(connection);
+  const stopped = await stoppedIncrementals(tx, connection, streams);
+  const plan = planPass(checkpoints, streams, request.settings, request.full, stopped);
   const runId = await tx.sync.startRun(connection, plan.mode, streams, now, owner);
   const partitions = plan.resume?.partitions ?? request.partitions(plan);
   const generation =

@@ -539,5 +539,63 @@ describe.each(DIALECTS)(
       },
       timeout(180_000),
     );
+
+    it(
+      'an incremental pass interrupted three times before it ends: the next run is a full pass, and the store equals a full pass',
+      async () => {
+        const t1 = await clockNow(h);
+        const pageSize = { min: 2, max: 2 };
+        const churn = await advanceUntil(
+          h,
+          t1,
+          { first: '15m', step: '5m', steps: 15 },
+          (c) => c.updated > pageSize.max,
+        );
+        expect(churn.updated).toBeGreaterThan(pageSize.max);
+        /** One run, stopped as its first page commits: it reads the pass again from the start each time. */
+        const stoppedRun = async () => {
+          const stop = new AbortController();
+          const starts: Extract<SyncEvent, { event: 'start' }>[] = [];
+          const stopped = await t
+            .sync({
+              settings: SETTINGS,
+              pageSize,
+              signal: stop.signal,
+              onEvent: (e) => {
+                if (e.event === 'start') starts.push(e);
+                if (e.event === 'page') stop.abort();
+              },
+            })
+            .catch((e: unknown) => e);
+          expect(stopped).toMatchObject({ name: 'AbortError' });
+          return starts[0]!;
+        };
+        expect(await stoppedRun()).toMatchObject({ mode: 'incremental', resumed: false });
+        expect(await stoppedRun()).toMatchObject({ mode: 'incremental', resumed: true });
+        expect(await stoppedRun()).toMatchObject({ mode: 'incremental', resumed: true });
+        expect((await t.store.sync.runs('default', 3)).map((r) => r.status)).toEqual([
+          'interrupted',
+          'interrupted',
+          'interrupted',
+        ]);
+        const starts: SyncEvent[] = [];
+        const [next] = await Promise.all([
+          t.sync({ settings: SETTINGS, onEvent: (e) => e.event === 'start' && starts.push(e) }),
+          full.sync({ settings: SETTINGS, full: true }),
+        ]);
+        expect(next).toMatchObject({ mode: 'full', resumed: false });
+        expect(starts[0]).toMatchObject({
+          reason: expect.stringMatching(/interrupted 3 times before it ended/),
+        });
+        await expectSameStores(t.store, full.store, (await changesSince(h, t1)).updatedIds);
+        // Then incremental again, from the full pass's watermark.
+        const [after] = await Promise.all([
+          t.sync({ settings: SETTINGS }),
+          full.sync({ settings: SETTINGS, full: true }),
+        ]);
+        expect(after).toMatchObject({ mode: 'incremental', resumed: false });
+      },
+      timeout(180_000),
+    );
   },
 );
