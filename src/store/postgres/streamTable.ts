@@ -6,7 +6,7 @@ import { copyField } from './copyText.js';
 import { DirectCopy, type RowMarks } from './directCopy.js';
 import { PG_LAYOUT, type PgStreamLayout, pgType } from './layout.js';
 import type { PageBatch } from './pageBatch.js';
-import { inRounds, occurrences } from './rounds.js';
+import { inRounds, keyOccurrences } from './rounds.js';
 import { SharedDetails } from './sharedDetails.js';
 import { arrayLiteral, bind, literal } from './sqlLiteral.js';
 import { type StagedRefs, StageTable } from './stagePage.js';
@@ -180,7 +180,7 @@ export class PgStreamTable {
    */
   open(opening: PageBatch, connection: string, records: readonly StreamRecord[]): StreamOpening {
     const key = this.#def.primaryKey;
-    const { round, rounds } = occurrences(records, keyText(key));
+    const { round, rounds } = keyOccurrences(records, key);
     const refs = this.shared?.resolve(records, opening);
     const result: StreamOpening = {
       round,
@@ -590,16 +590,4 @@ function scopeArrays(answers: readonly ScopeAnswer[], width: number): string[] {
       'text[]',
     ),
   );
-}
-
-/**
- * A record's key as one text (values joined by NUL, which no key value holds). One and two columns
- * (every stream but sensors) without the array and join per row: the page's opening does it for
- * every row, a noticeable part of the writer's CPU.
- */
-function keyText(key: readonly string[]): (row: StreamRecord) => string {
-  const [a, b] = key as [string, string | undefined];
-  if (key.length === 1) return (row) => String(row[a]);
-  if (key.length === 2) return (row) => `${String(row[a])}\u0000${String(row[b!])}`;
-  return (row) => key.map((k) => String(row[k])).join('\u0000');
 }
