@@ -15,7 +15,39 @@ const FREQUENT_INTERVALS = [MINUTE, 2 * MINUTE, 5 * MINUTE];
 const FREQUENT_CUMULATIVE = [0.4, 0.8, 1];
 const WINDOW = CHURN.outageWindowDays * DAY;
 
+/**
+ * Each endpoint's enrolment and retirement times, computed once per fleet (NaN: not yet): they depend on
+ * the endpoint alone, and every view asks them of every endpoint (which are live, and each accessor's
+ * check), so a Gateway request over a 20,000-endpoint fleet hashed them 40,000 times. 16 bytes each.
+ */
+const lifespans = new WeakMap<FleetContext, { enrolled: Float64Array; retired: Float64Array }>();
+
+function lifespan(c: FleetContext) {
+  let spans = lifespans.get(c);
+  if (spans === undefined) {
+    spans = {
+      enrolled: new Float64Array(c.capacity).fill(Number.NaN),
+      retired: new Float64Array(c.capacity).fill(Number.NaN),
+    };
+    lifespans.set(c, spans);
+  }
+  return spans;
+}
+
+const cached = (i: number, c: FleetContext) => Number.isInteger(i) && i >= 0 && i < c.capacity;
+
 export function enrolledAt(c: FleetContext, i: number): number {
+  if (!cached(i, c)) return computeEnrolledAt(c, i);
+  const { enrolled } = lifespan(c);
+  let at = enrolled[i]!;
+  if (Number.isNaN(at)) {
+    at = computeEnrolledAt(c, i);
+    enrolled[i] = at;
+  }
+  return at;
+}
+
+function computeEnrolledAt(c: FleetContext, i: number): number {
   const u = unit(h1(c.k.enrol, i));
   if (i < c.size) return toSecond(c.epoch - HOUR - u * 1095 * DAY);
   return toSecond(c.epoch + (i - c.size + u) * c.enrolEveryMs);
@@ -23,6 +55,17 @@ export function enrolledAt(c: FleetContext, i: number): number {
 
 /** Retirement time; always after epoch and after enrolment. */
 export function retiredAt(c: FleetContext, i: number): number {
+  if (!cached(i, c)) return computeRetiredAt(c, i);
+  const { retired } = lifespan(c);
+  let at = retired[i]!;
+  if (Number.isNaN(at)) {
+    at = computeRetiredAt(c, i);
+    retired[i] = at;
+  }
+  return at;
+}
+
+function computeRetiredAt(c: FleetContext, i: number): number {
   const start = Math.max(c.epoch, enrolledAt(c, i));
   return toSecond(start + SECOND + exponential(h1(c.k.retire, i), CHURN.retireMeanDays * DAY));
 }

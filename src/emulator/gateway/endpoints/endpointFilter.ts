@@ -33,8 +33,29 @@ export function compileEndpointFilter(
   view: FleetView,
   groups?: GroupCatalogue,
 ): (i: number) => boolean {
-  return compile(filter, view, groups);
+  return compile(filter, view, groups, new Map());
 }
+
+/**
+ * Predicates that give the same answer for every endpoint, shared within one compiled filter: the
+ * incremental sync's `any` filter has one `UPDATED_AFTER` clause per field read (docs/sync.md,
+ * "Incremental"), and the emulator answers each from the endpoint's data events alone, so they are
+ * one test. A combination asks a shared test once (`distinct`): the same answer, without asking it
+ * once per field for each of the fleet's endpoints.
+ */
+type Shared = Map<string, (i: number) => boolean>;
+
+const shared = (cache: Shared, key: string, make: () => (i: number) => boolean) => {
+  let predicate = cache.get(key);
+  if (!predicate) {
+    predicate = make();
+    cache.set(key, predicate);
+  }
+  return predicate;
+};
+
+/** A combination's children, each predicate once (they have no side effects, so `some`/`every` agree). */
+const distinct = (children: ((i: number) => boolean)[]) => [...new Set(children)];
 
 /** Group filters compiled once per view (a created group's filter is asked for every endpoint). */
 const compiledGroups = new WeakMap<FleetView, WeakMap<GroupFilter, (i: number) => boolean>>();
@@ -48,7 +69,7 @@ function groupMember(groups: GroupCatalogue) {
     }
     let predicate = byFilter.get(filter);
     if (!predicate) {
-      predicate = compile(filter as EndpointFieldFilterInput, view, groups);
+      predicate = compile(filter as EndpointFieldFilterInput, view, groups, new Map());
       byFilter.set(filter, predicate);
     }
     return predicate(i);
@@ -59,9 +80,10 @@ function compile(
   filter: EndpointFieldFilterInput,
   view: FleetView,
   groups: GroupCatalogue | undefined,
+  cache: Shared,
 ): (i: number) => boolean {
-  const leaf = leafPredicate(filter, view, groups);
-  const children = (filter.filters ?? []).map((child) => compile(child, view, groups));
+  const leaf = leafPredicate(filter, view, groups, cache);
+  const children = distinct((filter.filters ?? []).map((child) => compile(child, view, groups, cache)));
   let combined: (i: number) => boolean;
   if (children.length === 0) {
     if (!leaf) throw new GraphQLError('Invalid filter: give one of path, sensor, memberOf or filters.');
@@ -79,6 +101,7 @@ function leafPredicate(
   filter: EndpointFieldFilterInput,
   view: FleetView,
   groups: GroupCatalogue | undefined,
+  cache: Shared,
 ): ((i: number) => boolean) | undefined {
   const kinds = [filter.path, filter.sensor, filter.memberOf].filter((k) => k !== null && k !== undefined);
   if (kinds.length > 1) throw new GraphQLError('Invalid filter: give only one of path, sensor or memberOf.');
@@ -93,7 +116,7 @@ function leafPredicate(
     const { column, params } = filter.sensor;
     const name = filter.sensor.name;
     if (!name) throw new GraphQLError('Invalid filter: a sensor filter needs the sensor name.');
-    if (isChangeOp(filter.op)) return sensorChangePredicate(filter, name, view);
+    if (isChangeOp(filter.op)) return sensorChangePredicate(filter, name, view, cache);
     const test = valueTest(filter.op, filter.value, `sensor "${name}"`);
     return (i) => {
       const reading = view.sensorReading(i, name, params ?? []);
@@ -103,7 +126,7 @@ function leafPredicate(
     };
   }
   if (filter.path === 'id' && TEXT_OPS.has(filter.op)) return idTextPredicate(filter, view);
-  if (filter.path) return pathPredicate(filter, filter.path, view);
+  if (filter.path) return pathPredicate(filter, filter.path, view, cache);
   return undefined;
 }
 
@@ -123,6 +146,7 @@ function pathPredicate(
   filter: EndpointFieldFilterInput,
   path: string,
   view: FleetView,
+  cache: Shared,
 ): (i: number) => boolean {
   if (path === 'eidLastSeen' && filter.op !== 'EQ') {
     // The incremental-sync filter: answered from the fleet's check-in times without building endpoints.
@@ -139,7 +163,7 @@ function pathPredicate(
     return (i) => seen(i) <= at;
   }
   if (path === 'id' && ['EQ', 'GT', 'GTE', 'LT', 'LTE'].includes(filter.op)) return idPredicate(filter, view);
-  if (isChangeOp(filter.op)) return pathChangePredicate(filter, path, view);
+  if (isChangeOp(filter.op)) return pathChangePredicate(filter, path, view, cache);
   if (path === 'eidFirstSeen' && ['GT', 'GTE', 'LT', 'LTE'].includes(filter.op))
     return timePredicate(filter, 'eidFirstSeen', (i) => view.eidFirstSeen(i));
   const steps = path.split('.');
@@ -176,6 +200,7 @@ function pathChangePredicate(
   filter: EndpointFieldFilterInput,
   path: string,
   view: FleetView,
+  cache: Shared,
 ): (i: number) => boolean {
   const at = timeValue(filter.value, `path "${path}"`);
   const steps = path.split('.');
@@ -186,9 +211,9 @@ function pathChangePredicate(
         (steps.length === 2 && ['cveFindings', 'complianceFindings'].includes(steps[1]!))
       : sample === undefined || readPath(sample, steps) !== undefined;
   if (!known) throw new GraphQLError(`Invalid filter path "${path}": it does not name a field of Endpoint.`);
-  if (filter.op === 'READ_AFTER') return (i) => view.eidLastSeen(i) > at;
+  if (filter.op === 'READ_AFTER') return shared(cache, `read:${at}`, () => (i) => view.eidLastSeen(i) > at);
   if (path === 'id' || path === 'eidFirstSeen') return (i) => view.eidFirstSeen(i) > at;
-  return (i) => view.updatedSince(i, at);
+  return shared(cache, `updated:${at}`, () => (i) => view.updatedSince(i, at));
 }
 
 /** `READ_AFTER` and `UPDATED_AFTER` on a sensor; Online changes with the connection, not with data. */
@@ -196,13 +221,14 @@ function sensorChangePredicate(
   filter: EndpointFieldFilterInput,
   name: string,
   view: FleetView,
+  cache: Shared,
 ): (i: number) => boolean {
   const at = timeValue(filter.value, `sensor "${name}"`);
   const sample = view.live()[0];
   if (sample !== undefined) view.sensorReading(sample, name, filter.sensor?.params ?? []);
-  if (filter.op === 'READ_AFTER') return (i) => view.eidLastSeen(i) > at;
+  if (filter.op === 'READ_AFTER') return shared(cache, `read:${at}`, () => (i) => view.eidLastSeen(i) > at);
   if (name.toLowerCase() === 'online') return (i) => view.onlineChangedSince(i, at);
-  return (i) => view.updatedSince(i, at);
+  return shared(cache, `updated:${at}`, () => (i) => view.updatedSince(i, at));
 }
 
 /**

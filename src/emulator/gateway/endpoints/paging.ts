@@ -19,10 +19,9 @@ export function page(
     direction === 'forward' ? Math.max(0, position + 1) : Math.max(0, Math.min(position, total) - size);
   const end =
     direction === 'forward' ? Math.min(total, start + size) : Math.max(start, Math.min(position, total));
-  const edges = [];
-  for (let p = start; p < end; p++) {
-    edges.push({ cursor: store.cursor(collection, p), node: toNode(view, collection.indices[p]!) });
-  }
+  const edges: { readonly cursor: string; node: unknown }[] = [];
+  for (let p = start; p < end; p++)
+    edges.push(lazyEdge(store, collection, p, toNode(view, collection.indices[p]!)));
   return {
     edges,
     totalRecords: total,
@@ -42,5 +41,20 @@ export function page(
       respondedPercentage: total === 0 ? null : 1,
       startCursor: store.cursor(collection, -1),
     },
+  };
+}
+
+/**
+ * An edge whose cursor is encoded when it is read: a page of 5,000 whose query selects no edge
+ * cursor (a sync's) costs no 5,000 encodings; one that selects them gets the same strings.
+ */
+function lazyEdge(store: CollectionStore, collection: Collection, p: number, node: unknown) {
+  let cursor: string | undefined;
+  return {
+    get cursor(): string {
+      cursor ??= store.cursor(collection, p);
+      return cursor;
+    },
+    node,
   };
 }
