@@ -18,6 +18,9 @@ const LOOK_BACK = 50;
  * incremental runs since the connection's last complete run of them, counting up to
  * INTERRUPTIONS_BEFORE_FULL. A failed run (Tanium unreachable, an error) is not counted: another run meets
  * the same error whatever its mode. A full run ends the count: the incremental pass it began after is gone.
+ * Runs do not record their pass, so a pass that completed in a run not recorded `complete` (its posture
+ * facts refresh failed, or its process died before recording it) does not end the count: the next
+ * pass's interruptions add to its own, and at worst a full pass comes sooner than it needed to.
  */
 export async function stoppedIncrementals(
   tx: StoreTx,

@@ -49,7 +49,7 @@ const REFUSALS: Record<string, Refusal> = {
  */
 export function refusedProblem(error: unknown, target: DatabaseTarget, cause: unknown): Problem | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  const refusal = typeof code === 'string' ? REFUSALS[code] : undefined;
+  const refusal = typeof code === 'string' && Object.hasOwn(REFUSALS, code) ? REFUSALS[code] : undefined;
   if (refusal === undefined) return undefined;
   return new Problem({
     code: 'database_refused',
@@ -61,8 +61,11 @@ export function refusedProblem(error: unknown, target: DatabaseTarget, cause: un
   });
 }
 
-/** The login as SQL names it: quoted when it is not a plain lower-case name; CURRENT_USER when unknown. */
+/**
+ * The login as SQL names it, always quoted (a plain name may still be a reserved word: `user`);
+ * CURRENT_USER when the URL names none.
+ */
 function roleName(user: string | undefined): string {
   if (user === undefined || user === '') return 'CURRENT_USER';
-  return /^[a-z_][a-z0-9_]*$/.test(user) ? user : `"${user.replaceAll('"', '""')}"`;
+  return `"${user.replaceAll('"', '""')}"`;
 }
