@@ -379,6 +379,38 @@ describe.each(DIALECTS)(
       expect(checkpoints[0]!.pages).toBeGreaterThan(0);
     }
 
+    /** Pages of 2 endpoints, and time moved on until the changed endpoints take several of them. */
+    const pageSize = { min: 2, max: 2 };
+    async function changedOverPages(): Promise<{ t1: string; churn: Changes }> {
+      const t1 = await clockNow(h);
+      const churn = await advanceUntil(
+        h,
+        t1,
+        { first: '15m', step: '5m', steps: 15 },
+        (c) => c.updated > pageSize.max,
+      );
+      expect(churn.updated).toBeGreaterThan(pageSize.max);
+      return { t1, churn };
+    }
+
+    /** One run into `t`, stopped as its first page commits: what it threw, and its start event. */
+    async function stopAtFirstPage(): Promise<{ stopped: unknown; start: SyncEvent | undefined }> {
+      const stop = new AbortController();
+      let start: SyncEvent | undefined;
+      const stopped = await t
+        .sync({
+          settings: SETTINGS,
+          pageSize,
+          signal: stop.signal,
+          onEvent: (e) => {
+            if (e.event === 'start') start = e;
+            if (e.event === 'page') stop.abort();
+          },
+        })
+        .catch((e: unknown) => e);
+      return { stopped, start };
+    }
+
     it(
       'the resumed run records the check-ins, and the store equals a full pass',
       async () => {
@@ -458,27 +490,8 @@ describe.each(DIALECTS)(
     it(
       'stopped after its first page: the resumed run reads the changed endpoints from the start, and the store equals a full pass',
       async () => {
-        const t1 = await clockNow(h);
-        // Pages of 2 endpoints, and long enough for the changed ones to take several.
-        const pageSize = { min: 2, max: 2 };
-        const churn = await advanceUntil(
-          h,
-          t1,
-          { first: '15m', step: '5m', steps: 15 },
-          (c) => c.updated > pageSize.max,
-        );
-        expect(churn.updated).toBeGreaterThan(pageSize.max);
-        const stop = new AbortController();
-        const stopped = await t
-          .sync({
-            settings: SETTINGS,
-            pageSize,
-            signal: stop.signal,
-            onEvent: (e) => {
-              if (e.event === 'page') stop.abort();
-            },
-          })
-          .catch((e: unknown) => e);
+        const { t1, churn } = await changedOverPages();
+        const { stopped } = await stopAtFirstPage();
         expect(stopped).toMatchObject({ name: 'AbortError', pages: 1 });
         const [checkpoint] = await t.store.sync.checkpoints('default');
         expect(checkpoint).toMatchObject({ mode: 'incremental', status: 'running', pages: 1 });
@@ -543,32 +556,12 @@ describe.each(DIALECTS)(
     it(
       'an incremental pass interrupted three times before it ends: the next run is a full pass, and the store equals a full pass',
       async () => {
-        const t1 = await clockNow(h);
-        const pageSize = { min: 2, max: 2 };
-        const churn = await advanceUntil(
-          h,
-          t1,
-          { first: '15m', step: '5m', steps: 15 },
-          (c) => c.updated > pageSize.max,
-        );
-        expect(churn.updated).toBeGreaterThan(pageSize.max);
-        /** One run, stopped as its first page commits: it reads the pass again from the start each time. */
+        const { t1 } = await changedOverPages();
+        /** Stopped as its first page commits: it reads the pass again from the start each time. */
         const stoppedRun = async () => {
-          const stop = new AbortController();
-          const starts: Extract<SyncEvent, { event: 'start' }>[] = [];
-          const stopped = await t
-            .sync({
-              settings: SETTINGS,
-              pageSize,
-              signal: stop.signal,
-              onEvent: (e) => {
-                if (e.event === 'start') starts.push(e);
-                if (e.event === 'page') stop.abort();
-              },
-            })
-            .catch((e: unknown) => e);
+          const { stopped, start } = await stopAtFirstPage();
           expect(stopped).toMatchObject({ name: 'AbortError' });
-          return starts[0]!;
+          return start;
         };
         expect(await stoppedRun()).toMatchObject({ mode: 'incremental', resumed: false });
         expect(await stoppedRun()).toMatchObject({ mode: 'incremental', resumed: true });

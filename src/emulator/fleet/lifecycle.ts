@@ -20,9 +20,21 @@ const WINDOW = CHURN.outageWindowDays * DAY;
  * the endpoint alone, and every view asks them of every endpoint (which are live, and each accessor's
  * check), so a Gateway request over a 20,000-endpoint fleet hashed them 40,000 times. 16 bytes each.
  */
-const lifespans = new WeakMap<FleetContext, { enrolled: Float64Array; retired: Float64Array }>();
+const lifespans = new WeakMap<FleetContext, Lifespans>();
 
-function lifespan(c: FleetContext) {
+interface Lifespans {
+  enrolled: Float64Array;
+  retired: Float64Array;
+}
+
+/** `compute(c, i)`, kept in `c`'s `which` array the first time (any other `i` is computed each time). */
+function remembered(
+  c: FleetContext,
+  which: keyof Lifespans,
+  i: number,
+  compute: (c: FleetContext, i: number) => number,
+): number {
+  if (!(Number.isInteger(i) && i >= 0 && i < c.capacity)) return compute(c, i);
   let spans = lifespans.get(c);
   if (spans === undefined) {
     spans = {
@@ -31,20 +43,17 @@ function lifespan(c: FleetContext) {
     };
     lifespans.set(c, spans);
   }
-  return spans;
-}
-
-const cached = (i: number, c: FleetContext) => Number.isInteger(i) && i >= 0 && i < c.capacity;
-
-export function enrolledAt(c: FleetContext, i: number): number {
-  if (!cached(i, c)) return computeEnrolledAt(c, i);
-  const { enrolled } = lifespan(c);
-  let at = enrolled[i]!;
+  const times = spans[which];
+  let at = times[i]!;
   if (Number.isNaN(at)) {
-    at = computeEnrolledAt(c, i);
-    enrolled[i] = at;
+    at = compute(c, i);
+    times[i] = at;
   }
   return at;
+}
+
+export function enrolledAt(c: FleetContext, i: number): number {
+  return remembered(c, 'enrolled', i, computeEnrolledAt);
 }
 
 function computeEnrolledAt(c: FleetContext, i: number): number {
@@ -55,14 +64,7 @@ function computeEnrolledAt(c: FleetContext, i: number): number {
 
 /** Retirement time; always after epoch and after enrolment. */
 export function retiredAt(c: FleetContext, i: number): number {
-  if (!cached(i, c)) return computeRetiredAt(c, i);
-  const { retired } = lifespan(c);
-  let at = retired[i]!;
-  if (Number.isNaN(at)) {
-    at = computeRetiredAt(c, i);
-    retired[i] = at;
-  }
-  return at;
+  return remembered(c, 'retired', i, computeRetiredAt);
 }
 
 function computeRetiredAt(c: FleetContext, i: number): number {

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { instantKey } from '../instantKey.js';
 import type { SeenTouch } from '../sync.js';
+import { valueRows } from './rowBatch.js';
 
 const registered = new WeakSet<Database>();
 
@@ -32,8 +33,6 @@ const earlier = (column: string) => `(${column} IS NULL OR CASE
 const ASSET = `UPDATE assets SET last_seen = ?
   WHERE connection = ? AND endpoint_id = ? AND ${earlier('last_seen')}`;
 
-const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-
 /**
  * An endpoint's scopes of some streams by their primary key (every stream with every scope: the
  * finding streams with scope `''`, or `sensors` with each chosen sensor), in one statement: a list
@@ -43,8 +42,8 @@ const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
  */
 const scopesSql = (streams: number, scopes: number) => `UPDATE scope_answers SET checked_at = ?,
     answered_at = CASE WHEN status = 'answered' THEN ? ELSE answered_at END
-  WHERE connection = ? AND stream IN (${marks(streams)}) AND endpoint_id = ?
-    AND scope IN (${marks(scopes)}) AND ${earlier('checked_at')}`;
+  WHERE connection = ? AND stream IN ${valueRows(streams, 1)} AND endpoint_id = ?
+    AND scope IN ${valueRows(scopes, 1)} AND ${earlier('checked_at')}`;
 
 interface ScopeGroup {
   statement: Statement;
