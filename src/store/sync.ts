@@ -180,13 +180,18 @@ export interface SyncRepository {
     now: string,
     owner?: string,
   ): Promise<number>;
-  /** Ends a run that is still `running` (a run already marked interrupted keeps that status). */
+  /**
+   * Ends a run that is still `running` (a run already marked interrupted keeps that status). With
+   * `lease`, one transaction guarded like `writePage`: a lease no longer ours throws LeaseLostError and
+   * nothing is recorded (the process that took the lease over marked the run interrupted when it started).
+   */
   finishRun(
     id: number,
     status: Exclude<RunStatus, 'running'>,
     summary: unknown,
     error: string | null,
     now: string,
+    lease?: LeaseClaim,
   ): Promise<void>;
   /**
    * Marks the connection's runs still `running` as interrupted (call holding the sync lease: none of

@@ -39,6 +39,12 @@ export function completePass(
  * A complete run refreshes posture facts (an incremental one those of the endpoints it `written`) and,
  * with the group read its pass began, computer group membership; a failed group read keeps the
  * previous membership (docs/posture.md, "Computer groups").
+ *
+ * The end record is written in one transaction that checks and renews the lease. A run whose lease was
+ * taken over is not recorded `complete` or `failed`: it ends `interrupted` and this throws
+ * LeaseLostError, so the caller never reports an end the store does not hold (docs/sync.md, "One sync
+ * per connection"). A run that ends interrupted anyway (stopped, or its lease already found lost)
+ * resolves. Other errors of a failure's record are the store's, thrown as they are.
  */
 export async function finishRun(
   store: Store,
@@ -50,23 +56,65 @@ export async function finishRun(
   written?: readonly string[],
 ): Promise<void> {
   try {
-    if (error === undefined) {
+    if (error !== undefined) return await recordEnd(store, lease, summary, error, now);
+    try {
       // Facts first: a run recorded complete has its facts refreshed, and one whose refresh failed is
       // recorded failed, before its lease goes, which the next run's refresh sees (refreshFacts.ts).
-      await refreshPostureFacts(store, summary, now, written).catch(async (refreshError: unknown) => {
-        await store.sync.finishRun(summary.runId, 'failed', summary, errorText(refreshError), now);
-        throw refreshError;
+      await refreshPostureFacts(store, summary, now, written);
+      await store.sync.finishRun(summary.runId, 'complete', summary, null, now, lease.claim());
+    } catch (failure) {
+      if (failure instanceof LeaseLostError) {
+        await interrupted(store, summary, failure.message, now).catch(() => undefined);
+        throw failure;
+      }
+      // The refresh (or the complete record) failed: that is what the caller hears, unless the lease
+      // was lost meanwhile; the store's own trouble recording the failure is not.
+      await recordEnd(store, lease, summary, failure, now).catch((recordError: unknown) => {
+        if (recordError instanceof LeaseLostError) throw recordError;
       });
-      await store.sync.finishRun(summary.runId, 'complete', summary, null, now);
-      if (groups) await replacePostureGroups(store, groups, summary.connection, now).catch(() => undefined);
-    } else {
-      const stopped = error instanceof Error && error.name === 'AbortError';
-      const status = error instanceof LeaseLostError || stopped ? 'interrupted' : 'failed';
-      await store.sync.finishRun(summary.runId, status, summary, errorText(error), now);
+      throw failure;
     }
+    if (groups) await replacePostureGroups(store, groups, summary.connection, now).catch(() => undefined);
   } finally {
     await lease.release();
   }
+}
+
+/**
+ * A run's end after `error`, in a lease-checked transaction. A run that would end `failed` but whose
+ * lease is gone ends `interrupted` and throws LeaseLostError quoting the failure; one that ends
+ * `interrupted` anyway resolves.
+ */
+async function recordEnd(
+  store: Store,
+  lease: HeldLease,
+  summary: SyncSummary,
+  error: unknown,
+  now: string,
+): Promise<void> {
+  const stopped = error instanceof Error && error.name === 'AbortError';
+  const status = error instanceof LeaseLostError || stopped ? 'interrupted' : 'failed';
+  try {
+    await store.sync.finishRun(summary.runId, status, summary, errorText(error), now, lease.claim());
+  } catch (recordError) {
+    if (!(recordError instanceof LeaseLostError)) throw recordError;
+    if (status === 'interrupted') return interrupted(store, summary, errorText(error), now);
+    const lost = new LeaseLostError(
+      lease.key,
+      `run ${summary.runId} was not recorded failed (${errorText(error)})`,
+    );
+    await interrupted(store, summary, lost.message, now).catch(() => undefined);
+    throw lost;
+  }
+}
+
+/**
+ * After the lease was found lost: the run ends `interrupted`, which takes no lease, since it changes
+ * the run's own record only while it is still `running`. A process that took the lease over with a
+ * run of its own marked it so already (src/sync/startRun.ts), and this changes nothing.
+ */
+function interrupted(store: Store, summary: SyncSummary, error: string, now: string): Promise<void> {
+  return store.sync.finishRun(summary.runId, 'interrupted', summary, error, now);
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));

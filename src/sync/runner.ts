@@ -1,4 +1,5 @@
 import { beginGroupRead, type GroupRead } from '../posture/refreshGroups.js';
+import { LeaseLostError } from '../store/leases.js';
 import type { Store } from '../store/store.js';
 import type { SyncSettings } from '../store/sync.js';
 import type { StreamName, StreamOptions } from '../streams/stream.js';
@@ -97,16 +98,23 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
   const tally = new RunTally(connection, run, active, skipped);
   announce(emit, run, tally.summary, active, skipped);
   const context = { options, run, active, settings, sizeOptions, tally, emit, now };
+  let end: PassEnd;
   try {
-    const { written, groups } = await syncPass(context);
-    const summary = tally.finish();
-    await finishRun(store, run.lease, summary, undefined, now(), groups, written);
-    emit({ event: 'done', summary });
-    return summary;
+    end = await syncPass(context);
   } catch (error) {
-    await finishRun(store, run.lease, tally.finish(), error, now()).catch(() => undefined);
-    throw error;
+    // The run failed: a lease lost meanwhile is what the caller hears, since the failure is then not
+    // recorded (finishRun.ts); the store's own trouble recording it is not.
+    const ended = await finishRun(store, run.lease, tally.finish(), error, now()).then(
+      () => undefined,
+      (endError: unknown) => endError,
+    );
+    throw ended instanceof LeaseLostError ? ended : error;
   }
+  // finishRun records a failure of its own (and releases the lease) before it throws: no second end.
+  const summary = tally.finish();
+  await finishRun(store, run.lease, summary, undefined, now(), end.groups, end.written);
+  emit({ event: 'done', summary });
+  return summary;
 }
 
 /** What the parts of one run share. */

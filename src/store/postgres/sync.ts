@@ -248,12 +248,19 @@ export class PgSync implements SyncRepository {
     summary: unknown,
     error: string | null,
     now: string,
+    lease?: LeaseClaim,
   ): Promise<void> {
-    await this.session.query(
-      `UPDATE sync_runs SET status = $1, summary = $2::jsonb, error = $3, finished_at = $4
-       WHERE id = $5 AND status = 'running'`,
-      [status, summary === undefined ? null : jsonbText(summary), error, now, id],
-    );
+    const text = `UPDATE sync_runs SET status = $1, summary = $2::jsonb, error = $3, finished_at = $4
+       WHERE id = $5 AND status = 'running'`;
+    const values = [status, summary === undefined ? null : jsonbText(summary), error, now, id];
+    if (!lease) {
+      await this.session.query(text, values);
+      return;
+    }
+    await this.session.atomic(async (client) => {
+      await checkLease(client, lease, `run ${id} was not recorded ${status}`);
+      await client.query(text, values);
+    });
   }
 
   async interruptRuns(connection: string, reason: string, now: string): Promise<number[]> {

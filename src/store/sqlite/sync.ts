@@ -249,13 +249,21 @@ export class SqliteSync implements SyncRepository {
     summary: unknown,
     error: string | null,
     now: string,
+    lease?: LeaseClaim,
   ): Promise<void> {
-    return this.run(() => {
+    const end = () => {
       this.#stmt(
         `UPDATE sync_runs SET status = ?, summary = ?, error = ?, finished_at = ?
          WHERE id = ? AND status = 'running'`,
       ).run(status, JSON.stringify(summary), error, now, id);
-    });
+    };
+    if (!lease) return this.run(end);
+    return this.run(() =>
+      immediate(this.db, () => {
+        checkLease(this.db, lease, `run ${id} was not recorded ${status}`);
+        end();
+      }),
+    );
   }
 
   interruptRuns(connection: string, reason: string, now: string): Promise<number[]> {
