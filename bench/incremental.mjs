@@ -81,7 +81,8 @@ export async function incrementalWorker(url, token) {
 
 /**
  * An incremental run's phases from its events: start (lease, plan), check-ins read (up to the first
- * page event), changed endpoints' pages, check-ins recorded, and the run's end (sweep-free completion,
+ * page event), changed endpoints' pages (with the changed ids' read and the check-ins recorded beside
+ * them), check-ins recorded after them, and the run's end (sweep-free completion,
  * posture facts, the computer group read).
  */
 function incrementalPhases(marks, started, summary) {
@@ -126,13 +127,13 @@ export async function incremental({ run, startEmulator, self }) {
   for (const r of results)
     console.log(
       `  full ${s(r.fullMs)} s (pass ${s(r.fullPassMs)} s); incremental ${s(r.incMs)} s (${pct(r.incMs / r.fullMs)}; pass ${s(r.incPassMs)} s, ${pct(r.incPassMs / r.fullPassMs)}), ${r.mode}: ` +
-        `${r.checkIns?.endpoints ?? 0} check-ins read in ${r.checkIns?.pages ?? 0} pages (${r.checkedIn} of ${r.fleet} checked in), ` +
+        `${r.checkIns?.endpoints ?? 0} check-ins read in ${r.checkIns?.pages ?? 0} pages (${r.checkedIn} of ${r.fleet} checked in; ${r.checkIns?.early ?? 0} recorded beside the pages), ` +
         `${r.read} endpoints read in full for ${r.changed} changed (${x(r.read / Math.max(1, r.changed))}); stored ${r.stored}, truth ${r.truthEndpoints}; peak RSS ${(r.maxRss / MiB).toFixed(0)} MiB`,
     );
   for (const r of results)
     console.log(
-      `    phases s: start ${s(r.phases.startMs)}, check-ins read ${s(r.phases.checkInsReadMs)}, changed pages ${s(r.phases.pagesMs)}, ` +
-        `check-ins recorded ${s(r.phases.checkInsRecordMs)}, end of run (completion, posture facts, groups) ${s(r.phases.endMs)}; group read alone ${s(r.phases.groupsAloneMs)}`,
+      `    phases s: start ${s(r.phases.startMs)}, check-ins read ${s(r.phases.checkInsReadMs)}, changed pages (ids, early check-ins) ${s(r.phases.pagesMs)}, ` +
+        `check-ins recorded after ${s(r.phases.checkInsRecordMs)}, end of run (completion, posture facts, groups) ${s(r.phases.endMs)}; group read alone ${s(r.phases.groupsAloneMs)}`,
     );
   const fraction = results.map((r) => r.incMs / r.fullMs);
   const readRatio = results.map((r) => r.read / Math.max(1, r.changed));

@@ -1,4 +1,3 @@
-import { setImmediate } from 'node:timers/promises';
 import type { Store } from '../store/store.js';
 import type { StreamName } from '../streams/stream.js';
 import type { SyncEvent } from './events.js';
@@ -29,7 +28,7 @@ export type CheckIn = { endpointId: string; lastSeen: string };
 
 export interface CheckInResult {
   endpoints: number;
-  /** the check-ins read, recorded after the pass's full reads (`recordCheckIns`) */
+  /** the check-ins read, recorded beside and after the pass's full reads (checkInRecorder.ts) */
   seen: CheckIn[];
   pages: number;
   durationMs: number;
@@ -70,7 +69,7 @@ const latest = (seen: readonly { lastSeen: string }[]): string | null =>
 /**
  * The check-in pass of an incremental sync: reads the ids and eidLastSeen of the endpoints seen since
  * `since` (a few bytes per endpoint, pages of up to 5,000), kept in memory (about 100 bytes each) until
- * the pass's full reads are written, then recorded (`recordCheckIns`). It keeps no checkpoint: a
+ * they are recorded (src/sync/checkInRecorder.ts). It keeps no checkpoint: a
  * resumed run reads it again. docs/sync.md, "Incremental".
  */
 export async function readCheckIns(r: CheckInRequest): Promise<CheckInResult> {
@@ -108,53 +107,4 @@ export async function readCheckIns(r: CheckInRequest): Promise<CheckInResult> {
   }
   result.durationMs = Math.round(performance.now() - started);
   return result;
-}
-
-/**
- * Check-ins recorded per transaction, the event loop let run between two (`setImmediate`). A SQLite
- * transaction holds the loop, and the computer group read begun before the pass sends its next request
- * only once it has taken an answer (src/posture/readGroups.ts), so one transaction for a whole
- * fleet's check-ins (0.3-0.4 s for 20,000) left the Gateway with nothing to do meanwhile and the run
- * waiting for the read at its end (docs/sync.md, "Computer group membership: when it can change").
- * SQLite commits each as a sync page, with no log flush (docs/store.md, "Durability of sync pages");
- * PostgreSQL flushes its log at each commit, five for 20,000 check-ins.
- * A crash between two leaves the pass uncompleted, as a crash inside the one transaction did: the next
- * run resumes it and records them all (src/sync/runner.ts); a recorded time never moves backwards.
- */
-const CHECK_INS_PER_TRANSACTION = 4_000;
-
-/**
- * Records the check-ins read before the pass's full reads: what a full read of an endpoint whose data
- * did not change would write (`SyncRepository.touchSeen`). After the full reads, so the endpoints they
- * wrote (with this check-in or a later one) are left alone: a recorded time never moves backwards. An
- * endpoint not read in full had no data change up to the full reads' snapshot, which is after its
- * check-in was read, so its answer at that check-in is the one stored. Returns the assets touched.
- */
-export async function recordCheckIns(r: CheckInRequest, read: CheckInResult): Promise<number> {
-  const started = performance.now();
-  let touched = 0;
-  const asked = r.perTransaction ?? CHECK_INS_PER_TRANSACTION;
-  const chunk = Number.isSafeInteger(asked) && asked > 0 ? asked : CHECK_INS_PER_TRANSACTION;
-  for (let k = 0; k < read.seen.length; k += chunk) {
-    if (k > 0) await setImmediate();
-    touched += await r.store.sync.touchSeen(
-      {
-        connection: r.connection,
-        runId: r.runId,
-        streams: r.streams,
-        sensors: r.sensors,
-        seen: read.seen.slice(k, k + chunk),
-        lease: r.lease.claim(),
-      },
-      r.now(),
-    );
-  }
-  r.emit({
-    event: 'check-ins',
-    endpoints: read.endpoints,
-    touched,
-    pages: read.pages,
-    ms: Math.round(read.durationMs + performance.now() - started),
-  });
-  return touched;
 }

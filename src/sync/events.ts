@@ -40,6 +40,8 @@ export interface CheckInSummary {
   endpoints: number;
   /** stored assets whose check-in was recorded */
   touched: number;
+  /** check-ins recorded while the pages were read (of endpoints whose data had not changed) */
+  early: number;
   pages: number;
   durationMs: number;
   /** the pass read only what changed (the tenant took the change filter) */
@@ -79,7 +81,7 @@ export type SyncEvent =
       endpointsPerSecond: number;
       etaSeconds: number | null;
     }
-  | { event: 'check-ins'; endpoints: number; touched: number; pages: number; ms: number }
+  | { event: 'check-ins'; endpoints: number; touched: number; early: number; pages: number; ms: number }
   | { event: 'resume'; reason: string; afterId: string }
   | { event: 'restart'; reason: string }
   | { event: 'retry'; reason: string; pageSize: number }

@@ -46,6 +46,17 @@ export function endpointsQuery(streams: readonly StreamDefinition[], options: St
 }
 
 /** The check-in pass's query: ids and check-in times only (src/sync/checkIns.ts). */
+/**
+ * The ids of the endpoints an incremental pass will read in full, asked with the pass's change filter
+ * before its pages (src/sync/changedIds.ts): a few bytes per endpoint.
+ */
+export const CHANGED_IDS_QUERY = `query SyncChangedIds($first: Int, $after: Cursor, $filter: EndpointFieldFilter, $sort: [EndpointFieldSort!]) {
+  endpoints(first: $first, after: $after, filter: $filter, sort: $sort) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { id } }
+  }
+}`;
+
 export const CHECK_INS_QUERY = `query SyncCheckIns($first: Int, $after: Cursor, $filter: EndpointFieldFilter, $sort: [EndpointFieldSort!]) {
   endpoints(first: $first, after: $after, filter: $filter, sort: $sort) {
     totalRecords

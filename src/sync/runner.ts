@@ -3,7 +3,9 @@ import { LeaseLostError } from '../store/leases.js';
 import type { Store } from '../store/store.js';
 import type { SyncSettings } from '../store/sync.js';
 import type { StreamName, StreamOptions } from '../streams/stream.js';
-import { type CheckInRequest, readCheckIns, recordCheckIns } from './checkIns.js';
+import { readChangedIds } from './changedIds.js';
+import { CheckInRecorder } from './checkInRecorder.js';
+import { type CheckInRequest, readCheckIns } from './checkIns.js';
 import { addCounts } from './commitPage.js';
 import type { SyncEvent, SyncSummary } from './events.js';
 import type { GatewayClient } from './fetchPages.js';
@@ -176,6 +178,9 @@ async function syncPass(c: RunContext): Promise<PassEnd> {
   const written: string[] | undefined = run.plan.mode === 'incremental' ? [] : undefined;
   const checkInRequest = checkInPass(options, run, active, c.settings, c.sizeOptions, emit, now);
   const checkIns = checkInRequest && (await readCheckIns(checkInRequest));
+  // After the check-ins: the endpoints this pass will read in full, so that the others' check-ins are
+  // recorded beside the pages (src/sync/checkInRecorder.ts).
+  const changed = checkInRequest && (await readChangedIds(checkInRequest, plan.options));
   // The membership read is the Gateway's work: begun before the changed pages (after the check-in read,
   // which it would slow), it is answered while this process writes pages and records check-ins, each
   // a synchronous transaction during which a request not yet sent waits (docs/sync.md, "Computer group
@@ -183,7 +188,8 @@ async function syncPass(c: RunContext): Promise<PassEnd> {
   const groupRead = new AbortController();
   const groups = options.client ? beginGroupRead(options.client, groupRead.signal) : undefined;
   try {
-    await passPages({ ...c, readPlan, streamOptions: plan.options }, checkInRequest, checkIns, written);
+    const recorder = checkInRequest && checkIns && new CheckInRecorder(checkInRequest, checkIns, changed);
+    await passPages({ ...c, readPlan, streamOptions: plan.options }, recorder, checkIns, written);
   } catch (error) {
     // A run that fails stops its group read: no more requests for an answer nobody will use.
     groupRead.abort();
@@ -198,7 +204,7 @@ async function passPages(
     readPlan: (refresh: boolean) => Promise<{ options: StreamOptions }>;
     streamOptions: StreamOptions;
   },
-  checkInRequest: CheckInRequest | undefined,
+  recorder: CheckInRecorder | undefined,
   checkIns: Awaited<ReturnType<typeof readCheckIns>> | undefined,
   written: string[] | undefined,
 ): Promise<void> {
@@ -219,11 +225,14 @@ async function passPages(
     startSeen: checkIns?.firstPageSeen ?? null,
     changesOnly: checkIns !== undefined,
     written,
+  }).catch(async (error: unknown) => {
+    await recorder?.stop();
+    throw error;
   });
-  if (checkInRequest && checkIns)
+  if (recorder && checkIns)
     tally.summary.checkIns = {
       endpoints: checkIns.endpoints,
-      touched: await recordCheckIns(checkInRequest, checkIns),
+      ...(await recorder.finish()),
       pages: checkIns.pages,
       durationMs: checkIns.durationMs,
       changesOnly: pass.changesOnly,

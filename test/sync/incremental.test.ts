@@ -27,6 +27,7 @@ const SETTINGS: SyncSettings = {
   marginMs: 10 * 60_000,
   reconcileEvery: 24,
 };
+const GATEWAY = '/plugin/products/gateway/graphql';
 
 interface Changes {
   at: string;
@@ -186,6 +187,11 @@ describe.each(DIALECTS)(
         expect(incremental.endpoints).toBeGreaterThanOrEqual(churn.updated);
         expect(incremental.endpoints).toBeLessThanOrEqual(3 * churn.updated);
         expect(events.filter((e) => e.event === 'check-ins')).toHaveLength(1);
+        // The check-ins of endpoints not read in full were recorded beside the pages.
+        expect(incremental.checkIns!.early).toBeGreaterThan(0);
+        expect(incremental.checkIns!.early).toBeGreaterThanOrEqual(
+          incremental.checkIns!.endpoints - incremental.endpoints,
+        );
 
         // The full pass at the same instant: the same rows, row for row.
         expect(reference.mode).toBe('full');
@@ -213,6 +219,32 @@ describe.each(DIALECTS)(
         // The margin (10 min) re-reads the changes of the 10 minutes before the watermark too.
         expect(again.endpoints).toBeLessThanOrEqual(3 * Math.max(churn.updated, 10));
         await expectSameStores(t.store, full.store, churn.updatedIds);
+      },
+      timeout(180_000),
+    );
+
+    it(
+      'the changed ids cannot be read: every check-in waits for the full reads, and the store equals a full pass',
+      async () => {
+        const t1 = await clockNow(h);
+        await h.advance('5m');
+        const churn = await changesSince(h, t1);
+        h.emulator.faults.install([
+          { method: 'POST', path: GATEWAY, operation: 'SyncChangedIds', fault: 'status:400', count: 1 },
+        ]);
+        try {
+          const [again] = await Promise.all([
+            t.sync({ settings: SETTINGS }),
+            full.sync({ settings: SETTINGS, full: true }),
+          ]);
+          expect(h.emulator.faults.view().rules[0]?.applied).toBe(1);
+          expect(again.mode).toBe('incremental');
+          expect(again.checkIns).toMatchObject({ changesOnly: true, early: 0 });
+          expect(again.checkIns!.touched).toBeGreaterThan(0);
+          await expectSameStores(t.store, full.store, churn.updatedIds);
+        } finally {
+          h.emulator.faults.clear();
+        }
       },
       timeout(180_000),
     );
@@ -278,6 +310,8 @@ describe.each(DIALECTS)('incremental sync on a tenant that refuses UPDATED_AFTER
         ]);
         expect(incremental.mode).toBe('incremental');
         expect(incremental.checkIns?.changesOnly).toBe(false);
+        // Nor could the changed ids be read: every check-in waited for the full reads.
+        expect(incremental.checkIns?.early).toBe(0);
         expect(events.some((e) => e.event === 'retry' && /UPDATED_AFTER/.test(e.reason))).toBe(true);
         // Every endpoint seen since the watermark, not only the changed ones: slower, still exact.
         expect(incremental.endpoints).toBeGreaterThanOrEqual(churn.checkedIn);
