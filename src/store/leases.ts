@@ -25,10 +25,13 @@ export class LeaseLostError extends Error {
   readonly code = 'LEASE_LOST';
   readonly key: string;
   readonly fix = 'Nothing was written by this transaction; the process that holds the lease now goes on.';
+  /** The failure the holder met before it found the lease lost, not recorded (src/sync/finishRun.ts). */
+  readonly failure: string | undefined;
 
-  constructor(key: string, what: string) {
+  constructor(key: string, what: string, failure?: string) {
     super(`The lease ${key} is no longer ours (it expired and another process took it over): ${what}`);
     this.key = key;
+    this.failure = failure;
   }
 }
 

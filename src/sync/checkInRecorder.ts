@@ -1,4 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
+import { LeaseLostError } from '../store/leases.js';
 import type { CheckIn, CheckInRequest, CheckInResult } from './checkIns.js';
 
 /**
@@ -17,7 +18,7 @@ export const CHECK_INS_PER_TRANSACTION = 4_000;
 export interface RecordedCheckIns {
   /** stored assets whose check-in was recorded */
   touched: number;
-  /** check-ins recorded while the pass's pages were read */
+  /** check-ins handed to the recording beside the pass's pages (those of endpoints not stored change nothing) */
   early: number;
 }
 
@@ -79,17 +80,24 @@ export class CheckInRecorder {
     let touched = 0;
     for (let k = 0; k < seen.length && !this.#stopped; k += chunk) {
       if (k > 0) await setImmediate();
-      touched += await r.store.sync.touchSeen(
-        {
-          connection: r.connection,
-          runId: r.runId,
-          streams: r.streams,
-          sensors: r.sensors,
-          seen: seen.slice(k, k + chunk),
-          lease: r.lease.claim(),
-        },
-        r.now(),
-      );
+      if (this.#stopped) break;
+      touched += await r.store.sync
+        .touchSeen(
+          {
+            connection: r.connection,
+            runId: r.runId,
+            streams: r.streams,
+            sensors: r.sensors,
+            seen: seen.slice(k, k + chunk),
+            lease: r.lease.claim(),
+          },
+          r.now(),
+        )
+        .catch((error: unknown) => {
+          // The pass's next page then stops at once instead of reading on (src/sync/lease.ts).
+          if (error instanceof LeaseLostError) r.lease.markLost();
+          throw error;
+        });
     }
     return touched;
   }

@@ -102,6 +102,7 @@ async function recordEnd(
     const lost = new LeaseLostError(
       lease.key,
       `run ${summary.runId} was not recorded failed (${errorText(error)})`,
+      errorText(error),
     );
     await interrupted(store, summary, lost.message, now).catch(() => undefined);
     throw lost;

@@ -35,6 +35,11 @@ export class HeldLease {
     return this.#lost;
   }
 
+  /** A transaction of the run found the lease taken over: the run stops at its next check. */
+  markLost(): void {
+    this.#lost = true;
+  }
+
   /** Throws when the lease was found lost (checked before waiting on the Gateway again). */
   check(what: string): void {
     if (this.#lost) throw new LeaseLostError(this.key, what);

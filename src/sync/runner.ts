@@ -114,7 +114,13 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
   }
   // finishRun records a failure of its own (and releases the lease) before it throws: no second end.
   const summary = tally.finish();
-  await finishRun(store, run.lease, summary, undefined, now(), end.groups, end.written);
+  await finishRun(store, run.lease, summary, undefined, now(), end.groups, end.written).catch(
+    (error: unknown) => {
+      // Not recorded complete: the group read's answer goes unused, so no more requests for it.
+      end.stopGroups();
+      throw error;
+    },
+  );
   emit({ event: 'done', summary });
   return summary;
 }
@@ -160,6 +166,8 @@ interface PassEnd {
   written: string[] | undefined;
   /** The computer group read, begun before the pass's pages (with a Gateway client). */
   groups: GroupRead | undefined;
+  /** Stops the group read (a run that ends without recording its answer). */
+  stopGroups: () => void;
 }
 
 /** Reads the pass (its check-ins first, for an incremental pass) and completes it. */
@@ -180,7 +188,10 @@ async function syncPass(c: RunContext): Promise<PassEnd> {
   const checkIns = checkInRequest && (await readCheckIns(checkInRequest));
   // After the check-ins: the endpoints this pass will read in full, so that the others' check-ins are
   // recorded beside the pages (src/sync/checkInRecorder.ts).
-  const changed = checkInRequest && (await readChangedIds(checkInRequest, plan.options));
+  const changed =
+    checkInRequest && checkIns && checkIns.seen.length > 0
+      ? await readChangedIds(checkInRequest, plan.options, checkIns.endpoints)
+      : undefined;
   // The membership read is the Gateway's work: begun before the changed pages (after the check-in read,
   // which it would slow), it is answered while this process writes pages and records check-ins, each
   // a synchronous transaction during which a request not yet sent waits (docs/sync.md, "Computer group
@@ -195,7 +206,7 @@ async function syncPass(c: RunContext): Promise<PassEnd> {
     groupRead.abort();
     throw error;
   }
-  return { written, groups };
+  return { written, groups, stopGroups: () => groupRead.abort() };
 }
 
 /** A pass's pages, its check-ins recorded and its completion. */
