@@ -40,7 +40,7 @@ export interface CheckInSummary {
   endpoints: number;
   /** stored assets whose check-in was recorded */
   touched: number;
-  /** check-ins recorded while the pages were read (of endpoints whose data had not changed) */
+  /** check-ins handed to the recording beside the pages (of endpoints whose data had not changed) */
   early: number;
   pages: number;
   durationMs: number;

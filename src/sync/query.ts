@@ -45,7 +45,6 @@ export function endpointsQuery(streams: readonly StreamDefinition[], options: St
 }`;
 }
 
-/** The check-in pass's query: ids and check-in times only (src/sync/checkIns.ts). */
 /**
  * The ids of the endpoints an incremental pass will read in full, asked with the pass's change filter
  * before its pages (src/sync/changedIds.ts): a few bytes per endpoint.
@@ -57,6 +56,7 @@ export const CHANGED_IDS_QUERY = `query SyncChangedIds($first: Int, $after: Curs
   }
 }`;
 
+/** The check-in pass's query: ids and check-in times only (src/sync/checkIns.ts). */
 export const CHECK_INS_QUERY = `query SyncCheckIns($first: Int, $after: Cursor, $filter: EndpointFieldFilter, $sort: [EndpointFieldSort!]) {
   endpoints(first: $first, after: $after, filter: $filter, sort: $sort) {
     totalRecords
